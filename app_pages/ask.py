@@ -1,0 +1,93 @@
+"""Ask: a question in English, Vietnamese or Italian -> a concept card and the passages that answer it."""
+
+from __future__ import annotations
+import time as _t; open("/tmp/runs.log","a").write(f"start {_t.time():.3f}\n")
+
+import streamlit as st
+
+from app_pages import common
+from app_pages.cards import concept_card, hit_card
+from app_pages.markup import escape_inline
+from indexer import SearchFilters
+
+HITS = 8
+EXAMPLES = (
+    "Which service converts text to speech?",
+    "phát hiện bất thường trên dữ liệu streaming",
+    "Quale algoritmo per il rilevamento delle anomalie?",
+    "Kinesis Data Streams vs Firehose",
+)
+SOURCES = {"services": "Service pages", "notes": "Study notes", "mine": "My notes"}
+
+
+def use_example() -> None:
+    example = st.session_state.get("ask_example")
+    if example:
+        st.session_state.ask_q = example
+        common.to_url("ask_q", "q")
+    st.session_state.ask_example = None
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def search(version: str, question: str, filters: SearchFilters, _index):
+    """Search once per question and filters; back, forward and reruns come from the cache."""
+    return _index.search(question, HITS, filters=filters)
+
+
+index = common.get_index()
+st.title("Ask")
+st.caption("Ask about the AWS Machine Learning Specialty exam in English, Vietnamese or Italian.")
+
+common.from_url("ask_q", "q")
+st.text_input(
+    "Your question",
+    key="ask_q",
+    placeholder="e.g. which service converts text to speech?",
+    on_change=common.to_url,
+    args=("ask_q", "q"),
+)
+st.pills("Try", EXAMPLES, key="ask_example", on_change=use_example, label_visibility="collapsed")
+
+domains = common.entity_names(index, ("ExamDomain",))
+caption = common.entity_caption(index)
+with st.expander("Filters", icon=":material/filter_list:"):
+    columns = st.columns(4)
+    sources = columns[0].multiselect("Source", list(SOURCES), format_func=SOURCES.get, key="ask_sources")
+    langs = columns[1].multiselect(
+        "Language", sorted(index.manifest.languages), format_func=lambda c: common.LANGUAGES.get(c, c), key="ask_langs"
+    )
+    chosen_domains = columns[2].multiselect(
+        "Exam domain", domains, format_func=lambda n: caption(n).split(" · ")[0], key="ask_domains"
+    )
+    types = columns[3].multiselect("Entity type", ["Service", "Algorithm", "Concept"], key="ask_types")
+
+question = st.session_state.ask_q
+if not question:
+    st.info(
+        "Type a question and press Enter, or pick an example. The answer starts with the concept "
+        "the question is about, then the passages from the notes and service pages that explain it.",
+        icon=":material/lightbulb:",
+    )
+    st.stop()
+
+filters = SearchFilters(
+    sources=tuple(sources),
+    langs=tuple(langs),
+    domains=tuple(index.entity(name).iri for name in chosen_domains),
+    entity_types=tuple(types),
+)
+try:
+    result = search(str(index.folder), question, filters, index)
+except common.USER_ERRORS as exc:
+    common.fail(exc)
+
+if result.entities:
+    concept_card(index, result.entities[0].iri, others=result.entities[1:])
+if not result.hits:
+    st.info("No passage matches this question with these filters. Try fewer filters or other words.", icon=":material/search_off:")
+    st.stop()
+st.subheader(f"Passages ({len(result.hits)})")
+for rank, hit in enumerate(result.hits, 1):
+    hit_card(index, hit, rank)
+st.caption(f"{len(result.hits)} passages for “{escape_inline(question)}” · searched in {result.seconds * 1000:.0f} ms")
+open("/tmp/runs.log","a").write(f"end {_t.time():.3f}\n")

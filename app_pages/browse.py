@@ -1,0 +1,118 @@
+"""Browse graph: one entity's page, with its relations, the notes that mention it and its neighbourhood drawn.
+
+Clicking a node in the drawing opens that node's page; the entity lives in ``?entity=``,
+so a link can be shared and the browser's back and forward buttons retrace the walk.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from app_pages import common
+from app_pages.cards import domain_labels, grouped_relations, heading_tail, other_names, relation_heading
+from app_pages.charts import graph_spec, neighbourhood
+from app_pages.markup import escape, escape_inline, highlight, snippet
+
+CAPS = {1: 40, 2: 70}
+NOTES_SHOWN = 12
+STARTERS = ("SageMaker", "RandomCutForest", "KinesisDataAnalytics", "Polly", "XGBoost", "Overfitting")
+
+
+def remember(name: str) -> list[str]:
+    """The entities visited in this session, latest last (a trail of links back)."""
+    trail = st.session_state.setdefault("browse_trail", [])
+    if not trail or trail[-1] != name:
+        if name in trail:
+            trail.remove(name)
+        trail.append(name)
+        del trail[:-8]
+    return trail
+
+
+index = common.get_index()
+st.title("Browse the graph")
+current = common.entity_picker(index, "browse_pick")
+
+if not current:
+    st.info("Pick an entity above, or start from one of these.", icon=":material/hub:")
+    starters = []
+    for name in STARTERS:
+        try:
+            starters.append(index.entity(name).ref())
+        except common.USER_ERRORS:
+            pass  # a graph without this entity still opens
+    common.entity_links(starters)
+    st.caption("The exam domains")
+    common.entity_links([index.entity(n).ref() for n in common.entity_names(index, ("ExamDomain",))])
+    st.stop()
+
+entity = index.entity(current)
+trail = remember(entity.name)
+if len(trail) > 1:
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.caption("Visited:")
+        for name in trail[:-1]:
+            visited = index.entity(name)
+            common.entity_link(visited.iri, visited.label, visited.type)
+
+# ---- what it is ---------------------------------------------------------------
+st.header(escape_inline(entity.label), anchor=False)
+common.type_badge(entity.type)
+st.markdown(escape(entity.definition) if entity.definition else "_The graph has no definition for it yet._")
+names = other_names(entity)
+if names:
+    st.caption("Also called: " + ", ".join(escape_inline(n) for n in names[:12]))
+domains = domain_labels(index, entity)
+if domains:
+    st.caption("Exam domain: " + " · ".join(escape_inline(d) for d in domains))
+with st.container(horizontal=True, gap="small"):
+    st.page_link(common.RELATED, label="Related topics", icon=":material/join:", query_params={"entity": entity.name})
+    st.page_link(common.PATH, label="Find a path from here", icon=":material/route:", query_params={"from": entity.name})
+
+# ---- neighbourhood and relations ---------------------------------------------
+left, right = st.columns([3, 2], gap="large")
+with left:
+    depth = st.segmented_control("Depth", [1, 2], default=1, key="browse_depth", format_func=lambda d: f"{d} hop" + ("s" if d > 1 else ""))
+    depth = depth or 1
+    view = neighbourhood(index.graph, entity, depth=depth, cap=CAPS[depth])
+    chart_key = f"graph:{entity.name}:{depth}"
+    st.echarts_chart(
+        graph_spec(view, center=entity.iri, edge_labels=depth == 1),
+        key=chart_key,
+        on_select=partial(common.open_clicked_node, chart_key, view.names, None),
+        height=520,
+        renderer="svg",  # nodes and labels as SVG elements: crisp, and a browser test can find them
+        alt=f"Graph of {entity.label} and its neighbours",
+    )
+    more = f"; {view.hidden} more left out to keep it readable" if view.hidden else ""
+    st.caption(f"{len(view.nodes) - 1} neighbours within {depth} hop{'s' if depth > 1 else ''}{more}. Click a node to open it; drag to move, scroll to zoom.")
+with right:
+    st.subheader("Relations", anchor=False)
+    groups = grouped_relations(index, entity.iri)
+    if not groups:
+        st.caption("No relations in the graph.")
+    for (label, direction), targets in groups.items():
+        st.markdown(relation_heading(label, direction, entity.label))
+        common.entity_links(targets, limit=12)
+        if len(targets) > 12:
+            st.caption(f"and {len(targets) - 12} more")
+
+# ---- notes that mention it ---------------------------------------------------
+chunk_ids = index.mentioned_in(entity.iri)
+st.subheader(f"Notes that mention it ({len(chunk_ids)})", anchor=False)
+if not chunk_ids:
+    st.caption("No passage of the notes or service pages mentions it yet.")
+for chunk_id in chunk_ids[:NOTES_SHOWN]:
+    chunk = index.chunk(chunk_id)
+    with st.container(border=True):
+        tail = heading_tail(chunk.title, chunk.heading)
+        heading = f" › {escape_inline(tail)}" if tail else ""
+        st.markdown(f"**{escape_inline(chunk.title or chunk.source)}**{heading}")
+        st.caption(escape_inline(f"{chunk.source} · lines {chunk.line_start}–{chunk.line_end} · {common.LANGUAGES.get(chunk.lang, chunk.lang)}"))
+        found = [m for m in index.graph.link(chunk.text) if m.iri == entity.iri]
+        text, spans = snippet(chunk.text, found)
+        st.markdown(highlight(text, spans))
+if len(chunk_ids) > NOTES_SHOWN:
+    st.caption(f"and {len(chunk_ids) - NOTES_SHOWN} more passages; ask a question to rank them.")

@@ -1,0 +1,118 @@
+"""The concept card and the hit card, shown on the Ask page (and the concept card elsewhere)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import streamlit as st
+
+from indexer import Hit, StudyIndex
+
+from .charts import HUB_TYPES
+from .common import LANGUAGES, entity_link, entity_links, type_badge
+from .markup import escape, escape_inline, highlight
+
+KIND_TITLES = {"service": "service page", "algorithm": "algorithm page", "note": "study note", "user": "my notes"}
+
+
+def grouped_relations(index: StudyIndex, name: str, *, hubs: bool = True) -> dict[tuple[str, str], list]:
+    """Neighbours grouped by (relation label, direction), in the order the graph gives them."""
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for relation in index.neighbours(name):
+        if not hubs and relation.target.type in HUB_TYPES:
+            continue
+        groups[(relation.label, relation.direction)].append(relation.target)
+    return dict(groups)
+
+
+def relation_heading(label: str, direction: str, subject: str) -> str:
+    """"Amazon Polly **used for** …" for outgoing edges, "… **integrates with** Amazon Polly" for incoming ones."""
+    if direction == "out":
+        return f"{escape_inline(subject)} **{escape_inline(label)}** …"
+    return f"… **{escape_inline(label)}** {escape_inline(subject)}"
+
+
+def other_names(entity) -> list[str]:
+    """Labels in the other study languages first, then aliases, each once."""
+    names = [f"{label} ({lang})" for lang, label in entity.labels if lang != "en"]
+    seen = {label.casefold() for _, label in entity.labels} | {entity.label.casefold()}
+    names += [alias for alias in entity.aliases if alias.casefold() not in seen]
+    return list(dict.fromkeys(names))
+
+
+def domain_labels(index: StudyIndex, entity) -> list[str]:
+    labels = []
+    for iri in entity.domains:
+        domain = index.graph.entities.get(iri)
+        labels.append(domain.label if domain else iri)
+    return labels
+
+
+def concept_card(index: StudyIndex, iri: str, *, heading: str = "Best matching concept", others=()) -> None:
+    """Type, definition, key relations, labels in other languages and exam domains of one entity."""
+    entity = index.entity(iri)
+    with st.container(border=True, key="concept_card"):
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            st.caption(heading)
+            st.markdown(f"### {escape_inline(entity.label)}")
+            type_badge(entity.type)
+            st.markdown(escape(entity.definition) if entity.definition else "_The graph has no definition for it yet._")
+            names = other_names(entity)
+            if names:
+                st.caption("Also called: " + ", ".join(escape_inline(n) for n in names[:10]))
+            domains = domain_labels(index, entity)
+            if domains:
+                st.caption("Exam domain: " + " · ".join(escape_inline(d) for d in domains))
+            entity_link(entity.iri, f"Open the page of {entity.label}", entity.type)
+        with right:
+            st.caption("Key relations")
+            groups = grouped_relations(index, entity.iri, hubs=False)
+            if not groups:
+                st.caption("No relations in the graph.")
+            for (label, direction), targets in list(groups.items())[:5]:
+                st.markdown(relation_heading(label, direction, entity.label))
+                entity_links(targets, limit=4)
+        if others:
+            st.caption("Other matching concepts")
+            entity_links(others, limit=6)
+
+
+def heading_tail(title: str, heading: str) -> str:
+    """The heading path without the document title it repeats: "Amazon Polly > Limits" -> "Limits"."""
+    if not heading or heading == title:
+        return ""
+    prefix = f"{title} > "
+    return heading[len(prefix) :] if heading.startswith(prefix) else heading
+
+
+def why_text(hit: Hit) -> str:
+    """Why a passage matched, in words: its rank in each retriever and the entities it shares with the question."""
+    parts = []
+    if hit.why.dense_rank:
+        parts.append(f"meaning match #{hit.why.dense_rank}")
+    if hit.why.lexical_rank:
+        parts.append(f"keyword match #{hit.why.lexical_rank}")
+    if hit.why.entities:
+        parts.append("mentions " + ", ".join(hit.why.entities) + " from your question")
+    if not parts:
+        parts.append("about the concepts the question points to in the graph")
+    return "; ".join(parts) + "."
+
+
+def hit_card(index: StudyIndex, hit: Hit, rank: int) -> None:
+    """One passage: where it comes from, its text with linked entities highlighted, and why it matched."""
+    with st.container(border=True, key=f"hit_{rank}"):
+        title = escape_inline(hit.title or hit.source)
+        tail = heading_tail(hit.title, hit.heading)
+        heading = f" › {escape_inline(tail)}" if tail else ""
+        st.markdown(f"**{rank}. {title}**{heading}")
+        lines = f" · lines {hit.line_start}–{hit.line_end}" if hit.line_end else ""
+        where = f"{hit.source}{lines} · {LANGUAGES.get(hit.lang, hit.lang)} · {KIND_TITLES.get(hit.kind, hit.kind)}"
+        st.caption(escape_inline(where))
+        tagged = {tag.iri for tag in hit.entities}
+        mentions = [m for m in index.graph.link(hit.text) if m.iri in tagged]
+        st.markdown(highlight(hit.text, mentions))
+        st.caption("Why: " + escape_inline(why_text(hit)))
+        refs = [index.graph.entities[t.iri].ref() for t in hit.entities if t.iri in index.graph.entities]
+        entity_links(refs, limit=8)

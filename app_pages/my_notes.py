@@ -1,0 +1,94 @@
+"""My notes: index a folder of the learner's own notes (or uploaded files) into the study index, incrementally."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from app_pages import common
+from app_pages.markup import escape_inline
+from indexer import BuildReport, StudyIndex
+
+SUPPORTED = ["md", "markdown", "txt", "html", "htm"]
+
+
+def add_folder(index: StudyIndex, folder: Path) -> None:
+    """Index ``folder`` with a progress bar; keep the report to show it after the rerun."""
+    bar = common.ProgressBar(f"Reading {folder}…")
+    try:
+        report = StudyIndex.add(folder, path=index.index_path, progress=bar)
+    except common.USER_ERRORS as exc:
+        common.fail(exc)
+    bar.done(f"Done in {report.seconds:.1f} s")
+    common.forget_index()
+    st.session_state.notes_report = (str(folder), report)
+
+
+def save_uploads(index: StudyIndex, files) -> Path:
+    """Keep uploaded files in one folder next to the index, so uploading again is incremental too."""
+    folder = Path(index.index_path) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        (folder / Path(file.name).name).write_bytes(file.getvalue())
+    return folder
+
+
+def show_report(folder: str, report: BuildReport) -> None:
+    st.subheader("Last update", anchor=False)
+    st.caption(escape_inline(folder))
+    if not report.published:
+        st.success("Nothing changed since the last time: the index is up to date.", icon=":material/check_circle:")
+    columns = st.columns(5)
+    columns[0].metric("Added", len(report.added))
+    columns[1].metric("Changed", len(report.changed))
+    columns[2].metric("Removed", len(report.removed))
+    columns[3].metric("Unchanged", report.unchanged)
+    columns[4].metric("Passages embedded", report.embedded)
+    for title, names in (("Added", report.added), ("Changed", report.changed), ("Removed", report.removed)):
+        if names:
+            with st.expander(f"{title} files ({len(names)})"):
+                st.dataframe({"file": list(names)}, hide_index=True, width="stretch")
+    if report.skipped:
+        st.warning(f"{len(report.skipped)} files were skipped", icon=":material/warning:")
+        st.dataframe(
+            {"file": [s.path for s in report.skipped], "why": [s.reason for s in report.skipped]},
+            hide_index=True,
+            width="stretch",
+            key="skipped_table",
+        )
+    for warning in report.warnings:
+        st.warning(warning, icon=":material/warning:")
+
+
+index = common.get_index()
+st.title("My notes")
+st.caption(
+    "Add your own notes (Markdown, plain text or HTML, in any of the three languages) to the study index. "
+    "Only new or changed files are read and embedded again; files gone from the folder leave the index."
+)
+
+by_folder, by_upload = st.tabs(["A folder on this computer", "Upload files"])
+with by_folder:
+    with st.form("add_folder_form"):
+        folder = st.text_input("Folder", placeholder="/home/me/aws-ml-notes", key="notes_folder")
+        submitted = st.form_submit_button("Index this folder", icon=":material/folder_open:")
+    if submitted:
+        if not folder.strip():
+            st.warning("Type the path of a folder that holds your notes.", icon=":material/folder_off:")
+        else:
+            add_folder(index, Path(folder.strip()).expanduser())
+with by_upload:
+    files = st.file_uploader("Notes", type=SUPPORTED, accept_multiple_files=True, key="notes_upload")
+    if st.button("Index the uploaded files", icon=":material/upload:", disabled=not files):
+        add_folder(index, save_uploads(index, files))
+
+if "notes_report" in st.session_state:
+    show_report(*st.session_state.notes_report)
+
+index = common.get_index()
+roots = [r for r in index.manifest.roots]
+if len(roots) > 1:
+    st.subheader("Folders in the index", anchor=False)
+    for root in roots:
+        st.caption(escape_inline(root))

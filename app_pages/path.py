@@ -1,0 +1,78 @@
+"""Find a path: how two entities connect in the graph, as a chain of labelled edges and a drawing."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from app_pages import common
+from app_pages.charts import graph_spec, path_view
+from app_pages.markup import escape_inline
+
+
+def chain(nodes, edges) -> str:
+    """"Random Cut Forest —*used for*→ Anomaly detection ←*supports*— …" with each edge's real direction."""
+    parts = [f"**{escape_inline(nodes[0].label)}**"]
+    for step, node in zip(edges, nodes[1:]):
+        label = escape_inline(step.label)
+        parts.append(f" —*{label}*→ " if step.direction == "out" else f" ←*{label}*— ")
+        parts.append(f"**{escape_inline(node.label)}**")
+    return "".join(parts)
+
+
+def swap() -> None:
+    state = st.session_state
+    state.path_from, state.path_to = state.get("path_to"), state.get("path_from")
+    common.to_url("path_from", "from")
+    common.to_url("path_to", "to")
+
+
+index = common.get_index()
+st.title("Find a path")
+st.caption("How does one thing lead to another? The shortest chain of relations between two entities, and a few other short ones.")
+
+first, second, third = st.columns([5, 5, 2], vertical_alignment="bottom")
+source = common.entity_picker(index, "path_from", "from", label="From", container=first)
+target = common.entity_picker(index, "path_to", "to", label="To", container=second)
+third.button("Swap", icon=":material/swap_horiz:", on_click=swap, width="stretch")
+alternatives = st.slider("Other paths to show", 0, 5, 3, key="path_alternatives")
+
+if not (source and target):
+    st.info("Pick two entities, for example:", icon=":material/route:")
+    st.page_link(
+        common.PATH, label="Random Cut Forest → Kinesis Data Analytics", icon=":material/route:",
+        query_params={"from": "RandomCutForest", "to": "KinesisDataAnalytics"},
+    )
+    st.stop()
+
+try:
+    result = index.path(source, target, alternatives=alternatives)
+except common.USER_ERRORS as exc:
+    common.fail(exc)
+
+if not result.nodes:
+    st.warning(f"No chain of relations links {result.source.label} and {result.target.label} in the graph.", icon=":material/link_off:")
+    st.stop()
+
+steps = len(result.edges)
+st.subheader(f"Shortest path: {steps} step{'s' if steps != 1 else ''}", anchor=False)
+st.markdown(chain(result.nodes, result.edges))
+common.entity_links(result.nodes)
+
+view = path_view(result)
+chart_key = f"path:{source}:{target}:{alternatives}"
+st.echarts_chart(
+    graph_spec(view, center=None),
+    key=chart_key,
+    on_select=partial(common.open_clicked_node, chart_key, view.names, common.BROWSE),
+    height=420,
+    renderer="svg",
+    alt=f"Paths from {result.source.label} to {result.target.label}",
+)
+st.caption("Solid edges: the shortest path; dashed: the other paths. Click a node to open its page.")
+
+if result.alternatives:
+    st.subheader("Other paths", anchor=False)
+    for number, (nodes, edges) in enumerate(result.alternatives, 1):
+        st.markdown(f"{number}\\. " + chain(nodes, edges))

@@ -1,0 +1,365 @@
+"""The ``studykg`` command line: build and query the study index from scripts and terminals."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from kg.errors import KGError
+
+from .errors import IndexerError
+from .layout import INDEX_ENV, REPO_ROOT
+from .progress import TqdmProgress
+from .records import SearchResult
+from .study_index import StudyIndex
+
+INDEX_OPTION = click.option(
+    "--index", "index_path", type=click.Path(file_okay=False, path_type=Path), envvar=INDEX_ENV,
+    help=f"Index folder (default: index/ at the repository root, or ${INDEX_ENV}).",
+)
+JSON_OPTION = click.option("json_", "--json", is_flag=True, help="Print one JSON object.")
+
+
+class StudyKGGroup(click.Group):
+    """Turns the errors users can fix into one line and exit code 1, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (IndexerError, KGError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=StudyKGGroup)
+@click.version_option(package_name="studykg")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def cli(verbose: int) -> None:
+    """studykg: a knowledge-graph and semantic-search study index for the AWS ML Specialty exam.
+
+    \b
+    studykg build                      # index the shipped corpus
+    studykg add ~/notes/aws-ml         # add your own notes
+    studykg ask "which service converts text to speech?"
+    studykg graph path "Random Cut Forest" "Kinesis Data Analytics"
+    """
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@click.option("--corpus", "corpora", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to index (repeatable; default: the shipped corpus/).")
+@INDEX_OPTION
+@click.option("--model", help="Name or path of a pretrained sentence-transformers model (default: train one from the corpus).")
+@JSON_OPTION
+def build(corpora: tuple[Path, ...], index_path: Path | None, model: str | None, json_: bool) -> None:
+    """Build the study index from scratch and swap it in atomically.
+
+    \b
+    Example:
+        studykg build --corpus corpus --corpus ~/notes --index /tmp/studykg
+    """
+    with TqdmProgress(disable=json_) as progress:
+        report = StudyIndex.build(list(corpora) or None, index_path, model=model, progress=progress)
+    _print_report(report, json_, "Built")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@INDEX_OPTION
+@JSON_OPTION
+def add(folder: Path, index_path: Path | None, json_: bool) -> None:
+    """Index FOLDER of your own notes into the existing index, incrementally.
+
+    Unchanged files are not re-embedded, changed files replace their old chunks, deleted
+    files disappear.
+
+    \b
+    Example:
+        studykg add ~/notes/aws-ml
+    """
+    with TqdmProgress(disable=json_) as progress:
+        report = StudyIndex.add(folder, index_path, progress=progress)
+    _print_report(report, json_, "Added")
+
+
+@cli.command()
+@click.argument("question")
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 100), help="Number of hits.")
+@INDEX_OPTION
+@click.option("--model", help="Refuse to answer unless the index was built with this model.")
+@click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense", "nograph"]), default="hybrid", show_default=True,
+              help="Retrievers to use (the others are for comparison).")
+@JSON_OPTION
+def ask(question: str, k: int, index_path: Path | None, model: str | None, mode: str, json_: bool) -> None:
+    """Answer QUESTION from the study index; '-' reads one question per line from stdin (JSON Lines out).
+
+    \b
+    Examples:
+        studykg ask "thuật toán nào dùng để phát hiện bất thường?"
+        studykg ask --json -k 3 "Kinesis Data Streams vs Firehose"
+        printf 'what is RCF?\\nwhat is NTM?\\n' | studykg ask -
+    """
+    index = StudyIndex.open(index_path, model=model)
+    if question == "-":
+        for line in sys.stdin:
+            if line.strip():
+                try:
+                    result = index.search(line.strip(), k, mode=mode).to_json()
+                except IndexerError as exc:
+                    result = {"query": line.strip(), "error": str(exc), "entities": [], "hits": []}
+                click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    result = index.search(question, k, mode=mode)
+    if json_:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        _print_result(result)
+
+
+@cli.command()
+@click.option("--chunks", "chunks_file", type=click.Path(dir_okay=False, path_type=Path), help="Write every chunk as JSON Lines.")
+@click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the graph as Turtle (.ttl) or JSON-LD (.jsonld).")
+@INDEX_OPTION
+def export(chunks_file: Path | None, graph_file: Path | None, index_path: Path | None) -> None:
+    """Export chunks and/or the graph from the index.
+
+    \b
+    Example:
+        studykg export --chunks chunks.jsonl --graph graph.ttl
+    """
+    if not chunks_file and not graph_file:
+        raise click.UsageError("nothing to export: give --chunks FILE and/or --graph FILE")
+    index = StudyIndex.open(index_path)
+    if chunks_file:
+        count = index.export_chunks(chunks_file)
+        click.echo(f"wrote {count} chunks to {chunks_file}", err=True)
+    if graph_file:
+        index.export_graph(graph_file)
+        click.echo(f"wrote the graph to {graph_file}", err=True)
+
+
+@cli.command()
+@click.option("--port", default=8501, show_default=True, help="Port for the app.")
+def app(port: int) -> None:
+    """Start the Streamlit study app (builds the index on first run)."""
+    raise SystemExit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(port)]))
+
+
+@cli.group()
+def graph() -> None:
+    """Navigate the knowledge graph: entities, relations, paths, related topics, SPARQL.
+
+    Names can be labels or aliases in English, Vietnamese or Italian, local names or IRIs.
+    Without a built index, the curated graph in corpus/graph is used (no chunk mentions).
+    """
+
+
+@graph.command("show")
+@click.argument("name")
+@INDEX_OPTION
+@JSON_OPTION
+def graph_show(name: str, index_path: Path | None, json_: bool) -> None:
+    """Show an entity, its relations grouped by type and the chunks that mention it.
+
+    \b
+    Example:
+        studykg graph show RCF --json
+    """
+    kg = _open_graph(index_path)
+    entity = kg.entity(name)
+    relations = kg.neighbours(entity.iri)
+    data = {
+        "entity": {"iri": entity.iri, "label": entity.label, "aliases": list(entity.aliases), "type": entity.type,
+                   "definition": entity.definition},
+        "relations": [
+            {"predicate": r.predicate, "label": r.label, "direction": r.direction,
+             "target": {"iri": r.target.iri, "label": r.target.label, "type": r.target.type}}
+            for r in relations
+        ],
+        "mentioned_in": list(kg.mentioned_in(entity.iri)),
+    }
+    if json_:
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    click.secho(f"{entity.label} ({entity.type})", bold=True)
+    if entity.aliases:
+        click.echo("  also: " + ", ".join(entity.aliases))
+    click.echo("  " + entity.definition)
+    groups: dict[str, list[str]] = {}
+    for r in relations:
+        key = r.label if r.direction == "out" else f"{r.label} (from)"
+        groups.setdefault(key, []).append(r.target.label)
+    for key, labels in groups.items():
+        click.echo(f"  {key}: " + ", ".join(labels))
+    click.echo(f"  mentioned in {len(data['mentioned_in'])} chunks")
+
+
+@graph.command("path")
+@click.argument("source")
+@click.argument("target")
+@click.option("--alternatives", default=3, show_default=True, type=click.IntRange(0, 10))
+@INDEX_OPTION
+@JSON_OPTION
+def graph_path(source: str, target: str, alternatives: int, index_path: Path | None, json_: bool) -> None:
+    """Shortest path(s) between two entities over typed edges.
+
+    \b
+    Example:
+        studykg graph path "Random Cut Forest" KDA
+    """
+    result = _open_graph(index_path).path(source, target, alternatives=alternatives)
+    data = _path_json(result)
+    if json_:
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    click.echo(_chain(data["path"], data["edges"]))
+    for alt in data["alternatives"]:
+        click.echo("  or: " + _chain(alt["path"], alt["edges"]))
+
+
+@graph.command("related")
+@click.argument("name")
+@click.option("-k", "k", default=10, show_default=True, type=click.IntRange(1, 100))
+@INDEX_OPTION
+@JSON_OPTION
+def graph_related(name: str, k: int, index_path: Path | None, json_: bool) -> None:
+    """Topics related to an entity, each with the reason.
+
+    \b
+    Example:
+        studykg graph related Firehose
+    """
+    kg = _open_graph(index_path)
+    entity = kg.entity(name)
+    related = kg.related(entity.iri, k=k)
+    data = {
+        "entity": {"iri": entity.iri, "label": entity.label, "aliases": list(entity.aliases), "type": entity.type},
+        "related": [
+            {"iri": r.entity.iri, "label": r.entity.label, "aliases": list(r.aliases), "type": r.entity.type,
+             "score": round(r.score, 6), "why": r.why}
+            for r in related
+        ],
+    }
+    if json_:
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    for r in data["related"]:
+        click.echo(f"{r['label']} ({r['type']}): {r['why']}")
+
+
+@graph.command("sparql")
+@click.argument("query")
+@INDEX_OPTION
+@JSON_OPTION
+def graph_sparql(query: str, index_path: Path | None, json_: bool) -> None:
+    """Run a read-only SPARQL query (updates are refused); '-' reads the query from stdin.
+
+    \b
+    Example:
+        studykg graph sparql 'SELECT ?s WHERE { ?s a <https://w3id.org/studykg/ontology#Algorithm> }'
+    """
+    if query == "-":
+        query = sys.stdin.read()
+    rows = _open_graph(index_path).sparql(query)
+    if json_:
+        click.echo(json.dumps({"rows": rows}, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo("\t".join(f"{k}={v}" for k, v in row.items()))
+
+
+def _open_graph(index_path: Path | None):
+    """The index's graph (with chunk mentions) when an index exists, else the curated graph."""
+    if StudyIndex.exists(index_path):
+        return StudyIndex.open(index_path).graph
+    from kg import KnowledgeGraph
+
+    from .layout import default_graph_path
+
+    return KnowledgeGraph.load_curated(default_graph_path())
+
+
+def _ref(ref) -> dict:
+    return {"iri": ref.iri, "label": ref.label, "type": ref.type}
+
+
+def _path_json(result) -> dict:
+    def steps(nodes, edges) -> dict:
+        return {
+            "path": [_ref(n) for n in nodes],
+            "edges": [{"predicate": e.predicate, "label": e.label, "direction": e.direction} for e in edges],
+        }
+
+    return {
+        "from": _ref(result.source),
+        "to": _ref(result.target),
+        **steps(result.nodes, result.edges),
+        "alternatives": [steps(nodes, edges) for nodes, edges in result.alternatives],
+    }
+
+
+def _chain(nodes: list[dict], edges: list[dict]) -> str:
+    parts = [nodes[0]["label"]] if nodes else []
+    for edge, node in zip(edges, nodes[1:]):
+        arrow = f" -[{edge['label']}]-> " if edge["direction"] == "out" else f" <-[{edge['label']}]- "
+        parts.append(arrow + node["label"])
+    return "".join(parts)
+
+
+def _print_report(report, json_: bool, verb: str) -> None:
+    if json_:
+        data = asdict(report)
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    if verb == "Added" and not report.published:
+        click.echo(f"Nothing changed: {report.unchanged} files already indexed ({report.seconds:.1f} s).")
+    else:
+        click.echo(f"{verb} {report.index_path}")
+        click.echo(f"  documents  {report.documents}   chunks embedded {report.embedded}   vector index {report.vector_index}")
+        if verb == "Added":
+            click.echo(f"  new {len(report.added)}   changed {len(report.changed)}   removed {len(report.removed)}   unchanged {report.unchanged}")
+        langs = ", ".join(f"{lang} {n}" for lang, n in report.languages.items())
+        click.echo(f"  languages  {langs}")
+        click.echo(f"  model      {report.model}")
+        click.echo(f"  seconds    {report.seconds:.1f}")
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}")
+    if report.skipped:
+        click.echo(f"  skipped {len(report.skipped)} files:")
+        for item in report.skipped[:20]:
+            click.echo(f"    {item.path}: {item.reason}")
+        if len(report.skipped) > 20:
+            click.echo(f"    ... and {len(report.skipped) - 20} more (see --json)")
+
+
+def _print_result(result: SearchResult) -> None:
+    if result.entities:
+        top = result.entities[0]
+        others = ", ".join(e.label for e in result.entities[1:])
+        click.secho(f"Concept: {top.label} ({top.type})", bold=True)
+        if others:
+            click.echo(f"  also: {others}")
+    for n, hit in enumerate(result.hits, 1):
+        click.echo("")
+        click.secho(f"{n}. {hit.source}  [{hit.heading or hit.title}]  ({hit.lang}, score {hit.score:.4f})", bold=True)
+        text = " ".join(hit.text.split())
+        click.echo("   " + (text[:400] + "…" if len(text) > 400 else text))
+        reasons = []
+        if hit.why.dense_rank:
+            reasons.append(f"meaning #{hit.why.dense_rank}")
+        if hit.why.lexical_rank:
+            reasons.append(f"words #{hit.why.lexical_rank}")
+        if hit.why.entities:
+            reasons.append("mentions " + ", ".join(hit.why.entities))
+        if reasons:
+            click.echo("   why: " + "; ".join(reasons))
+    if not result.hits:
+        click.echo("No passage matched.")

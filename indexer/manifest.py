@@ -1,0 +1,56 @@
+"""The manifest: what an index version holds and how it was made, checked when the index is opened."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import IndexMismatchError
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Manifest:
+    model_name: str  # "studykg-static" for the trained encoder, else the --model value
+    model_trained: bool
+    model_fingerprint: str
+    dim: int
+    documents: int
+    chunks: int
+    languages: dict[str, int]
+    corpus_fingerprint: str
+    vector_index: str
+    roots: tuple[str, ...]
+    built_at: str
+    build_seconds: float
+    graph_triples: int = 0
+    format: int = FORMAT_VERSION
+    studykg_version: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def save(self, folder: Path) -> None:
+        data = asdict(self)
+        data["roots"] = list(self.roots)
+        (folder / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest:
+        path = folder / "manifest.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT_VERSION:
+            raise IndexMismatchError(
+                f"{path}: index format {data.get('format')} is not the supported {FORMAT_VERSION}; rebuild with 'studykg build'"
+            )
+        data["roots"] = tuple(data.get("roots", ()))
+        return cls(**data)
+
+
+def corpus_fingerprint(documents: dict[str, str]) -> str:
+    """A hash over (document id, content hash) pairs: equal fingerprints mean the same indexed content."""
+    digest = hashlib.sha256()
+    for doc_id in sorted(documents):
+        digest.update(f"{doc_id}\0{documents[doc_id]}\n".encode())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,130 @@
+"""Plain records that flow through the build and the search: ids, text and scores only.
+
+They hold no live objects (no Graph, no arrays), so ``dataclasses.asdict`` is all the
+JSON output needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source file as read: front matter applied, body text ready for chunking."""
+
+    doc_id: str  # "<collection>/<path relative to its root>", stable across machines
+    source: str  # same as doc_id; kept separate so records read naturally
+    path: str  # absolute path at indexing time
+    root: str  # absolute path of the folder it was indexed from (``add`` compares files per root)
+    kind: str  # "service", "algorithm", "note" or "user"
+    title: str
+    lang: str
+    entity: str | None  # local name of the graph entity a service page describes
+    tags: tuple[str, ...]
+    text: str  # body without front matter
+    body_line: int  # line number (1-based) in the file where ``text`` starts
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was not indexed, and why, in words a user can act on."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document: the unit that is embedded, indexed and returned."""
+
+    chunk_id: str  # "<doc_id>#<ordinal>", stable while the file is unchanged
+    doc_id: str
+    source: str
+    kind: str
+    title: str
+    heading: str  # heading path, e.g. "Kinesis > Firehose"
+    text: str
+    lang: str
+    line_start: int
+    line_end: int
+    ordinal: int
+
+
+@dataclass(frozen=True)
+class EntityTag:
+    iri: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why a hit matched: its rank in each retriever (1-based) and the entities it shares with the question."""
+
+    dense_rank: int | None
+    lexical_rank: int | None
+    entities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk_id: str
+    source: str
+    heading: str
+    text: str
+    lang: str
+    score: float
+    entities: tuple[EntityTag, ...]
+    why: Why
+    kind: str = "note"
+    title: str = ""
+    line_start: int = 0
+    line_end: int = 0
+
+
+@dataclass(frozen=True)
+class ConceptMatch:
+    """An entity ranked for a question, as the concept card and ``ask --json`` show it."""
+
+    iri: str
+    label: str
+    aliases: tuple[str, ...]
+    type: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    entities: tuple[ConceptMatch, ...]
+    hits: tuple[Hit, ...]
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        """The ``ask --json`` object: the documented keys, nothing internal."""
+        return {
+            "query": self.query,
+            "entities": [
+                {"iri": e.iri, "label": e.label, "aliases": list(e.aliases), "type": e.type, "score": round(e.score, 6)}
+                for e in self.entities
+            ],
+            "hits": [
+                {
+                    "chunk_id": h.chunk_id,
+                    "source": h.source,
+                    "heading": h.heading,
+                    "text": h.text,
+                    "lang": h.lang,
+                    "score": round(h.score, 6),
+                    "entities": [{"iri": t.iri, "label": t.label} for t in h.entities],
+                    "why": {
+                        "dense_rank": h.why.dense_rank,
+                        "lexical_rank": h.why.lexical_rank,
+                        "entities": list(h.why.entities),
+                    },
+                }
+                for h in self.hits
+            ],
+        }

@@ -1,0 +1,224 @@
+"""Search: dense, lexical and graph retrieval fused into hits, and the concepts behind them ranked.
+
+Every retriever returns a ranked list; reciprocal rank fusion combines lists whose scores
+are not comparable (cosine, BM25, graph counts). The graph shapes both rankings: entities
+linked in the question, and their typed neighbours (a question about "text to speech"
+links the concept, whose provider is Polly), lift the passages that mention them and the
+concepts shown on the card.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kg import KnowledgeGraph
+
+from .encoder import Encoder
+from .errors import QueryError
+from .records import ConceptMatch, EntityTag, Hit, SearchResult, Why
+from .store import ChunkStore
+from .vectors import VectorIndex
+
+MAX_QUESTION_CHARS = 1000
+RRF_K = 60
+CANDIDATES = 50
+MODES = ("hybrid", "bm25", "dense", "nograph")
+KIND_GROUPS = {"service": "services", "algorithm": "services", "note": "notes", "user": "mine"}
+
+# Words that say which type of entity the learner wants ("which service ...", "quale algoritmo ...").
+_TYPE_HINTS = {
+    "Service": re.compile(r"\b(services?|dịch vụ|dich vu|servizi[oa]?|tool|strumento|công cụ|cong cu)\b", re.I),
+    "Algorithm": re.compile(r"\b(algorithms?|thuật toán|thuat toan|algoritm[oi]|built-in)\b", re.I),
+}
+_ENTITY_RELATIONS = ("usedFor", "supports", "partOf", "remedyFor", "measures", "accepts", "comparedWith", "alternativeTo", "readsFrom", "deliversTo", "integratesWith", "broader")
+_WORDLIKE = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Narrow the hits: source kinds ("services", "notes", "mine"), languages, exam domain IRIs, entity types."""
+
+    sources: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    entity_types: tuple[str, ...] = ()
+
+    def active(self) -> bool:
+        return bool(self.sources or self.langs or self.domains or self.entity_types)
+
+
+class Searcher:
+    """Answers questions over one opened index version."""
+
+    def __init__(self, store: ChunkStore, vectors: VectorIndex, encoder: Encoder, graph: KnowledgeGraph) -> None:
+        self.store = store
+        self.vectors = vectors
+        self.encoder = encoder
+        self.graph = graph
+        self._entity_iris = [iri for iri in graph.entities]
+        self._entity_vectors = encoder.encode([_entity_text(graph, iri) for iri in self._entity_iris])
+        self._page_chunks: dict[str, list[int]] = {}
+
+    def search(self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResult:
+        """Top-k hits and the ranked concepts for one question.
+
+        Raises:
+            QueryError: the question is empty, too long, or has nothing searchable in it.
+        """
+        started = time.perf_counter()
+        query = _check_question(query)
+        filters = filters or SearchFilters()
+        use_dense = mode in ("hybrid", "dense", "nograph")
+        use_lexical = mode in ("hybrid", "bm25", "nograph")
+        use_graph = mode == "hybrid"
+        n = CANDIDATES * (4 if filters.active() else 1)
+
+        q_vec = self.encoder.encode([query])[0] if use_dense or use_graph else None
+        dense = self.vectors.search(q_vec, n) if use_dense else []
+        lexical = self.store.lexical_search(query, n) if use_lexical else []
+        linked = _unique(m.iri for m in self.graph.link(query)) if use_graph else []
+
+        fused: dict[int, float] = defaultdict(float)
+        _add_ranks(fused, [rowid for rowid, _ in dense], 1.0)
+        _add_ranks(fused, [rowid for rowid, _ in lexical], 1.0)
+        concepts: list[tuple[str, float]] = []
+        if use_graph:
+            concepts = self._rank_concepts(query, q_vec, linked, fused)
+            _add_ranks(fused, self._graph_candidates(linked, concepts), 0.8)
+        ranked = sorted(fused, key=fused.get, reverse=True)
+        hits = self._hits(ranked, fused, dense, lexical, linked, filters, k)
+        if not use_graph:
+            concepts = self._concepts_from_hits(hits)
+        matches = self._concept_matches(concepts, filters)
+        return SearchResult(query=query, entities=matches, hits=hits, seconds=time.perf_counter() - started)
+
+    # ---- concepts --------------------------------------------------------
+    def _rank_concepts(self, query: str, q_vec: np.ndarray, linked: list[str], fused: dict[int, float]) -> list[tuple[str, float]]:
+        """Score entities from the question's links, their typed neighbours, embedding similarity and the top passages."""
+        scores: dict[str, float] = defaultdict(float)
+        for rank, iri in enumerate(linked):
+            scores[iri] += 1.0 / (1 + 0.3 * rank)
+        for iri in linked:
+            for neighbour, predicate in self.graph.typed_neighbours(iri):
+                if predicate.rsplit("#", 1)[-1] in _ENTITY_RELATIONS and neighbour in self.graph.entities:
+                    scores[neighbour] += 0.35
+        similarity = self._entity_vectors @ q_vec
+        for rank, position in enumerate(np.argsort(-similarity)[:20]):
+            scores[self._entity_iris[position]] += 0.6 / (1 + 0.5 * rank) * max(float(similarity[position]), 0.0) * 2
+        top_rows = sorted(fused, key=fused.get, reverse=True)[:10]
+        for rank, (rowid, iris) in enumerate(self.store.entities_of(top_rows).items()):
+            for iri in iris:
+                scores[iri] += 0.15 / (1 + rank)
+        wanted = [t for t, pattern in _TYPE_HINTS.items() if pattern.search(query)]
+        if wanted:
+            # "which algorithm ..." names the answer's type: the linked task is context, not the answer.
+            for iri in scores:
+                entity = self.graph.entities.get(iri)
+                scores[iri] *= 1.6 if entity is not None and entity.type in wanted else 0.4
+        return sorted(scores.items(), key=lambda item: item[1], reverse=True)
+
+    def _concepts_from_hits(self, hits: Sequence[Hit]) -> list[tuple[str, float]]:
+        scores: dict[str, float] = defaultdict(float)
+        for rank, hit in enumerate(hits):
+            for tag in hit.entities:
+                scores[tag.iri] += 1.0 / (1 + rank)
+        return sorted(scores.items(), key=lambda item: item[1], reverse=True)
+
+    def _concept_matches(self, concepts: list[tuple[str, float]], filters: SearchFilters, limit: int = 5) -> tuple[ConceptMatch, ...]:
+        matches = []
+        for iri, score in concepts:
+            entity = self.graph.entities.get(iri)
+            if entity is None or (filters.entity_types and entity.type not in filters.entity_types):
+                continue
+            if filters.domains and not set(entity.domains) & set(filters.domains):
+                continue
+            matches.append(ConceptMatch(iri=iri, label=entity.label, aliases=tuple(entity.aliases), type=entity.type, score=float(score)))
+            if len(matches) == limit:
+                break
+        return tuple(matches)
+
+    # ---- passages --------------------------------------------------------
+    def _graph_candidates(self, linked: list[str], concepts: list[tuple[str, float]]) -> list[int]:
+        """Passages about the question's entities: each top concept's own page first, then short mentions."""
+        ordered = _unique([*linked[:3], *(iri for iri, _ in concepts[:3])])
+        rows: list[int] = []
+        for iri in ordered:
+            rows.extend(self._entity_page_chunks(iri)[:2])
+        for iri in ordered:
+            rows.extend(self.store.chunks_mentioning(iri, limit=5))
+        return _unique(rows)
+
+    def _entity_page_chunks(self, iri: str) -> list[int]:
+        if iri not in self._page_chunks:
+            self._page_chunks[iri] = self.store.chunks_of_entity_page(self.graph.entities[iri].name) if iri in self.graph.entities else []
+        return self._page_chunks[iri]
+
+    def _hits(self, ranked, fused, dense, lexical, linked, filters: SearchFilters, k: int) -> tuple[Hit, ...]:
+        dense_rank = {rowid: n for n, (rowid, _) in enumerate(dense, 1)}
+        lexical_rank = {rowid: n for n, (rowid, _) in enumerate(lexical, 1)}
+        hits: list[Hit] = []
+        for start in range(0, len(ranked), 50):
+            window = ranked[start : start + 50]
+            rows = self.store.chunks_by_rowid(window)
+            entities = self.store.entities_of(window)
+            for rowid in window:
+                row = rows.get(rowid)
+                if row is None or not self._passes(row, entities[rowid], filters):
+                    continue
+                tags = tuple(EntityTag(iri, self.graph.entities[iri].label) for iri in entities[rowid] if iri in self.graph.entities)
+                shared = tuple(self.graph.entities[iri].label for iri in linked if iri in entities[rowid] and iri in self.graph.entities)
+                hits.append(
+                    Hit(
+                        chunk_id=row["chunk_id"], source=row["source"], heading=row["heading"], text=row["text"], lang=row["lang"],
+                        score=float(fused[rowid]), entities=tags,
+                        why=Why(dense_rank.get(rowid), lexical_rank.get(rowid), shared),
+                        kind=row["kind"], title=row["title"], line_start=row["line_start"], line_end=row["line_end"],
+                    )
+                )
+                if len(hits) == k:
+                    return tuple(hits)
+        return tuple(hits)
+
+    def _passes(self, row, iris: list[str], filters: SearchFilters) -> bool:
+        if filters.sources and KIND_GROUPS.get(row["kind"], "notes") not in filters.sources:
+            return False
+        if filters.langs and row["lang"] not in filters.langs:
+            return False
+        entities = [self.graph.entities[i] for i in iris if i in self.graph.entities]
+        if filters.domains and not any(set(e.domains) & set(filters.domains) for e in entities):
+            return False
+        if filters.entity_types and not any(e.type in filters.entity_types for e in entities):
+            return False
+        return True
+
+
+def _check_question(query: str) -> str:
+    query = " ".join((query or "").split())
+    if not query:
+        raise QueryError("the question is empty; type a few words, e.g. 'which service converts text to speech?'")
+    if len(query) > MAX_QUESTION_CHARS:
+        raise QueryError(f"the question is {len(query):,} characters long; the limit is {MAX_QUESTION_CHARS:,}: ask about one thing at a time")
+    if not _WORDLIKE.search(query):
+        raise QueryError(f"nothing to search for in '{query[:40]}': the question has no words")
+    return query
+
+
+def _entity_text(graph: KnowledgeGraph, iri: str) -> str:
+    entity = graph.entities[iri]
+    names = _unique([entity.label, *entity.aliases, *(label for _, label in entity.labels)])
+    return f"{' ; '.join(names)}\n{entity.definition}"
+
+
+def _add_ranks(fused: dict[int, float], ranked: Sequence[int], weight: float) -> None:
+    for rank, rowid in enumerate(ranked, 1):
+        fused[rowid] += weight / (RRF_K + rank)
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))

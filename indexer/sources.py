@@ -1,0 +1,156 @@
+"""Sources: walk folders and read Markdown, plain text and HTML into ``Document`` records.
+
+One bad file never stops a build: it becomes a ``Skipped`` record with a reason a user can
+act on (binary, not UTF-8, too large, empty, broken front matter).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tomllib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import yaml
+
+from .errors import SourceError
+from .language import detect_language
+from .records import Document, Skipped
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html"}
+DEFAULT_MAX_BYTES = 2_000_000
+_FRONT_MATTER_FENCES = {"---": "YAML", "+++": "TOML"}
+
+
+def iter_documents(
+    roots: Sequence[Path], *, default_kind: str = "note", max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Document | Skipped]:
+    """Yield a ``Document`` or a ``Skipped`` for every file under ``roots``, in a stable order.
+
+    Raises:
+        SourceError: a root does not exist or is not a folder (nothing could be read at all).
+    """
+    for root in roots:
+        root = Path(root).expanduser().resolve()
+        if not root.exists():
+            raise SourceError(f"{root}: folder not found")
+        if not root.is_dir():
+            raise SourceError(f"{root}: not a folder")
+        for path in _walk(root):
+            yield read_document(path, root, default_kind=default_kind, max_bytes=max_bytes)
+
+
+def doc_id_for(path: Path, root: Path) -> str:
+    """Name a file by its root folder's name and its path inside it, so ids survive moving the folder."""
+    return f"{root.name}/{path.relative_to(root).as_posix()}"
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    # Hidden folders (.git, .obsidian, .venv) hold tool state, not notes.
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def read_document(path: Path, root: Path, *, default_kind: str = "note", max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Skipped:
+    """Read one file; return a ``Skipped`` with the cause instead of raising for anything wrong with it."""
+    shown = str(path)
+    fmt = TEXT_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        return Skipped(shown, f"unsupported file type '{path.suffix or path.name}' (supported: .md, .txt, .html)")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Skipped(shown, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Skipped(shown, f"cannot be read ({exc.strerror or exc})")
+    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Skipped(shown, "binary file, not text")
+    try:
+        text = _decode(raw)
+    except UnicodeDecodeError as exc:
+        return Skipped(shown, f"not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at offset {exc.start}); re-save it as UTF-8")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        meta, body, body_line = split_front_matter(text)
+    except ValueError as exc:
+        return Skipped(shown, str(exc))
+    if fmt == "html":
+        from .html_text import html_to_markdown
+
+        html_title, body = html_to_markdown(body)
+        meta.setdefault("title", html_title)
+    if not body.strip():
+        return Skipped(shown, "empty (no text after the front matter)")
+    title = str(meta.get("title") or _first_heading(body) or path.stem.replace("-", " ").replace("_", " "))
+    lang = str(meta.get("lang") or meta.get("language") or detect_language(body)).lower()
+    tags = meta.get("tags") or ()
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",") if t.strip()]
+    doc_id = doc_id_for(path, root)
+    return Document(
+        doc_id=doc_id,
+        source=doc_id,
+        path=shown,
+        root=str(root),
+        kind=str(meta.get("kind") or default_kind),
+        title=title,
+        lang=lang,
+        entity=str(meta["entity"]) if meta.get("entity") else None,
+        tags=tuple(str(t) for t in tags),
+        text=body,
+        body_line=body_line,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        size=size,
+    )
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    return raw.decode("utf-8-sig")
+
+
+def split_front_matter(text: str) -> tuple[dict, str, int]:
+    """Split YAML (``---``) or TOML (``+++``) front matter from the body.
+
+    Returns the metadata, the body and the 1-based line where the body starts.
+    Raises ValueError with a one-line cause when the front matter is broken.
+    """
+    first, _, rest = text.partition("\n")
+    fence = first.strip()
+    if fence not in _FRONT_MATTER_FENCES:
+        return {}, text, 1
+    kind = _FRONT_MATTER_FENCES[fence]
+    lines = rest.split("\n")
+    for i, line in enumerate(lines):
+        if line.strip() == fence:
+            header = "\n".join(lines[:i])
+            body = "\n".join(lines[i + 1 :])
+            break
+    else:
+        raise ValueError(f"broken {kind} front matter: no closing '{fence}' line")
+    try:
+        meta = yaml.safe_load(header) if kind == "YAML" else tomllib.loads(header)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        cause = " ".join(str(exc).split())
+        raise ValueError(f"broken {kind} front matter: {cause}") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ValueError(f"broken {kind} front matter: expected key: value pairs, got {type(meta).__name__}")
+    return meta, body, i + 3
+
+
+def _first_heading(body: str) -> str | None:
+    for line in body.split("\n"):
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None

@@ -1,0 +1,202 @@
+"""The chunk store: SQLite holds documents, chunks, their linked entities and an FTS5 table for BM25.
+
+FTS5's ``unicode61 remove_diacritics 2`` tokenizer folds accents, so "phat hien" finds
+"phát hiện" and "perche" finds "perché".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .records import Chunk, Document, Skipped
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, path TEXT, kind TEXT, title TEXT, lang TEXT, entity TEXT,
+    tags TEXT, sha256 TEXT, size INTEGER, root TEXT
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+    source TEXT, kind TEXT, title TEXT, heading TEXT, text TEXT, lang TEXT,
+    line_start INTEGER, line_end INTEGER, ordinal INTEGER
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS chunk_entities (chunk INTEGER NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (iri, chunk)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS chunk_entities_chunk ON chunk_entities(chunk);
+CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, reason TEXT);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, heading, title, content='chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
+"""
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Terms in more than this share of chunks say little about relevance and make OR queries slow.
+COMMON_TERM_SHARE = 0.2
+# BM25 column weights: words in a heading or title say more about a passage than words in its body.
+COLUMN_WEIGHTS = (1.0, 2.0, 1.5)
+
+
+class ChunkStore:
+    """Documents and chunks in one SQLite file, with BM25 over the chunk text."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly:
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self.db = sqlite3.connect(self.path, check_same_thread=False)
+            self.db.executescript(SCHEMA)
+        self.db.row_factory = sqlite3.Row
+        self._df_cache: dict[str, int] = {}
+        self._chunk_count: int | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---- writing ---------------------------------------------------------
+    def put_document(self, doc: Document, chunks: Sequence[Chunk], entities: Sequence[Sequence[str]]) -> list[int]:
+        """Store a document and its chunks (replacing an older version); return the chunks' row ids."""
+        self.delete_document(doc.doc_id)
+        self.db.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (doc.doc_id, doc.path, doc.kind, doc.title, doc.lang, doc.entity, json.dumps(list(doc.tags)), doc.sha256, doc.size, doc.root),
+        )
+        rowids = []
+        for chunk, iris in zip(chunks, entities, strict=True):
+            cur = self.db.execute(
+                "INSERT INTO chunks (chunk_id, doc_id, source, kind, title, heading, text, lang, line_start, line_end, ordinal)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (chunk.chunk_id, chunk.doc_id, chunk.source, chunk.kind, chunk.title, chunk.heading, chunk.text, chunk.lang,
+                 chunk.line_start, chunk.line_end, chunk.ordinal),
+            )
+            rowid = cur.lastrowid
+            rowids.append(rowid)
+            self.db.execute("INSERT INTO chunks_fts (rowid, text, heading, title) VALUES (?,?,?,?)", (rowid, chunk.text, chunk.heading, chunk.title))
+            self.db.executemany("INSERT OR IGNORE INTO chunk_entities VALUES (?,?)", [(rowid, iri) for iri in iris])
+        return rowids
+
+    def delete_document(self, doc_id: str) -> list[int]:
+        """Remove a document with its chunks; return the removed chunks' row ids (their vectors must go too)."""
+        rows = self.db.execute("SELECT id, text, heading, title FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
+        for row in rows:
+            self.db.execute(
+                "INSERT INTO chunks_fts (chunks_fts, rowid, text, heading, title) VALUES ('delete', ?, ?, ?, ?)",
+                (row["id"], row["text"], row["heading"], row["title"]),
+            )
+            self.db.execute("DELETE FROM chunk_entities WHERE chunk = ?", (row["id"],))
+        self.db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        return [row["id"] for row in rows]
+
+    def set_skipped(self, skipped: Iterable[Skipped], *, under: Sequence[str] | None = None) -> None:
+        """Record the files the last build or add skipped (replacing earlier reasons for the same folders)."""
+        if under is None:
+            self.db.execute("DELETE FROM skipped")
+        else:
+            for prefix in under:
+                self.db.execute("DELETE FROM skipped WHERE path LIKE ? ESCAPE '\\'", (_like_prefix(prefix),))
+        self.db.executemany("INSERT OR REPLACE INTO skipped VALUES (?,?)", [(s.path, s.reason) for s in skipped])
+
+    def commit(self) -> None:
+        self.db.commit()
+        self._df_cache.clear()
+        self._chunk_count = None
+
+    # ---- reading ---------------------------------------------------------
+    def documents(self, *, root: str | None = None) -> dict[str, sqlite3.Row]:
+        if root is None:
+            rows = self.db.execute("SELECT * FROM documents")
+        else:
+            rows = self.db.execute("SELECT * FROM documents WHERE root = ?", (root,))
+        return {row["doc_id"]: row for row in rows}
+
+    def skipped(self) -> list[Skipped]:
+        return [Skipped(r["path"], r["reason"]) for r in self.db.execute("SELECT path, reason FROM skipped ORDER BY path")]
+
+    def chunk_count(self) -> int:
+        if self._chunk_count is None:
+            self._chunk_count = self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        return self._chunk_count
+
+    def chunks_by_rowid(self, rowids: Sequence[int]) -> dict[int, sqlite3.Row]:
+        if not rowids:
+            return {}
+        marks = ",".join("?" * len(rowids))
+        return {row["id"]: row for row in self.db.execute(f"SELECT * FROM chunks WHERE id IN ({marks})", list(rowids))}
+
+    def chunk_by_id(self, chunk_id: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()
+
+    def iter_chunks(self) -> Iterable[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM chunks ORDER BY id")
+
+    def entities_of(self, rowids: Sequence[int]) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {r: [] for r in rowids}
+        if rowids:
+            marks = ",".join("?" * len(rowids))
+            for row in self.db.execute(f"SELECT chunk, iri FROM chunk_entities WHERE chunk IN ({marks})", list(rowids)):
+                found[row[0]].append(row[1])
+        return found
+
+    def chunks_mentioning(self, iri: str, limit: int = 200) -> list[int]:
+        """Row ids of chunks that mention ``iri``, shortest first: a short passage about an entity is more on topic."""
+        rows = self.db.execute(
+            "SELECT c.id FROM chunk_entities e JOIN chunks c ON c.id = e.chunk WHERE e.iri = ? ORDER BY length(c.text) LIMIT ?",
+            (iri, limit),
+        )
+        return [r[0] for r in rows]
+
+    def chunks_of_entity_page(self, entity: str) -> list[int]:
+        """Row ids of the chunks of the service page that describes ``entity`` (a local name)."""
+        rows = self.db.execute(
+            "SELECT c.id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE d.entity = ? ORDER BY c.ordinal", (entity,)
+        )
+        return [r[0] for r in rows]
+
+    def lexical_search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """BM25 top-k as (rowid, score), higher is better; the question's words are OR-ed, common words dropped."""
+        terms = self._query_terms(query)
+        if not terms:
+            return []
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        rows = self.db.execute(
+            f"SELECT rowid, bm25(chunks_fts, {', '.join(map(str, COLUMN_WEIGHTS))}) AS score FROM chunks_fts"
+            " WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?",
+            (match, k),
+        ).fetchall()
+        return [(row[0], -row[1]) for row in rows]
+
+    def _query_terms(self, query: str) -> list[str]:
+        terms = list(dict.fromkeys(fold(w) for w in _WORD.findall(query)))
+        if not terms:
+            return []
+        total = self.chunk_count()
+        frequencies = self._document_frequencies(terms)
+        common = {t for t in terms if total >= 50 and frequencies.get(t, 0) > COMMON_TERM_SHARE * total}
+        kept = [t for t in terms if t not in common]
+        return kept or terms  # a question of only common words still deserves an answer
+
+    def _document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        missing = [t for t in terms if t not in self._df_cache]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            found = dict(self.db.execute(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", missing).fetchall())
+            for t in missing:
+                self._df_cache[t] = found.get(t, 0)
+        return {t: self._df_cache[t] for t in terms}
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents the way FTS5's unicode61 tokenizer does, so vocabulary lookups match."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

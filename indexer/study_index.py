@@ -1,0 +1,146 @@
+"""``StudyIndex``: the one entry point the CLI and the app use to open, build, search and navigate."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg import KnowledgeGraph
+
+from .build import BuildReport, Progress, add_folder, build_index
+from .encoder import Encoder, model_fingerprint
+from .errors import IndexMismatchError, IndexerError
+from .layout import current_version, default_corpus_path, default_index_path, has_index
+from .manifest import Manifest
+from .records import Chunk, SearchResult
+from .search import SearchFilters, Searcher
+from .store import ChunkStore
+from .vectors import VectorIndex
+
+
+class StudyIndex:
+    """An opened, read-only version of the study index, plus the graph behind it.
+
+    Args:
+        folder: the version folder (``index/versions/<name>``); use ``StudyIndex.open``.
+
+    Raises:
+        IndexMissingError: there is no index yet (``open``).
+        IndexMismatchError: the index was built with another model or format.
+
+    Example::
+
+        index = StudyIndex.open()            # $STUDYKG_INDEX or ./index
+        result = index.search("which service converts text to speech?", k=5)
+        print(result.entities[0].label, result.hits[0].source)
+    """
+
+    def __init__(self, folder: Path, *, index_path: Path, model: str | None = None) -> None:
+        self.folder = Path(folder)
+        self.index_path = Path(index_path)
+        self.manifest = Manifest.load(self.folder)
+        if model is not None and model != self.manifest.model_name:
+            raise IndexMismatchError(
+                f"the index at {self.index_path} was built with model '{self.manifest.model_name}', not '{model}'; "
+                f"rebuild it with 'studykg build --model {model}' or drop --model"
+            )
+        if model_fingerprint(self.folder / "model") != self.manifest.model_fingerprint:
+            raise IndexMismatchError(
+                f"{self.folder / 'model'}: the encoder differs from the one the index was built with; rebuild with 'studykg build'"
+            )
+        self.encoder = Encoder.load(self.folder / "model", name=self.manifest.model_name)
+        self.store = ChunkStore(self.folder / "chunks.db", readonly=True)
+        self.vectors = VectorIndex.load(self.folder)
+        self.graph = KnowledgeGraph.load(self.folder / "graph")
+        self.searcher = Searcher(self.store, self.vectors, self.encoder, self.graph)
+
+    # ---- lifecycle -------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, model: str | None = None) -> StudyIndex:
+        """Open the live version of the index at ``path`` (default: ``$STUDYKG_INDEX`` or ``index/``)."""
+        index_path = Path(path) if path else default_index_path()
+        return cls(current_version(index_path), index_path=index_path, model=model)
+
+    @staticmethod
+    def exists(path: Path | str | None = None) -> bool:
+        return has_index(Path(path) if path else default_index_path())
+
+    @staticmethod
+    def build(
+        corpus: Sequence[Path | str] | None = None,
+        path: Path | str | None = None,
+        *,
+        model: str | None = None,
+        progress: Progress | None = None,
+        **options,
+    ) -> BuildReport:
+        """Build a new index from ``corpus`` folders (default: the shipped ``corpus/``) and publish it."""
+        folders = [Path(c) for c in corpus] if corpus else [default_corpus_path()]
+        return build_index(folders, Path(path) if path else default_index_path(), model=model, progress=progress, **options)
+
+    @staticmethod
+    def add(folder: Path | str, path: Path | str | None = None, *, progress: Progress | None = None) -> BuildReport:
+        """Index a folder of the user's own notes incrementally into the live index."""
+        return add_folder(Path(folder), Path(path) if path else default_index_path(), progress=progress)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ---- questions -------------------------------------------------------
+    def search(self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResult:
+        return self.searcher.search(query, k, filters=filters, mode=mode)
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        row = self.store.chunk_by_id(chunk_id)
+        if row is None:
+            raise IndexerError(f"no chunk '{chunk_id}' in the index")
+        return Chunk(
+            chunk_id=row["chunk_id"], doc_id=row["doc_id"], source=row["source"], kind=row["kind"], title=row["title"],
+            heading=row["heading"], text=row["text"], lang=row["lang"], line_start=row["line_start"],
+            line_end=row["line_end"], ordinal=row["ordinal"],
+        )
+
+    def chunk_entities(self, chunk_id: str) -> list[str]:
+        row = self.store.chunk_by_id(chunk_id)
+        return self.store.entities_of([row["id"]])[row["id"]] if row else []
+
+    # ---- graph -----------------------------------------------------------
+    def entity(self, name: str):
+        return self.graph.entity(name)
+
+    def neighbours(self, name: str):
+        return self.graph.neighbours(name)
+
+    def path(self, a: str, b: str, alternatives: int = 3):
+        return self.graph.path(a, b, alternatives=alternatives)
+
+    def related(self, name: str, k: int = 10):
+        return self.graph.related(name, k=k)
+
+    def mentioned_in(self, name: str) -> tuple[str, ...]:
+        return self.graph.mentioned_in(name)
+
+    def sparql(self, query: str) -> list[dict[str, str]]:
+        return self.graph.sparql(query)
+
+    # ---- export ----------------------------------------------------------
+    def export_chunks(self, path: Path) -> int:
+        """Write every chunk with its metadata and linked entities as JSON Lines; return the count."""
+        count = 0
+        tmp = Path(path).with_suffix(Path(path).suffix + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as out:
+            for row in self.store.iter_chunks():
+                record = {key: row[key] for key in row.keys() if key != "id"}
+                record["entities"] = self.store.entities_of([row["id"]])[row["id"]]
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+        tmp.replace(path)
+        return count
+
+    def export_graph(self, path: Path) -> None:
+        """Write the graph as Turtle, or JSON-LD when the file name ends in .jsonld or .json."""
+        if Path(path).suffix in (".jsonld", ".json"):
+            self.graph.export_jsonld(Path(path))
+        else:
+            self.graph.export_turtle(Path(path))

@@ -1,0 +1,101 @@
+"""Read the curated entities out of an rdflib graph into `Entity` records.
+
+Done once per loaded graph: every lookup, link and navigation step then works on plain
+records instead of going back to the store triple by triple.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from .records import Entity
+from .vocab import ENTITY_TYPES, SKG, entity_class
+
+__all__ = ["LANGUAGE_ORDER", "local_name", "read_entities"]
+
+# The study languages first, in the order the product lists them.
+LANGUAGE_ORDER = ("en", "vi", "it")
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its last '#' or '/': ".../kg#RandomCutForest" -> "RandomCutForest"."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _language_rank(lang: str | None) -> tuple[int, str]:
+    lang = lang or ""
+    return (LANGUAGE_ORDER.index(lang) if lang in LANGUAGE_ORDER else len(LANGUAGE_ORDER), lang)
+
+
+def _by_language(literals: Iterable[Literal]) -> tuple[tuple[str, str], ...]:
+    ordered = sorted(literals, key=lambda lit: (_language_rank(lit.language), str(lit)))
+    return tuple((lit.language or "", str(lit)) for lit in ordered)
+
+
+def _english(pairs: tuple[tuple[str, str], ...]) -> str | None:
+    for lang, text in pairs:
+        if lang == "en":
+            return text
+    return None
+
+
+def _typed_subjects(graph: Graph) -> dict[URIRef, str]:
+    """Every subject typed with an entity class, with its type (the first in ENTITY_TYPES order)."""
+    types: dict[URIRef, str] = {}
+    for type_ in reversed(ENTITY_TYPES):
+        for subject in graph.subjects(RDF.type, entity_class(type_)):
+            if isinstance(subject, URIRef):
+                types[subject] = type_
+    return types
+
+
+def read_entities(graph: Graph) -> dict[str, Entity]:
+    """Every curated entity of `graph`, keyed by IRI, in IRI order.
+
+    A graph that fails validation still loads: a missing English label falls back to
+    another label or the local name, a missing definition to "", so a half-written file
+    never stops the app.
+    """
+    types = _typed_subjects(graph)
+    facts: dict[URIRef, dict[URIRef, list]] = {iri: defaultdict(list) for iri in types}
+    wanted = (SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKG.formerName, SKG.inDomain, SKG.coversTask)
+    for predicate in wanted:
+        for subject, obj in graph.subject_objects(predicate):
+            if isinstance(subject, URIRef) and subject in facts:
+                facts[subject][predicate].append(obj)
+
+    def domains_of(iri: URIRef) -> set[str]:
+        return {str(d) for d in facts[iri][SKG.inDomain] if types.get(d) == "ExamDomain"}
+
+    entities: dict[str, Entity] = {}
+    for iri in sorted(types):
+        entity_facts = facts[iri]
+        labels = _by_language(lit for lit in entity_facts[SKOS.prefLabel] if isinstance(lit, Literal))
+        definitions = _by_language(lit for lit in entity_facts[SKOS.definition] if isinstance(lit, Literal))
+        name = local_name(str(iri))
+        label = _english(labels) or (labels[0][1] if labels else name)
+        others = [text for _, text in labels]
+        others += [text for _, text in _by_language(entity_facts[SKOS.altLabel])]
+        others += sorted(str(lit) for lit in entity_facts[SKG.formerName])
+        aliases = tuple(dict.fromkeys(text for text in others if text != label))
+        domains = domains_of(iri)
+        if types[iri] != "ExamDomain":
+            for task in entity_facts[SKG.coversTask]:
+                if task in facts:
+                    domains |= domains_of(task)
+        entities[str(iri)] = Entity(
+            iri=str(iri),
+            name=name,
+            label=label,
+            type=types[iri],
+            definition=_english(definitions) or "",
+            aliases=aliases,
+            labels=labels,
+            definitions=definitions,
+            domains=tuple(sorted(domains)),
+        )
+    return entities

@@ -1,0 +1,101 @@
+"""Shared fixtures: a small corpus, and one index built from it per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_CORPUS = FIXTURES / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _no_user_index(monkeypatch, tmp_path_factory):
+    """Keep tests away from the real index/ folder and from the network."""
+    monkeypatch.setenv("STUDYKG_INDEX", str(tmp_path_factory.mktemp("default-index")))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory) -> Path:
+    """An index of the fixture corpus with the shipped graph and the trained encoder, built once."""
+    from indexer import StudyIndex
+
+    path = tmp_path_factory.mktemp("index")
+    StudyIndex.build([FIXTURE_CORPUS], path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def built_model(built_index) -> str:
+    """The session index's trained encoder, for tests that rebuild without re-training."""
+    from indexer.layout import current_version
+
+    return str(current_version(built_index) / "model")
+
+
+@pytest.fixture
+def index_copy(built_index, tmp_path) -> Path:
+    """A private copy of the session index for tests that change it."""
+    target = tmp_path / "index"
+    shutil.copytree(built_index, target)
+    return target
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, target)
+    return target
+
+
+# ---- kg: the fixture graph and the real curated graph --------------------------------
+REPO = Path(__file__).parent.parent
+REAL_GRAPH = REPO / "corpus" / "graph"
+FIXTURE_GRAPH = FIXTURES / "graph"
+SHAPES = REAL_GRAPH / "shapes.ttl"
+CURATED_FILES = ("services.ttl", "algorithms.ttl", "concepts.ttl", "domains.ttl")
+
+
+@pytest.fixture
+def kg_graph_dir(tmp_path) -> Path:
+    """A graph folder with the real ontology, the real shapes and the small fixture facts."""
+    folder = tmp_path / "graph"
+    folder.mkdir()
+    for source in (REAL_GRAPH / "ontology.ttl", SHAPES, *FIXTURE_GRAPH.glob("*.ttl")):
+        shutil.copy(source, folder)
+    return folder
+
+
+@pytest.fixture
+def fixture_kg(kg_graph_dir):
+    """The fixture graph, loaded fresh for each test (tests add documents to it)."""
+    from kg import KnowledgeGraph
+
+    return KnowledgeGraph.load_curated(kg_graph_dir)
+
+
+@pytest.fixture(scope="session")
+def real_kg():
+    """The curated graph in corpus/graph, skipped while its fact files are still being written."""
+    from kg import KnowledgeGraph
+
+    present = [name for name in CURATED_FILES if (REAL_GRAPH / name).exists()]
+    if not present:
+        pytest.skip(f"no curated facts in {REAL_GRAPH} yet ({', '.join(CURATED_FILES)} missing)")
+    return KnowledgeGraph.load_curated(REAL_GRAPH)
+
+
+APP_CORPUS = FIXTURES / "app_corpus"
+
+
+@pytest.fixture(scope="session")
+def app_index(tmp_path_factory) -> Path:
+    """An index of tests/fixtures/app_corpus (Polly, Random Cut Forest, Kinesis Data Analytics; en/vi/it notes), built once."""
+    from indexer import StudyIndex
+
+    path = tmp_path_factory.mktemp("app-index")
+    StudyIndex.build([APP_CORPUS], path)
+    return path

@@ -1,0 +1,283 @@
+"""The Streamlit app, page by page, through Streamlit's AppTest on a small fixture index."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).parent.parent / "app.py"
+APP_NOTES = Path(__file__).parent / "fixtures" / "app_notes"
+# The first run imports torch and opens the encoder; later runs take milliseconds.
+TIMEOUT = 180
+
+
+def open_app(monkeypatch, index: Path, page: str | None = None, **params: str) -> AppTest:
+    """The app on ``index``, run once on ``page`` with ``params`` in the URL."""
+    monkeypatch.setenv("STUDYKG_INDEX", str(index))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    if page:
+        at.run()
+        at.switch_page(page)
+    at.query_params.clear()
+    at.query_params.update(params)
+    return at.run()
+
+
+def texts(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown] + [c.value for c in at.caption]
+
+
+def subheaders(at: AppTest) -> list[str]:
+    return [s.value for s in at.subheader]
+
+
+def assert_no_problem(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def node_names(at: AppTest) -> list[str]:
+    chart = at.get("echarts_chart")[0]
+    return [node["name"] for node in json.loads(chart.proto.spec)["series"][0]["data"]]
+
+
+def click_node(at: AppTest, label: str) -> AppTest:
+    """Click a node of the page's graph the way the browser reports it: a selection on the chart widget.
+
+    AppTest (Streamlit 1.67) has no ECharts wrapper, so the widget state the frontend would
+    send is added to the states of the other widgets and the script rerun with them.
+    """
+    chart = at.get("echarts_chart")[0]
+    position = node_names(at).index(label)
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = chart.proto.id
+    selection = {"series_index": 0, "series_id": None, "series_name": None, "data_type": "node", "data_indices": [position]}
+    state.string_value = json.dumps({"selection": {"selected": [selection], "areas": []}})
+    return at._run(states)
+
+
+# ---- Ask -------------------------------------------------------------------
+def test_asking_a_question_shows_a_concept_card_and_hits(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index)
+    at.text_input(key="ask_q").set_value("Which algorithm finds anomalies in a stream?").run()
+
+    assert_no_problem(at)
+    assert "Best matching concept" in texts(at)
+    assert any(s.startswith("Passages (") for s in subheaders(at))
+    assert any(":orange-background[**" in t for t in texts(at)), "linked entities are highlighted"
+    assert any(t.startswith("Why: ") for t in texts(at))
+    assert at.query_params["q"] == "Which algorithm finds anomalies in a stream?"
+
+
+@pytest.mark.parametrize(
+    ("question", "concept"),
+    [
+        ("Random Cut Forest", "Random Cut Forest"),
+        ("phát hiện bất thường trên dữ liệu streaming", "Anomaly detection"),
+        ("rilevamento delle anomalie", "Anomaly detection"),
+    ],
+)
+def test_a_question_in_the_url_is_answered_in_any_language(monkeypatch, app_index, question, concept):
+    at = open_app(monkeypatch, app_index, q=question)
+
+    assert_no_problem(at)
+    assert at.text_input(key="ask_q").value == question
+    assert f"### {concept}" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("   ", "empty"), ("why " * 1250, "limit"), ("?!… ---", "no words")],
+    ids=["blank", "5000-characters", "punctuation"],
+)
+def test_a_bad_question_gets_a_friendly_message(monkeypatch, app_index, question, message):
+    at = open_app(monkeypatch, app_index)
+    at.text_input(key="ask_q").set_value(question).run()
+
+    assert not at.exception
+    assert len(at.error) == 1
+    assert message in at.error[0].value
+    assert "Traceback" not in at.error[0].value
+
+
+def test_note_text_is_escaped_never_rendered_as_html(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, q="Polly script alert")
+
+    assert_no_problem(at)
+    passage = next(t for t in texts(at) if "alert" in t and "script" in t)
+    assert "\\<script\\>" in passage
+    assert "\\[a link\\]\\(javascript\\:alert\\(1\\)\\)" in passage
+    assert "\\:red\\[not red\\]" in passage
+    assert all(not m.proto.allow_html for m in at.markdown)
+
+
+def test_filters_narrow_the_hits(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, q="Random Cut Forest anomaly detection")
+    at.multiselect(key="ask_langs").set_value(["vi"]).run()
+
+    assert_no_problem(at)
+    where = [c.value for c in at.caption if "·" in c.value and ".md" in c.value]
+    assert where and all("Tiếng Việt" in w for w in where)
+
+    at.multiselect(key="ask_langs").set_value([]).run()
+    at.multiselect(key="ask_sources").set_value(["services"]).run()
+    where = [c.value for c in at.caption if "·" in c.value and ".md" in c.value]
+    assert where and all("services\\/" in w for w in where)
+
+
+# ---- Browse graph ------------------------------------------------------------
+def test_entity_page_opens_from_a_shared_url(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/browse.py", entity="RandomCutForest")
+
+    assert_no_problem(at)
+    assert at.header[0].value == "Random Cut Forest"
+    assert "Relations" in subheaders(at)
+    assert any(s.startswith("Notes that mention it (") and not s.endswith("(0)") for s in subheaders(at))
+    assert "Amazon Kinesis Data Analytics" in node_names(at)
+
+
+def test_an_alias_in_the_url_resolves_and_an_unknown_name_gets_suggestions(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/browse.py", entity="rcf")
+    assert at.header[0].value == "Random Cut Forest"
+
+    at.query_params["entity"] = "Random Cut Forrest"
+    at.run()
+    assert not at.exception
+    assert "did you mean" in at.warning[0].value
+
+
+def test_clicking_a_graph_node_opens_that_entity(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/browse.py", entity="RandomCutForest")
+    click_node(at, "Amazon Kinesis Data Analytics")
+
+    assert_no_problem(at)
+    assert at.query_params["entity"] == "KinesisDataAnalytics"
+    assert at.header[0].value == "Amazon Kinesis Data Analytics"
+    assert "Random Cut Forest" in node_names(at)
+
+
+def test_the_url_drives_the_page_so_back_and_forward_work(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/browse.py", entity="RandomCutForest")
+    click_node(at, "Amazon Kinesis Data Analytics")
+    # The browser's back button reruns the script with the previous URL.
+    at.query_params["entity"] = "RandomCutForest"
+    at.run()
+
+    assert at.header[0].value == "Random Cut Forest"
+    assert at.selectbox(key="browse_pick").value == "RandomCutForest"
+
+
+def test_two_hops_stay_capped(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/browse.py", entity="SageMaker")
+    at.segmented_control(key="browse_depth").set_value(2).run()
+
+    assert_no_problem(at)
+    assert 1 < len(node_names(at)) <= 70
+
+
+# ---- Find a path ---------------------------------------------------------------
+def test_a_path_is_found_and_drawn(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/path.py", **{"from": "RandomCutForest", "to": "KDA"})
+
+    assert_no_problem(at)
+    heading = next(s for s in subheaders(at) if s.startswith("Shortest path"))
+    assert int(heading.split(": ")[1].split()[0]) <= 3
+    chain = next(t for t in texts(at) if t.startswith("**Random Cut Forest**"))
+    assert "Amazon Kinesis Data Analytics" in chain
+    names = node_names(at)
+    assert "Random Cut Forest" in names and "Amazon Kinesis Data Analytics" in names
+    assert "Other paths" in subheaders(at)
+
+
+def test_clicking_a_path_node_opens_its_entity_page(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/path.py", **{"from": "RandomCutForest", "to": "KinesisDataAnalytics"})
+    click_node(at, "Amazon Kinesis Data Analytics")
+
+    assert_no_problem(at)
+    assert at.header[0].value == "Amazon Kinesis Data Analytics"
+
+
+def test_swapping_the_ends_reverses_the_path(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/path.py", **{"from": "RandomCutForest", "to": "KinesisDataAnalytics"})
+    at.button[0].click().run()
+
+    assert at.query_params["from"] == "KinesisDataAnalytics"
+    assert any(t.startswith("**Amazon Kinesis Data Analytics**") for t in texts(at))
+
+
+# ---- Related topics, exam map ----------------------------------------------------
+def test_related_topics_come_with_reasons(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/related.py", entity="Kinesis Data Firehose")
+
+    assert_no_problem(at)
+    links = [link.proto.label for link in at.get("page_link")]
+    assert "Amazon Kinesis Data Streams" in links
+    assert sum(c.value.startswith("Why: ") for c in at.caption) >= 3
+
+
+def test_exam_map_shows_the_four_domains_with_weights(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/exam_map.py")
+
+    assert_no_problem(at)
+    weights = {m.label: m.value for m in at.metric}
+    assert len(weights) == 4
+    assert weights["Modeling"] == "36 %"
+    assert sorted(int(v.split()[0]) for v in weights.values()) == [20, 20, 24, 36]
+    spec = json.loads(at.get("echarts_chart")[0].proto.spec)
+    assert len(spec["xAxis"]["data"]) == 4
+    assert len(at.tabs) == 4
+
+
+# ---- My notes, first start -------------------------------------------------------
+def test_my_notes_folder_is_indexed_and_skipped_files_explained(monkeypatch, app_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(app_index, index)
+    notes = tmp_path / "my-notes"
+    shutil.copytree(APP_NOTES, notes)
+    at = open_app(monkeypatch, index, "app_pages/my_notes.py")
+    at.text_input(key="notes_folder").set_value(str(notes))
+    at.button[0].click().run()
+
+    assert_no_problem(at)
+    counts = {m.label: m.value for m in at.metric}
+    assert counts["Added"] == "1"
+    skipped = at.dataframe[-1].value
+    reasons = dict(zip(skipped["file"].map(lambda p: Path(p).name), skipped["why"]))
+    assert "empty" in reasons["empty.md"]
+    assert "unsupported file type" in reasons["picture.png"]
+
+    at.switch_page("app_pages/ask.py")
+    at.query_params.clear()
+    at.query_params["q"] = "Polly flashcards"
+    at.run()
+    at.multiselect(key="ask_sources").set_value(["mine"]).run()
+    assert any("My Polly flashcards" in t for t in texts(at))
+
+
+def test_a_missing_folder_is_one_clear_line(monkeypatch, app_index, tmp_path):
+    at = open_app(monkeypatch, app_index, "app_pages/my_notes.py")
+    at.text_input(key="notes_folder").set_value(str(tmp_path / "nowhere"))
+    at.button[0].click().run()
+
+    assert not at.exception
+    assert "folder not found" in at.error[0].value
+
+
+def test_first_start_without_an_index_builds_one(monkeypatch, tmp_path):
+    from indexer import StudyIndex
+
+    # The shipped corpus takes minutes to train on; the fixture corpus stands in for it.
+    monkeypatch.setattr("indexer.study_index.default_corpus_path", lambda: Path(__file__).parent / "fixtures" / "app_corpus")
+    empty = tmp_path / "index"
+    empty.mkdir()
+    at = open_app(monkeypatch, empty)
+
+    assert_no_problem(at)
+    assert StudyIndex.exists(empty)
+    assert "Study index built" in at.toast[0].value
+    assert at.text_input(key="ask_q") is not None

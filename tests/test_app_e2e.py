@@ -1,0 +1,153 @@
+"""The app in a real browser: Playwright drives Debian's chromium against `streamlit run app.py`.
+
+Skipped when /usr/bin/chromium is missing (`apt-get install chromium`); no browser is ever
+downloaded. Run only these with `pytest -m e2e`. Screenshots of each page land in the test's
+temporary folder, or in $STUDYKG_SCREENSHOTS when it is set.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+APP = Path(__file__).parent.parent / "app.py"
+# Opening the index imports torch and loads the encoder: the first page takes a while.
+FIRST_PAGE_MS = 120_000
+PAGE_MS = 30_000
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Poll the server's health endpoint against a deadline (no fixed sleeps)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"streamlit did not answer at {url} within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def app_url(app_index, tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, "STUDYKG_INDEX": str(app_index), "HF_HUB_OFFLINE": "1"}
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port), "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            stdout=out, stderr=subprocess.STDOUT, env=env,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("STUDYKG_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def heading(page, text: str):
+    return page.get_by_role("heading", name=text, exact=True)
+
+
+def test_ask_click_a_node_and_go_back(app_url, page, shots):
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    question = page.get_by_label("Your question")
+    expect(question).to_be_visible(timeout=FIRST_PAGE_MS)
+    question.fill("Which algorithm finds anomalies in a stream?")
+    question.press("Enter")
+    expect(page.get_by_text("Best matching concept")).to_be_visible(timeout=PAGE_MS)
+    expect(page.get_by_role("heading", name="Passages")).to_be_visible(timeout=PAGE_MS)
+    assert "q=Which+algorithm" in page.url
+    page.screenshot(path=shots / "ask.png")
+
+    page.goto(f"{app_url}/browse?entity=RandomCutForest")
+    expect(heading(page, "Random Cut Forest")).to_be_visible(timeout=PAGE_MS)
+    node = page.locator("svg text", has_text="Amazon Kinesis Data Analytics").first
+    expect(node).to_be_visible(timeout=PAGE_MS)
+    page.screenshot(path=shots / "browse.png")
+    node.click()  # Playwright waits for the force layout to hold the node still
+    expect(heading(page, "Amazon Kinesis Data Analytics")).to_be_visible(timeout=PAGE_MS)
+    assert page.url.endswith("/browse?entity=KinesisDataAnalytics")
+
+    page.go_back()
+    expect(heading(page, "Random Cut Forest")).to_be_visible(timeout=PAGE_MS)
+    page.go_forward()
+    expect(heading(page, "Amazon Kinesis Data Analytics")).to_be_visible(timeout=PAGE_MS)
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "ready"),
+    [
+        ("path", "/path?from=RandomCutForest&to=KinesisDataAnalytics", "Shortest path: 1 step"),
+        ("related", "/related?entity=KinesisDataFirehose", "Related to Amazon Kinesis Data Firehose"),
+        ("exam-map", "/exam-map", "What studykg holds per domain"),
+        ("my-notes", "/my-notes", "My notes"),
+    ],
+)
+def test_every_page_renders_in_a_browser(app_url, page, shots, name, path, ready):
+    from playwright.sync_api import expect
+
+    page.goto(app_url + path)
+    expect(heading(page, ready)).to_be_visible(timeout=FIRST_PAGE_MS)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    page.screenshot(path=shots / f"{name}.png")
+    assert (shots / f"{name}.png").stat().st_size > 10_000

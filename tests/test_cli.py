@@ -1,0 +1,101 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.cli import cli
+
+HIT_KEYS = {"chunk_id", "source", "heading", "text", "lang", "score", "entities", "why"}
+
+
+@pytest.fixture
+def run(built_index):
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(cli, list(args), input=input, env={"STUDYKG_INDEX": str(built_index)})
+
+    return invoke
+
+
+def _check_schema(obj: dict) -> None:
+    assert set(obj) == {"query", "entities", "hits"}
+    for entity in obj["entities"]:
+        assert set(entity) == {"iri", "label", "aliases", "type", "score"}
+        assert isinstance(entity["aliases"], list) and isinstance(entity["score"], float)
+    for hit in obj["hits"]:
+        assert set(hit) == HIT_KEYS
+        assert set(hit["why"]) == {"dense_rank", "lexical_rank", "entities"}
+        assert all(set(e) == {"iri", "label"} for e in hit["entities"])
+        assert hit["why"]["dense_rank"] is None or isinstance(hit["why"]["dense_rank"], int)
+
+
+def test_ask_json_schema(run):
+    result = run("ask", "--json", "-k", "3", "which service converts text to speech?")
+    assert result.exit_code == 0, result.output
+    obj = json.loads(result.output)
+    _check_schema(obj)
+    assert len(obj["hits"]) == 3 and obj["entities"][0]["label"] == "Amazon Polly"
+
+
+def test_ask_reads_questions_from_stdin_as_json_lines(run):
+    result = run("ask", "-", "-k", "2", input="what is RCF?\n\nKinesis Firehose\n")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["query"] for line in lines] == ["what is RCF?", "Kinesis Firehose"]
+    for line in lines:
+        _check_schema(line)
+        assert len(line["hits"]) == 2
+
+
+def test_ask_prints_readable_hits(run):
+    result = run("ask", "Kinesis Data Streams retention")
+    assert result.exit_code == 0
+    assert "1. corpus/notes/kinesis.en.md" in result.output and "why:" in result.output
+
+
+def test_ask_bad_question_is_one_line_exit_1(run):
+    result = run("ask", "?!?")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: nothing to search for") and result.stderr.count("\n") == 1
+
+
+def test_ask_without_index_says_how_to_build(tmp_path):
+    result = CliRunner().invoke(cli, ["ask", "--index", str(tmp_path / "none"), "hello"])
+    assert result.exit_code == 1 and "run 'studykg build' first" in result.output
+
+
+def test_k_out_of_range_is_usage_error(run):
+    assert run("ask", "-k", "0", "x").exit_code == 2
+
+
+def test_build_prints_a_summary_with_skipped_files(tmp_path, corpus_copy, built_model):
+    (corpus_copy / "notes" / "broken.md").write_text("---\ntitle: [oops\n---\nbody\n")
+    args = ["build", "--corpus", str(corpus_copy), "--index", str(tmp_path / "idx"), "--model", built_model]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "documents  7" in result.stdout and f"model      {built_model}" in result.stdout
+    assert "broken.md: broken YAML front matter" in result.output
+    assert "languages  en" in result.output
+
+
+def test_add_twice_does_nothing_the_second_time(index_copy, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "x.md").write_text("# SageMaker Neo\nNeo compiles models for edge devices.\n")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["add", str(notes), "--index", str(index_copy)])
+    assert first.exit_code == 0 and "new 1" in first.output
+    second = runner.invoke(cli, ["add", str(notes), "--index", str(index_copy)])
+    assert second.exit_code == 0 and second.stdout.startswith("Nothing changed: 1 files already indexed")
+
+
+def test_export_chunks_and_graph(run, tmp_path):
+    result = run("export", "--chunks", str(tmp_path / "c.jsonl"), "--graph", str(tmp_path / "g.ttl"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "c.jsonl").read_text().count("\n") > 5
+    import rdflib
+
+    graph = rdflib.Graph().parse(tmp_path / "g.ttl")
+    assert (None, rdflib.URIRef("https://w3id.org/studykg/ontology#mentions"), rdflib.URIRef("https://w3id.org/studykg/kg#Polly")) in graph
+    assert run("export").exit_code == 2

@@ -1,0 +1,78 @@
+import pytest
+
+from indexer import QueryError, SearchFilters, StudyIndex
+from indexer.errors import IndexMismatchError
+
+
+@pytest.fixture(scope="module")
+def index(built_index):
+    return StudyIndex.open(built_index)
+
+
+@pytest.mark.parametrize(
+    "question, expected_source",
+    [
+        ("which service converts text to speech?", "corpus/services/Polly.md"),
+        ("how long does Kinesis Data Streams keep records", "corpus/notes/kinesis.en.md"),
+        ("thuật toán nào dùng để phát hiện bất thường", "corpus/notes/bat-thuong.vi.md"),
+        ("phat hien bat thuong", "corpus/notes/bat-thuong.vi.md"),
+        ("precision and recall for imbalanced classes", "corpus/notes/metrics.txt"),
+        ("how do I stop a model from overfitting", "corpus/notes/overfitting.html"),
+    ],
+)
+def test_obvious_questions_find_the_obvious_chunk(index, question, expected_source):
+    sources = [hit.source for hit in index.search(question, k=3).hits]
+    assert expected_source in sources
+
+
+def test_linked_entities_rank_concepts(index):
+    result = index.search("which service converts text to speech?")
+    assert result.entities[0].label == "Amazon Polly"
+    assert result.entities[0].type == "Service"
+
+
+def test_cross_lingual_question_finds_the_english_service_page(index):
+    result = index.search("quale algoritmo per il rilevamento delle anomalie?", k=5)
+    assert result.entities[0].label == "Random Cut Forest"
+    assert "corpus/services/RandomCutForest.md" in [h.source for h in result.hits]
+
+
+def test_hits_say_why_they_matched(index):
+    hit = index.search("Random Cut Forest anomaly score", k=1).hits[0]
+    assert hit.why.lexical_rank == 1 or hit.why.dense_rank == 1
+    assert "Random Cut Forest" in hit.why.entities
+    assert any(tag.label == "Random Cut Forest" for tag in hit.entities)
+
+
+def test_filters_narrow_hits(index):
+    only_it = index.search("anomalie", k=5, filters=SearchFilters(langs=("it",)))
+    assert only_it.hits and all(h.lang == "it" for h in only_it.hits)
+    services = index.search("anomaly detection", k=5, filters=SearchFilters(sources=("services",)))
+    assert services.hits and all(h.kind in ("service", "algorithm") for h in services.hits)
+
+
+@pytest.mark.parametrize("question, message", [("", "empty"), ("   ", "empty"), ("?!…", "no words"), ("x" * 5000, "5,000 characters")])
+def test_bad_questions_get_a_friendly_error(index, question, message):
+    with pytest.raises(QueryError, match=message):
+        index.search(question)
+
+
+def test_modes_use_only_their_retrievers(index):
+    bm25 = index.search("Firehose buffers records", k=3, mode="bm25")
+    assert all(h.why.dense_rank is None for h in bm25.hits)
+    dense = index.search("Firehose buffers records", k=3, mode="dense")
+    assert all(h.why.lexical_rank is None for h in dense.hits)
+
+
+def test_a_query_with_another_model_is_refused(built_index):
+    with pytest.raises(IndexMismatchError, match="built with model 'studykg-static'"):
+        StudyIndex.open(built_index, model="sentence-transformers/all-MiniLM-L6-v2")
+
+
+def test_a_swapped_model_folder_is_refused(index_copy):
+    from indexer.layout import current_version
+
+    weights = current_version(index_copy) / "model" / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-4] + b"\x00\x00\x00\x00")
+    with pytest.raises(IndexMismatchError, match="encoder differs"):
+        StudyIndex.open(index_copy)
