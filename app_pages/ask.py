@@ -1,7 +1,6 @@
 """Ask: a question in English, Vietnamese or Italian -> a concept card and the passages that answer it."""
 
 from __future__ import annotations
-import time as _t; open("/tmp/runs.log","a").write(f"start {_t.time():.3f}\n")
 
 import streamlit as st
 
@@ -90,4 +89,3 @@ st.subheader(f"Passages ({len(result.hits)})")
 for rank, hit in enumerate(result.hits, 1):
     hit_card(index, hit, rank)
 st.caption(f"{len(result.hits)} passages for “{escape_inline(question)}” · searched in {result.seconds * 1000:.0f} ms")
-open("/tmp/runs.log","a").write(f"end {_t.time():.3f}\n")

@@ -11,7 +11,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages import common
-from app_pages.cards import domain_labels, grouped_relations, heading_tail, other_names, relation_heading
+from app_pages.cards import domain_labels, grouped_relations, heading_tail, other_names, relation_heading, small, source_line
 from app_pages.charts import graph_spec, neighbourhood
 from app_pages.markup import escape, escape_inline, highlight, snippet
 
@@ -43,30 +43,27 @@ if not current:
             starters.append(index.entity(name).ref())
         except common.USER_ERRORS:
             pass  # a graph without this entity still opens
-    common.entity_links(starters)
+    common.entity_chips(starters, "starters", page=None)
     st.caption("The exam domains")
-    common.entity_links([index.entity(n).ref() for n in common.entity_names(index, ("ExamDomain",))])
+    common.entity_chips([index.entity(n).ref() for n in common.entity_names(index, ("ExamDomain",))], "domains", page=None)
     st.stop()
 
 entity = index.entity(current)
 trail = remember(entity.name)
 if len(trail) > 1:
-    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-        st.caption("Visited:")
-        for name in trail[:-1]:
-            visited = index.entity(name)
-            common.entity_link(visited.iri, visited.label, visited.type)
+    common.entity_chips([index.entity(name).ref() for name in trail[:-1]], "trail", page=None, label=small("Visited"))
 
 # ---- what it is ---------------------------------------------------------------
 st.header(escape_inline(entity.label), anchor=False)
-common.type_badge(entity.type)
-st.markdown(escape(entity.definition) if entity.definition else "_The graph has no definition for it yet._")
+about = [common.type_markdown(entity.type)]
+about.append(escape(entity.definition) if entity.definition else "_The graph has no definition for it yet._")
 names = other_names(entity)
 if names:
-    st.caption("Also called: " + ", ".join(escape_inline(n) for n in names[:12]))
+    about.append(small("Also called: " + ", ".join(escape_inline(n) for n in names[:12])))
 domains = domain_labels(index, entity)
 if domains:
-    st.caption("Exam domain: " + " · ".join(escape_inline(d) for d in domains))
+    about.append(small("Exam domain: " + " · ".join(escape_inline(d) for d in domains)))
+st.markdown("\n\n".join(about))
 with st.container(horizontal=True, gap="small"):
     st.page_link(common.RELATED, label="Related topics", icon=":material/join:", query_params={"entity": entity.name})
     st.page_link(common.PATH, label="Find a path from here", icon=":material/route:", query_params={"from": entity.name})
@@ -93,9 +90,8 @@ with right:
     groups = grouped_relations(index, entity.iri)
     if not groups:
         st.caption("No relations in the graph.")
-    for (label, direction), targets in groups.items():
-        st.markdown(relation_heading(label, direction, entity.label))
-        common.entity_links(targets, limit=12)
+    for number, ((label, direction), targets) in enumerate(groups.items()):
+        common.entity_chips(targets, f"relation_{number}", page=None, limit=12, label=relation_heading(label, direction, entity.label))
         if len(targets) > 12:
             st.caption(f"and {len(targets) - 12} more")
 
@@ -106,13 +102,14 @@ if not chunk_ids:
     st.caption("No passage of the notes or service pages mentions it yet.")
 for chunk_id in chunk_ids[:NOTES_SHOWN]:
     chunk = index.chunk(chunk_id)
+    tail = heading_tail(chunk.title, chunk.heading)
+    heading = f" › {escape_inline(tail)}" if tail else ""
+    found = [m for m in index.graph.link(chunk.text) if m.iri == entity.iri]
+    text, spans = snippet(chunk.text, found)
     with st.container(border=True):
-        tail = heading_tail(chunk.title, chunk.heading)
-        heading = f" › {escape_inline(tail)}" if tail else ""
-        st.markdown(f"**{escape_inline(chunk.title or chunk.source)}**{heading}")
-        st.caption(escape_inline(f"{chunk.source} · lines {chunk.line_start}–{chunk.line_end} · {common.LANGUAGES.get(chunk.lang, chunk.lang)}"))
-        found = [m for m in index.graph.link(chunk.text) if m.iri == entity.iri]
-        text, spans = snippet(chunk.text, found)
-        st.markdown(highlight(text, spans))
+        st.markdown(
+            f"**{escape_inline(chunk.title or chunk.source)}**{heading}  \n"
+            f"{small(source_line(chunk.source, chunk.line_start, chunk.line_end, chunk.lang))}\n\n{highlight(text, spans)}"
+        )
 if len(chunk_ids) > NOTES_SHOWN:
     st.caption(f"and {len(chunk_ids) - NOTES_SHOWN} more passages; ask a question to rank them.")

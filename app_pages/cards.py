@@ -9,7 +9,7 @@ import streamlit as st
 from indexer import Hit, StudyIndex
 
 from .charts import HUB_TYPES
-from .common import LANGUAGES, entity_link, entity_links, type_badge
+from .common import LANGUAGES, entity_chips, entity_link, type_markdown
 from .markup import escape, escape_inline, highlight
 
 KIND_TITLES = {"service": "service page", "algorithm": "algorithm page", "note": "study note", "user": "my notes"}
@@ -48,34 +48,36 @@ def domain_labels(index: StudyIndex, entity) -> list[str]:
     return labels
 
 
+def small(text: str) -> str:
+    """Markdown for a caption-like line inside a larger Markdown block (``text`` already escaped)."""
+    return f":small[:gray[{text}]]"
+
+
 def concept_card(index: StudyIndex, iri: str, *, heading: str = "Best matching concept", others=()) -> None:
     """Type, definition, key relations, labels in other languages and exam domains of one entity."""
     entity = index.entity(iri)
     with st.container(border=True, key="concept_card"):
         left, right = st.columns([3, 2], gap="large")
         with left:
-            st.caption(heading)
-            st.markdown(f"### {escape_inline(entity.label)}")
-            type_badge(entity.type)
-            st.markdown(escape(entity.definition) if entity.definition else "_The graph has no definition for it yet._")
+            lines = [small(heading), f"### {escape_inline(entity.label)}", type_markdown(entity.type)]
+            lines.append(escape(entity.definition) if entity.definition else "_The graph has no definition for it yet._")
             names = other_names(entity)
             if names:
-                st.caption("Also called: " + ", ".join(escape_inline(n) for n in names[:10]))
+                lines.append(small("Also called: " + ", ".join(escape_inline(n) for n in names[:10])))
             domains = domain_labels(index, entity)
             if domains:
-                st.caption("Exam domain: " + " · ".join(escape_inline(d) for d in domains))
+                lines.append(small("Exam domain: " + " · ".join(escape_inline(d) for d in domains)))
+            st.markdown("\n\n".join(lines))
             entity_link(entity.iri, f"Open the page of {entity.label}", entity.type)
         with right:
             st.caption("Key relations")
             groups = grouped_relations(index, entity.iri, hubs=False)
             if not groups:
                 st.caption("No relations in the graph.")
-            for (label, direction), targets in list(groups.items())[:5]:
-                st.markdown(relation_heading(label, direction, entity.label))
-                entity_links(targets, limit=4)
+            for number, ((label, direction), targets) in enumerate(list(groups.items())[:5]):
+                entity_chips(targets, f"card_relation_{number}", limit=4, label=relation_heading(label, direction, entity.label))
         if others:
-            st.caption("Other matching concepts")
-            entity_links(others, limit=6)
+            entity_chips(others, "card_others", limit=6, label=small("Other matching concepts"))
 
 
 def heading_tail(title: str, heading: str) -> str:
@@ -100,19 +102,30 @@ def why_text(hit: Hit) -> str:
     return "; ".join(parts) + "."
 
 
+def source_line(source: str, line_start: int, line_end: int, lang: str, kind: str | None = None) -> str:
+    """"notes/kinesis.en.md · lines 3–9 · English · study note", escaped."""
+    parts = [source + (f" · lines {line_start}–{line_end}" if line_end else ""), LANGUAGES.get(lang, lang)]
+    if kind:
+        parts.append(KIND_TITLES.get(kind, kind))
+    return escape_inline(" · ".join(parts))
+
+
 def hit_card(index: StudyIndex, hit: Hit, rank: int) -> None:
-    """One passage: where it comes from, its text with linked entities highlighted, and why it matched."""
+    """One passage: where it comes from, its text with linked entities highlighted, and why it matched.
+
+    The text parts are one Markdown element: each element is a message the browser must
+    draw, and eight hits of five elements each made the answer noticeably slower to appear.
+    """
     with st.container(border=True, key=f"hit_{rank}"):
-        title = escape_inline(hit.title or hit.source)
         tail = heading_tail(hit.title, hit.heading)
         heading = f" › {escape_inline(tail)}" if tail else ""
-        st.markdown(f"**{rank}. {title}**{heading}")
-        lines = f" · lines {hit.line_start}–{hit.line_end}" if hit.line_end else ""
-        where = f"{hit.source}{lines} · {LANGUAGES.get(hit.lang, hit.lang)} · {KIND_TITLES.get(hit.kind, hit.kind)}"
-        st.caption(escape_inline(where))
         tagged = {tag.iri for tag in hit.entities}
         mentions = [m for m in index.graph.link(hit.text) if m.iri in tagged]
-        st.markdown(highlight(hit.text, mentions))
-        st.caption("Why: " + escape_inline(why_text(hit)))
+        st.markdown(
+            f"**{rank}. {escape_inline(hit.title or hit.source)}**{heading}  \n"
+            f"{small(source_line(hit.source, hit.line_start, hit.line_end, hit.lang, hit.kind))}\n\n"
+            f"{highlight(hit.text, mentions)}\n\n"
+            f"{small('Why: ' + escape_inline(why_text(hit)))}"
+        )
         refs = [index.graph.entities[t.iri].ref() for t in hit.entities if t.iri in index.graph.entities]
-        entity_links(refs, limit=8)
+        entity_chips(refs, f"hit_entities_{rank}", limit=8)

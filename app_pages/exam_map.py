@@ -7,7 +7,7 @@ from collections import Counter
 import streamlit as st
 
 from app_pages import common
-from app_pages.charts import DomainCounts, domain_chart_spec, local_name
+from app_pages.charts import DomainCounts, domain_chart_spec
 
 SKG = "https://w3id.org/studykg/ontology#"
 WEIGHTS = f"PREFIX skg: <{SKG}> SELECT ?domain ?weight WHERE {{ ?domain a skg:ExamDomain . OPTIONAL {{ ?domain skg:weight ?weight }} }}"

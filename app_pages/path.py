@@ -58,7 +58,7 @@ if not result.nodes:
 steps = len(result.edges)
 st.subheader(f"Shortest path: {steps} step{'s' if steps != 1 else ''}", anchor=False)
 st.markdown(chain(result.nodes, result.edges))
-common.entity_links(result.nodes)
+common.entity_chips(result.nodes, "path_nodes")
 
 view = path_view(result)
 chart_key = f"path:{source}:{target}:{alternatives}"

@@ -146,6 +146,47 @@ def export(chunks_file: Path | None, graph_file: Path | None, index_path: Path |
         click.echo(f"wrote the graph to {graph_file}", err=True)
 
 
+@cli.command("eval")
+@click.argument("questions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--split", type=click.Choice(["all", "dev", "heldout"]), default="all", show_default=True)
+@click.option("--mode", "modes", multiple=True, type=click.Choice(["hybrid", "bm25", "dense", "nograph"]),
+              help="Systems to compare (repeatable; default: all four).")
+@click.option("--compare", "other_indexes", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Another index to add as columns (e.g. one built with another encoder); repeatable.")
+@click.option("--failures", "show_failures", is_flag=True, help="List the questions the full system gets wrong (entity@1).")
+@INDEX_OPTION
+@JSON_OPTION
+def eval_(questions_file: Path, split: str, modes: tuple[str, ...], other_indexes: tuple[Path, ...], show_failures: bool,
+          index_path: Path | None, json_: bool) -> None:
+    """Evaluate answer quality on a question set (JSON Lines: q, lang, gold[, split]).
+
+    Prints entity@1, entity@3, hit@5, MRR@10 and latency p50 per language, side by side
+    for the full system and the ablations (BM25 only, dense only, no graph).
+
+    \b
+    Example:
+        studykg eval bench/eval/questions.jsonl --split heldout
+    """
+    from .evaluation import MODES, evaluate_file, failures, format_table
+
+    modes = modes or MODES
+    with TqdmProgress(disable=json_) as progress:
+        report = evaluate_file(StudyIndex.open(index_path), questions_file, split=split, modes=modes, progress=progress)
+        others = [
+            evaluate_file(StudyIndex.open(path), questions_file, split=split, modes=modes, label=path.name, progress=progress)
+            for path in other_indexes
+        ]
+    if json_:
+        click.echo(json.dumps([asdict(r) for r in (report, *others)], ensure_ascii=False))
+        return
+    click.echo(format_table(report, *others))
+    if show_failures:
+        click.echo("\nentity@1 failures of the full system:")
+        for outcome in failures(report, modes[0]):
+            got = ', '.join(outcome.top_entities) or '-'
+            click.echo(f"  [{outcome.lang}] {outcome.q}  -> got {got}; want {', '.join(outcome.gold)}")
+
+
 @cli.command()
 @click.option("--port", default=8501, show_default=True, help="Port for the app.")
 def app(port: int) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,6 +35,19 @@ KIND_GROUPS = {"service": "services", "algorithm": "services", "note": "notes", 
 _TYPE_HINTS = {
     "Service": re.compile(r"\b(services?|dịch vụ|dich vu|servizi[oa]?|tool|strumento|công cụ|cong cu)\b", re.I),
     "Algorithm": re.compile(r"\b(algorithms?|thuật toán|thuat toan|algoritm[oi]|built-in)\b", re.I),
+}
+# "What is X?" asks for X itself; other questions that name a task usually want what does it.
+_DEFINITION = re.compile(
+    r"^\s*(what\s+is|what's|whats|what\s+are|define|definition|meaning|explain)\b|\b(là gì|la gi|nghĩa là|cos['’]?è|cosa\s+(è|sono)|che\s+cos['’]?è|definizione|significa)\b",
+    re.I,
+)
+_COMPARISON = re.compile(r"\b(vs\.?|versus|or|compared?|comparison|difference|differences|hay|hoặc|so sánh|khác nhau|oppure|differenza|confronto)\b", re.I)
+_PROVIDER_RELATIONS = ("usedFor", "supports")
+_EXAM_WORDS = re.compile(r"\b(exam|domain|task statement|esame|dominio|kỳ thi|ky thi|lĩnh vực|linh vuc|weight|peso|trọng số)\b", re.I)
+# A service named after one of these is where the data sits ("SQL on S3"), not what the learner asks for.
+_CONTEXT_WORDS = {
+    "on", "in", "from", "to", "into", "onto", "inside", "su", "sul", "sui", "nel", "nei", "da", "dal", "dai", "verso",
+    "trên", "tren", "từ", "tu", "vào", "vao", "tới", "toi", "đến", "den", "trong",
 }
 _ENTITY_RELATIONS = ("usedFor", "supports", "partOf", "remedyFor", "measures", "accepts", "comparedWith", "alternativeTo", "readsFrom", "deliversTo", "integratesWith", "broader")
 _WORDLIKE = re.compile(r"\w")
@@ -64,6 +77,8 @@ class Searcher:
         self._entity_iris = [iri for iri in graph.entities]
         self._entity_vectors = encoder.encode([_entity_text(graph, iri) for iri in self._entity_iris])
         self._page_chunks: dict[str, list[int]] = {}
+        self._providers = _providers(graph)
+        self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
 
     def search(self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResult:
         """Top-k hits and the ranked concepts for one question.
@@ -82,7 +97,7 @@ class Searcher:
         q_vec = self.encoder.encode([query])[0] if use_dense or use_graph else None
         dense = self.vectors.search(q_vec, n) if use_dense else []
         lexical = self.store.lexical_search(query, n) if use_lexical else []
-        linked = _unique(m.iri for m in self.graph.link(query)) if use_graph else []
+        linked = _linked_entities(query, self.graph.link(query)) if use_graph else {}
 
         fused: dict[int, float] = defaultdict(float)
         _add_ranks(fused, [rowid for rowid, _ in dense], 1.0)
@@ -99,11 +114,23 @@ class Searcher:
         return SearchResult(query=query, entities=matches, hits=hits, seconds=time.perf_counter() - started)
 
     # ---- concepts --------------------------------------------------------
-    def _rank_concepts(self, query: str, q_vec: np.ndarray, linked: list[str], fused: dict[int, float]) -> list[tuple[str, float]]:
+    def _rank_concepts(self, query: str, q_vec: np.ndarray, linked: dict[str, bool], fused: dict[int, float]) -> list[tuple[str, float]]:
         """Score entities from the question's links, their typed neighbours, embedding similarity and the top passages."""
         scores: dict[str, float] = defaultdict(float)
-        for rank, iri in enumerate(linked):
-            scores[iri] += 1.0 / (1 + 0.3 * rank)
+        asks_for_itself = bool(_DEFINITION.search(query) or _COMPARISON.search(query))
+        for rank, (iri, context) in enumerate(linked.items()):
+            weight = (0.4 if context else 1.0) / (1 + 0.3 * rank)
+            providers = self._providers.get(iri, ())
+            if providers and not asks_for_itself:
+                # "transcribe audio recordings" links the task; the services that do it are the answer,
+                # the specialised ones (few tasks) before the generalists (SageMaker does everything).
+                scores[iri] += 0.4 * weight
+                specificity = {p: 1.0 / (1 + 0.15 * (self._task_counts[p] - 1)) for p in providers}
+                best = max(specificity.values())
+                for provider, value in specificity.items():
+                    scores[provider] += 0.8 * weight * value / best
+            else:
+                scores[iri] += weight
         for iri in linked:
             for neighbour, predicate in self.graph.typed_neighbours(iri):
                 if predicate.rsplit("#", 1)[-1] in _ENTITY_RELATIONS and neighbour in self.graph.entities:
@@ -115,6 +142,12 @@ class Searcher:
         for rank, (rowid, iris) in enumerate(self.store.entities_of(top_rows).items()):
             for iri in iris:
                 scores[iri] += 0.15 / (1 + rank)
+        if not _EXAM_WORDS.search(query):
+            # Domains and task statements answer questions about the exam, not about ML.
+            for iri in scores:
+                entity = self.graph.entities.get(iri)
+                if entity is not None and entity.type in ("ExamDomain", "TaskStatement"):
+                    scores[iri] *= 0.3
         wanted = [t for t, pattern in _TYPE_HINTS.items() if pattern.search(query)]
         if wanted:
             # "which algorithm ..." names the answer's type: the linked task is context, not the answer.
@@ -144,9 +177,9 @@ class Searcher:
         return tuple(matches)
 
     # ---- passages --------------------------------------------------------
-    def _graph_candidates(self, linked: list[str], concepts: list[tuple[str, float]]) -> list[int]:
+    def _graph_candidates(self, linked: dict[str, bool], concepts: list[tuple[str, float]]) -> list[int]:
         """Passages about the question's entities: each top concept's own page first, then short mentions."""
-        ordered = _unique([*linked[:3], *(iri for iri, _ in concepts[:3])])
+        ordered = _unique([*list(linked)[:3], *(iri for iri, _ in concepts[:3])])
         rows: list[int] = []
         for iri in ordered:
             rows.extend(self._entity_page_chunks(iri)[:2])
@@ -210,9 +243,37 @@ def _check_question(query: str) -> str:
 
 
 def _entity_text(graph: KnowledgeGraph, iri: str) -> str:
+    """What an entity is matched on by meaning: its names in every language and its definitions."""
     entity = graph.entities[iri]
     names = _unique([entity.label, *entity.aliases, *(label for _, label in entity.labels)])
-    return f"{' ; '.join(names)}\n{entity.definition}"
+    definitions = _unique([entity.definition, *(text for _, text in entity.definitions)])
+    return f"{' ; '.join(names)}\n" + "\n".join(definitions)
+
+
+def _linked_entities(query: str, mentions) -> dict[str, bool]:
+    """Linked IRIs in question order, each flagged True when it only names where the data is ("... on S3")."""
+    linked: dict[str, bool] = {}
+    for mention in mentions:
+        before = query[: mention.start].split()
+        context = bool(before) and before[-1].lower() in _CONTEXT_WORDS
+        linked[mention.iri] = linked.get(mention.iri, True) and context
+    return linked
+
+
+def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
+    """Concept IRI -> the services and algorithms that are used for it or support it."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for iri, entity in graph.entities.items():
+        if entity.type not in ("Service", "Algorithm"):
+            continue
+        for relation in graph.neighbours(iri):
+            if (
+                relation.direction == "out"
+                and relation.predicate.rsplit("#", 1)[-1] in _PROVIDER_RELATIONS
+                and relation.target.type == "Concept"
+            ):
+                found[relation.target.iri].append(iri)
+    return {target: tuple(providers) for target, providers in found.items()}
 
 
 def _add_ranks(fused: dict[int, float], ranked: Sequence[int], weight: float) -> None:

@@ -25,9 +25,10 @@ from .vocab import ENTITY_TYPES
 
 __all__ = ["Linker", "Resolver", "case_sensitive_words", "ordinary_words"]
 
-# Entity types whose labels are product names: a name that is also a common word
-# ("Forecast", "Glue", "Ground Truth") must be written as the product is.
-NAME_TYPES = frozenset({"Service", "Algorithm"})
+# Entity types whose labels are proper names (products, exam sections): a name that is also
+# a common word ("Forecast", "Glue", "Ground Truth", the "Modeling" domain) must be written
+# as the name is. Concept names are the words themselves.
+NAME_TYPES = frozenset({"Service", "Algorithm", "ExamDomain", "TaskStatement"})
 
 # Ranks of the ways an entity can be named; lower wins when two entities share a name.
 RANK_LOCAL_NAME, RANK_LABEL, RANK_OTHER_LABEL, RANK_ALIAS = 0, 1, 2, 3
@@ -157,11 +158,12 @@ def case_sensitive_words(label: str, type_: str, ordinary: frozenset[str]) -> tu
     - one or two letters ("AI", "CV", "ML") collide with words in some language: as written;
     - an all-capitals acronym ("RCF", "KNN", "SMOTE") matches in any case, unless the graph
       uses it as an ordinary word (folded "GAN" is Vietnamese "gần"): then as written;
-    - a plain word ("Forecast", "Glue", "Lambda") that names a Service or an Algorithm:
-      as written; concept names ("Regression", "dropout") are meant as words: any case;
+    - a plain word ("Forecast", "Glue", "Modeling") that names a Service, Algorithm, exam
+      domain or task: as written; concept names ("Regression", "dropout") are meant as
+      words: any case;
     - several words match in any case ("Random Cut Forest", "phát hiện bất thường"), except
-      a Service or Algorithm name made only of ordinary words ("Ground Truth", "Data
-      Pipeline"): as written.
+      such a proper name made only of ordinary words ("Ground Truth", "Data Pipeline",
+      "Data Engineering"): as written.
 
     Accents never matter. A capitalised product word at the start of a sentence
     ("Forecast the demand") is the accepted cost of the rule.
@@ -250,9 +252,12 @@ class Linker:
             return ()
         bounds = list(accumulate(map(len, parts), initial=0))  # bounds[k]: where parts[k] starts
         candidates: list[tuple[int, int, int, int, tuple[str, ...]]] = []
+        identity = folded.offsets is None
         for end, (length, n_words, settled, forms) in raw:
             first = normalized.count(" ", 0, end - length + 2) - 1  # index of the first matched word
-            start, stop = folded.original_span(bounds[2 * first + 1], bounds[2 * (first + n_words)])
+            start, stop = bounds[2 * first + 1], bounds[2 * (first + n_words)]
+            if not identity:
+                start, stop = folded.original_span(start, stop)
             iris = settled if settled is not None else _accept(forms, text[start:stop])
             if iris:
                 candidates.append((first, n_words, start, stop, iris))

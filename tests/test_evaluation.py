@@ -203,7 +203,7 @@ def test_evaluate_reports_each_mode_per_language_and_formats_a_table():
     assert "q.jsonl" in lines[0] and "split dev" in lines[0]
     assert lines[1].split()[:2] == ["metric", "lang"]
     assert lines[1].index("hybrid (full)") < lines[1].index("bm25") < lines[1].index("untuned encoder")
-    rows = [line for line in lines[3:]]
+    rows = lines[3:]
     assert len(rows) == 5 * 3  # five metrics x (en, it, all)
     assert rows[0].split()[:2] == ["entity@1", "en"] and rows[0].split()[2:] == ["1.000", "1.000", "1.000"]
     assert rows[1].split() == ["it", "1.000", "0.000", "0.000"]
@@ -254,25 +254,31 @@ def test_shipped_gold_labels_are_english_preflabels_of_the_graph():
 
 
 # ---- on a real index ---------------------------------------------------------------
-@pytest.fixture(scope="module")
-def corpus_index(tmp_path_factory):
-    """The shipped corpus indexed once (the default build: trained encoder, shipped graph)."""
+# What the fixture corpus (tests/fixtures/corpus) has pages or notes about: the shipped
+# questions about these make the subset. The session index of that corpus is built
+# anyway for the other tests; a build of the whole shipped corpus took 25-115 s here,
+# almost all of it training the encoder, so it is not worth a second build.
+FIXTURE_TOPICS = {
+    "Amazon Polly", "Random Cut Forest", "Amazon Kinesis Data Streams", "Amazon Kinesis Data Firehose",
+    "Overfitting", "Precision", "Recall", "F1 score", "Dropout", "Regularization", "Early stopping",
+}
+
+
+def test_full_system_beats_bm25_only_on_a_subset_of_the_shipped_questions(built_index):
     from indexer import StudyIndex
 
-    path = tmp_path_factory.mktemp("eval-index")
-    StudyIndex.build(None, path)
-    index = StudyIndex.open(path)
-    yield index
-    index.close()
-
-
-def test_full_system_beats_bm25_only_on_cross_lingual_questions(corpus_index):
-    questions = tuple(q for q in load_questions(QUESTIONS, split="dev") if q.lang in ("vi", "it"))
-    report = evaluate(corpus_index, questions, modes=("hybrid", "bm25"), source=QUESTIONS.name, split="dev")
-    full, bm25 = report.system("hybrid").for_lang("all"), report.system("bm25").for_lang("all")
-    assert full.questions == bm25.questions == len(questions) >= 20
+    questions = tuple(q for q in load_questions(QUESTIONS) if set(q.gold) & FIXTURE_TOPICS)
+    assert len(questions) >= 15 and {q.lang for q in questions} == {"en", "vi", "it"}
+    index = StudyIndex.open(built_index)
+    try:
+        report = evaluate(index, questions, modes=("hybrid", "bm25"), source=QUESTIONS.name)
+    finally:
+        index.close()
+    full, bm25 = report.system("hybrid"), report.system("bm25")
+    assert full.for_lang("all").questions == bm25.for_lang("all").questions == len(questions)
     # the graph and the cross-lingual encoder find the concept that BM25 misses...
-    assert full.entity_at_1 > bm25.entity_at_1
-    assert full.entity_at_3 > bm25.entity_at_3
-    # ...without giving up passages that BM25 finds
-    assert full.hit_at_5 >= bm25.hit_at_5
+    assert full.for_lang("all").entity_at_1 > bm25.for_lang("all").entity_at_1
+    assert full.for_lang("vi").entity_at_1 + full.for_lang("it").entity_at_1 > bm25.for_lang("vi").entity_at_1 + bm25.for_lang("it").entity_at_1
+    # ...and passages that mention it, without losing what BM25 finds
+    assert full.for_lang("all").hit_at_5 >= bm25.for_lang("all").hit_at_5
+    assert full.for_lang("all").mrr_at_10 >= bm25.for_lang("all").mrr_at_10

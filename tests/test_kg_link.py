@@ -84,3 +84,8 @@ def test_ordinary_words_match_only_as_the_product_writes_them(fixture_kg, text, 
 def test_empty_and_wordless_text_has_no_mentions(fixture_kg):
     assert fixture_kg.link("") == ()
     assert fixture_kg.link(" -- !! ") == ()
+
+
+def test_exam_domain_names_link_only_as_written(fixture_kg):
+    assert names(fixture_kg.link("Domain 3, Modeling, covers modeling choices")) == ["Modeling"]
+    assert names(fixture_kg.link("data engineering teams")) == []
