@@ -84,7 +84,8 @@ with left:
         alt=f"Graph of {entity.label} and its neighbours",
     )
     more = f"; {view.hidden} more left out to keep it readable" if view.hidden else ""
-    st.caption(f"{len(view.nodes) - 1} neighbours within {depth} hop{'s' if depth > 1 else ''}{more}. Click a node to open it; drag to move, scroll to zoom.")
+    hops = f"{depth} hop{'s' if depth > 1 else ''}"
+    st.caption(f"{len(view.nodes) - 1} neighbours within {hops}{more}. Click a node to open it; drag to move, scroll to zoom.")
 with right:
     st.subheader("Relations", anchor=False)
     groups = grouped_relations(index, entity.iri)

@@ -126,6 +126,8 @@ def graph_spec(view: GraphView, *, center: str | None = None, edge_labels: bool 
     present = [t for t in ENTITY_TYPES if any(n.type == t for n in view.nodes)]
     category = {t: i for i, t in enumerate(present)}
     fixed = all(node.x is not None for node in view.nodes)
+    # Fewer nodes can spread out; many must pack closer to stay inside the chart.
+    repulsion = 420 if len(view.nodes) <= 20 else 260 if len(view.nodes) <= 45 else 150
     data = []
     for node in view.nodes:
         is_center = node.iri == center
@@ -173,7 +175,8 @@ def graph_spec(view: GraphView, *, center: str | None = None, edge_labels: bool 
                 "categories": [{"name": TYPE_TITLES[t], "itemStyle": {"color": TYPE_COLORS[t]}} for t in present],
                 "edgeSymbol": ["none", "arrow"],
                 "edgeSymbolSize": 7,
-                "force": {"repulsion": 420, "edgeLength": [90, 170], "gravity": 0.06},
+                # Laid out at once rather than animated: nodes hold still under the pointer.
+                "force": {"repulsion": repulsion, "edgeLength": [80, 160], "gravity": 0.08, "layoutAnimation": False},
                 "label": {"position": "top" if fixed else "right", "fontSize": 12, "width": 180, "overflow": "truncate"},
                 "lineStyle": {"color": "source", "curveness": 0.05 if fixed else 0.12},
                 "emphasis": {"focus": "adjacency", "label": {"show": True}, "edgeLabel": {"show": True}},

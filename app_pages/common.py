@@ -114,8 +114,8 @@ def entity_link(iri: str, label: str, type_: str, *, page: str = BROWSE, help: s
 def entity_chips(refs, key: str, *, page: str | None = BROWSE, limit: int = 12, label: str | None = None) -> None:
     """A row of clickable entity chips in one element; a click opens the entity's page.
 
-    One ``st.pills`` instead of a link per entity: every element is a message to the
-    browser, and a page of hits with a dozen links each took several times longer to draw.
+    One ``st.pills`` instead of a link per entity: every element is one more message for
+    the browser to draw, and links made the answer to a question ~120 elements long.
     ``page=None`` means the entity page itself, where only ``?entity=`` changes; ``label``
     (Markdown) is shown above the chips.
     """

@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.charts import DomainCounts, domain_chart_spec
+from app_pages.markup import escape
 
 SKG = "https://w3id.org/studykg/ontology#"
 WEIGHTS = f"PREFIX skg: <{SKG}> SELECT ?domain ?weight WHERE {{ ?domain a skg:ExamDomain . OPTIONAL {{ ?domain skg:weight ?weight }} }}"
@@ -78,13 +79,16 @@ for column, row in zip(st.columns(len(rows)), rows):
 
 st.subheader("What studykg holds per domain", anchor=False)
 st.echarts_chart(domain_chart_spec(rows), height=380, alt="Graph entities by type and note passages per exam domain")
-st.caption("Bars on the left axis: entities of the knowledge graph in the domain, by type. Grey bars, right axis: passages of the notes and service pages that mention them.")
+st.caption(
+    "Coloured bars, left axis: entities of the knowledge graph in the domain, by type. "
+    "Grey bars, right axis: passages of the notes and service pages that mention them."
+)
 
 st.subheader("Where to start", anchor=False)
 for tab, row in zip(st.tabs([r.label for r in rows]), rows):
     with tab:
         domain = index.entity(row.name)
-        st.markdown(domain.definition or "")
+        st.markdown(escape(domain.definition))
         st.caption(f"{row.passages:,} passages in {row.documents:,} documents mention this domain's entities.")
         common.entity_link(domain.iri, f"Open {domain.label} in the graph", domain.type)
         members = index.graph.entities_in_domain(domain.iri)
@@ -99,5 +103,4 @@ for tab, row in zip(st.tabs([r.label for r in rows]), rows):
             st.markdown("**Most discussed in the notes**")
             topical = [e for e in members if e.type in ("Service", "Algorithm", "Concept")]
             topical.sort(key=lambda e: (-mentions.get(e.iri, 0), e.label))
-            for entity in topical[:10]:
-                common.entity_link(entity.iri, entity.label, entity.type, help=f"mentioned in {mentions.get(entity.iri, 0)} passages")
+            common.entity_chips([e.ref() for e in topical[:12]], f"topics_{row.name}")

@@ -14,6 +14,7 @@ import fcntl
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def writing(index_path: Path) -> Iterator[Path]:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise IndexerError(f"{index_path}: another build or add is writing this index; wait for it to finish") from None
-        name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+        name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         folder = index_path / "versions" / name
         folder.mkdir()
         try:

@@ -27,7 +27,10 @@ from .vectors import VectorIndex
 
 MAX_QUESTION_CHARS = 1000
 RRF_K = 60
+# Reciprocal rank fusion weights of the three retrievers (measured with bench/docs_bench.py and studykg eval).
+FUSION_WEIGHTS = {"dense": 0.8, "lexical": 1.2, "pages": 0.3, "mentions": 1.0}
 CANDIDATES = 50
+MAX_HITS_PER_SOURCE = 2
 MODES = ("hybrid", "bm25", "dense", "nograph")
 KIND_GROUPS = {"service": "services", "algorithm": "services", "note": "notes", "user": "mine"}
 
@@ -42,7 +45,7 @@ _DEFINITION = re.compile(
     re.I,
 )
 _COMPARISON = re.compile(r"\b(vs\.?|versus|or|compared?|comparison|difference|differences|hay|hoặc|so sánh|khác nhau|oppure|differenza|confronto)\b", re.I)
-_PROVIDER_RELATIONS = ("usedFor", "supports")
+_PROVIDER_RELATIONS = {"usedFor": 1.0, "supports": 0.5}
 _EXAM_WORDS = re.compile(r"\b(exam|domain|task statement|esame|dominio|kỳ thi|ky thi|lĩnh vực|linh vuc|weight|peso|trọng số)\b", re.I)
 # A service named after one of these is where the data sits ("SQL on S3"), not what the learner asks for.
 _CONTEXT_WORDS = {
@@ -77,8 +80,9 @@ class Searcher:
         self._entity_iris = [iri for iri in graph.entities]
         self._entity_vectors = encoder.encode([_entity_text(graph, iri) for iri in self._entity_iris])
         self._page_chunks: dict[str, list[int]] = {}
+        self.weights = dict(FUSION_WEIGHTS)
         self._providers = _providers(graph)
-        self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
+        self._task_counts = Counter(p for providers in self._providers.values() for p, _ in providers)
 
     def search(self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResult:
         """Top-k hits and the ranked concepts for one question.
@@ -100,12 +104,14 @@ class Searcher:
         linked = _linked_entities(query, self.graph.link(query)) if use_graph else {}
 
         fused: dict[int, float] = defaultdict(float)
-        _add_ranks(fused, [rowid for rowid, _ in dense], 1.0)
-        _add_ranks(fused, [rowid for rowid, _ in lexical], 1.0)
+        _add_ranks(fused, [rowid for rowid, _ in dense], self.weights["dense"])
+        _add_ranks(fused, [rowid for rowid, _ in lexical], self.weights["lexical"])
         concepts: list[tuple[str, float]] = []
         if use_graph:
             concepts = self._rank_concepts(query, q_vec, linked, fused)
-            _add_ranks(fused, self._graph_candidates(linked, concepts), 0.8)
+            overlap = self._entity_overlap(linked, fused)
+            _add_ranks(fused, self._concept_pages(concepts), self.weights["pages"])
+            _add_ranks(fused, overlap, self.weights["mentions"])
         ranked = sorted(fused, key=fused.get, reverse=True)
         hits = self._hits(ranked, fused, dense, lexical, linked, filters, k)
         if not use_graph:
@@ -124,11 +130,12 @@ class Searcher:
             if providers and not asks_for_itself:
                 # "transcribe audio recordings" links the task; the services that do it are the answer,
                 # the specialised ones (few tasks) before the generalists (SageMaker does everything).
-                scores[iri] += 0.4 * weight
-                specificity = {p: 1.0 / (1 + 0.15 * (self._task_counts[p] - 1)) for p in providers}
+                scores[iri] += 0.25 * weight
+                specificity = {p: strength / (1 + 0.15 * (self._task_counts[p] - 1)) for p, strength in providers}
                 best = max(specificity.values())
+                breadth = 1.0 / (1 + 0.1 * (len(providers) - 1))  # "classification" hints less than "OCR"
                 for provider, value in specificity.items():
-                    scores[provider] += 0.8 * weight * value / best
+                    scores[provider] += 0.8 * weight * breadth * value / best
             else:
                 scores[iri] += weight
         for iri in linked:
@@ -177,15 +184,26 @@ class Searcher:
         return tuple(matches)
 
     # ---- passages --------------------------------------------------------
-    def _graph_candidates(self, linked: dict[str, bool], concepts: list[tuple[str, float]]) -> list[int]:
-        """Passages about the question's entities: each top concept's own page first, then short mentions."""
-        ordered = _unique([*list(linked)[:3], *(iri for iri, _ in concepts[:3])])
+    def _concept_pages(self, concepts: list[tuple[str, float]]) -> list[int]:
+        """The opening chunks of the top concepts' own pages: a Vietnamese question still finds the English page."""
         rows: list[int] = []
-        for iri in ordered:
+        for iri, _ in concepts[:2]:
             rows.extend(self._entity_page_chunks(iri)[:2])
-        for iri in ordered:
-            rows.extend(self.store.chunks_mentioning(iri, limit=5))
         return _unique(rows)
+
+    def _entity_overlap(self, linked: dict[str, bool], fused: dict[int, float]) -> list[int]:
+        """Retrieved chunks ordered by how many of the question's entities they mention (ties: fused score).
+
+        This re-ranks what the retrievers found rather than adding chunks: on a large folder of
+        a user's own documents, pulling in every chunk that names an entity drowns the one
+        document that answers.
+        """
+        if not linked:
+            return []
+        candidates = sorted(fused, key=fused.get, reverse=True)[:CANDIDATES]
+        wanted = set(linked)
+        counts = {rowid: len(wanted.intersection(iris)) for rowid, iris in self.store.entities_of(candidates).items()}
+        return sorted((r for r in candidates if counts.get(r)), key=lambda r: (-counts[r], -fused[r]))
 
     def _entity_page_chunks(self, iri: str) -> list[int]:
         if iri not in self._page_chunks:
@@ -196,6 +214,7 @@ class Searcher:
         dense_rank = {rowid: n for n, (rowid, _) in enumerate(dense, 1)}
         lexical_rank = {rowid: n for n, (rowid, _) in enumerate(lexical, 1)}
         hits: list[Hit] = []
+        per_source: Counter[str] = Counter()
         for start in range(0, len(ranked), 50):
             window = ranked[start : start + 50]
             rows = self.store.chunks_by_rowid(window)
@@ -204,6 +223,9 @@ class Searcher:
                 row = rows.get(rowid)
                 if row is None or not self._passes(row, entities[rowid], filters):
                     continue
+                if per_source[row["source"]] == MAX_HITS_PER_SOURCE:
+                    continue  # room for other documents: the next passage of this one is a click away
+                per_source[row["source"]] += 1
                 tags = tuple(EntityTag(iri, self.graph.entities[iri].label) for iri in entities[rowid] if iri in self.graph.entities)
                 shared = tuple(self.graph.entities[iri].label for iri in linked if iri in entities[rowid] and iri in self.graph.entities)
                 hits.append(
@@ -260,20 +282,17 @@ def _linked_entities(query: str, mentions) -> dict[str, bool]:
     return linked
 
 
-def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
-    """Concept IRI -> the services and algorithms that are used for it or support it."""
-    found: dict[str, list[str]] = defaultdict(list)
+def _providers(graph: KnowledgeGraph) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Concept IRI -> (service or algorithm IRI, strength): made for it (usedFor 1.0) or able to do it (supports 0.5)."""
+    found: dict[str, dict[str, float]] = defaultdict(dict)
     for iri, entity in graph.entities.items():
         if entity.type not in ("Service", "Algorithm"):
             continue
         for relation in graph.neighbours(iri):
-            if (
-                relation.direction == "out"
-                and relation.predicate.rsplit("#", 1)[-1] in _PROVIDER_RELATIONS
-                and relation.target.type == "Concept"
-            ):
-                found[relation.target.iri].append(iri)
-    return {target: tuple(providers) for target, providers in found.items()}
+            strength = _PROVIDER_RELATIONS.get(relation.predicate.rsplit("#", 1)[-1])
+            if relation.direction == "out" and strength and relation.target.type == "Concept":
+                found[relation.target.iri][iri] = max(strength, found[relation.target.iri].get(iri, 0.0))
+    return {target: tuple(providers.items()) for target, providers in found.items()}
 
 
 def _add_ranks(fused: dict[int, float], ranked: Sequence[int], weight: float) -> None:

@@ -6,6 +6,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import faiss
+
 from kg import KnowledgeGraph
 
 from .build import BuildReport, Progress, add_folder, build_index
@@ -52,6 +54,9 @@ class StudyIndex:
         self.encoder = Encoder.load(self.folder / "model", name=self.manifest.model_name)
         self.store = ChunkStore(self.folder / "chunks.db", readonly=True)
         self.vectors = VectorIndex.load(self.folder)
+        # One interactive query at a time: FAISS's default OpenMP threads make each search
+        # several times slower on a 2-core machine (DESIGN.md, performance notes).
+        faiss.omp_set_num_threads(1)
         self.graph = KnowledgeGraph.load(self.folder / "graph")
         self.searcher = Searcher(self.store, self.vectors, self.encoder, self.graph)
 

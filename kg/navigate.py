@@ -16,7 +16,6 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDFS
 
 from .entities import local_name
-from .pagerank import PersonalizedPageRank
 from .records import Entity, EntityRef, PathResult, PathStep, RelatedTopic, Relation
 from .vocab import DEFAULT_PREDICATE_LABELS, HUB_PREDICATES, RELATION_PREDICATES, SYMMETRIC_PREDICATES
 
@@ -67,7 +66,6 @@ class Navigator:
                 if s != o and s in entities and o in entities:
                     self._add_edge(projection, (s, str(predicate), o))
         self._projection = projection
-        self._pagerank = PersonalizedPageRank(projection, attr="pull")
 
     def _add_edge(self, projection: nx.Graph, triple: _Triple) -> None:
         s, p, o = triple
@@ -156,7 +154,9 @@ class Navigator:
         they are near everything.
         """
         co_mentions = co_mentions or {}
-        proximity = self._pagerank.scores(iri)
+        # Walk only the seed's component: nodes it cannot reach are unrelated, not "slightly related".
+        component = self._projection.subgraph(nx.node_connected_component(self._projection, iri))
+        proximity = nx.pagerank(component, alpha=0.85, personalization={iri: 1.0}, weight="pull")
         keep_hubs = self._entities[iri].type in HUB_TYPES
 
         def wanted(other: str) -> bool:
