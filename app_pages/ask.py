@@ -80,15 +80,12 @@ try:
 except common.USER_ERRORS as exc:
     common.fail(exc)
 
-import os as _os
-_V = _os.environ.get("VARIANT", "")
-if result.entities and "nocard" not in _V:
+if result.entities:
     concept_card(index, result.entities[0].iri, others=result.entities[1:])
 if not result.hits:
     st.info("No passage matches this question with these filters. Try fewer filters or other words.", icon=":material/search_off:")
     st.stop()
 st.subheader(f"Passages ({len(result.hits)})")
 for rank, hit in enumerate(result.hits, 1):
-    if "nohits" not in _V:
-        hit_card(index, hit, rank)
+    hit_card(index, hit, rank)
 st.caption(f"{len(result.hits)} passages for “{escape_inline(question)}” · searched in {result.seconds * 1000:.0f} ms")

@@ -99,3 +99,42 @@ def test_export_chunks_and_graph(run, tmp_path):
     graph = rdflib.Graph().parse(tmp_path / "g.ttl")
     assert (None, rdflib.URIRef("https://w3id.org/studykg/ontology#mentions"), rdflib.URIRef("https://w3id.org/studykg/kg#Polly")) in graph
     assert run("export").exit_code == 2
+
+
+def test_graph_show_json(run):
+    result = run("graph", "show", "RCF", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["entity"]["label"] == "Random Cut Forest" and data["entity"]["type"] == "Algorithm"
+    assert set(data["entity"]) == {"iri", "label", "aliases", "type", "definition"}
+    relation = data["relations"][0]
+    assert set(relation) == {"predicate", "label", "direction", "target"} and set(relation["target"]) == {"iri", "label", "type"}
+    assert "corpus/services/RandomCutForest.md#0" in data["mentioned_in"]
+
+
+def test_graph_path_json(run):
+    result = run("graph", "path", "Random Cut Forest", "Kinesis Data Analytics", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"from", "to", "path", "edges", "alternatives"}
+    assert data["path"][0]["label"] == "Random Cut Forest" and data["path"][-1]["label"] == "Amazon Kinesis Data Analytics"
+    assert len(data["edges"]) == len(data["path"]) - 1 <= 3
+
+
+def test_graph_related_json(run):
+    result = run("graph", "related", "Firehose", "--json")
+    data = json.loads(result.stdout)
+    assert "Amazon Kinesis Data Streams" in [r["label"] for r in data["related"]]
+    assert all(set(r) == {"iri", "label", "aliases", "type", "score", "why"} for r in data["related"])
+
+
+def test_graph_sparql_reads_and_refuses_updates(run):
+    select = run("graph", "sparql", "--json", "SELECT ?s WHERE { ?s a <https://w3id.org/studykg/ontology#ExamDomain> }")
+    assert select.exit_code == 0 and len(json.loads(select.stdout)["rows"]) == 4
+    update = run("graph", "sparql", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert update.exit_code == 1 and "refused" in update.stderr
+
+
+def test_unknown_entity_gets_suggestions(run):
+    result = run("graph", "show", "Kinesis Fire")
+    assert result.exit_code == 1 and "did you mean" in result.stderr and "Firehose" in result.stderr
