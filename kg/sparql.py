@@ -1,56 +1,55 @@
 """Read-only SPARQL over the graph, with results as plain rows of strings.
 
-The query form is checked before anything reaches the store, so an update (INSERT,
-DELETE, LOAD, CLEAR, DROP...) is refused by name instead of surfacing as an odd parser
-error, and a store that could execute updates from `query()` never sees one.
+The query is parsed with rdflib's SPARQL grammar before anything reaches the store, so an
+update (INSERT, DELETE, LOAD, CLEAR, DROP...) is refused by name instead of surfacing as an
+odd parser error, and a store that could execute updates from `query()` never sees one.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import cast
 
+from pyparsing import ParseException
 from rdflib import BNode, Graph
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from .errors import QueryRefusedError
 
-__all__ = ["QUERY_FORMS", "UPDATE_OPERATIONS", "query_form", "run_sparql"]
+__all__ = ["QUERY_FORMS", "query_form", "run_sparql"]
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
-UPDATE_OPERATIONS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 _MAX_MESSAGE = 240
-
-# Tokens that can hide a keyword: strings, IRIs, comments, prefixed names, variables.
-_TOKEN = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*|[?$]\w+|[A-Za-z_][\w.-]*:[\w.-]*|:[\w.-]*|([A-Za-z]+)"
-)
 
 
 def query_form(query: str) -> str:
-    """The form of a SPARQL string (SELECT, ASK, CONSTRUCT or DESCRIBE).
+    """The form of a SPARQL string (SELECT, ASK, CONSTRUCT or DESCRIBE), by rdflib's SPARQL grammar.
+
+    The query grammar has no update operations, so a string that parses as a query cannot
+    change the graph; one that parses only as an update is refused by name.
 
     Raises:
-        QueryRefusedError: the string is an update or does not start like a query.
+        QueryRefusedError: the string is an update, or not valid SPARQL (with the parser's message).
     """
-    for match in _TOKEN.finditer(query):
-        word = match.group(1)
-        if word is None:
-            continue
-        keyword = word.upper()
-        if keyword in ("BASE", "PREFIX"):
-            continue
-        if keyword in QUERY_FORMS:
-            return keyword
-        if keyword in UPDATE_OPERATIONS:
+    try:
+        parsed = parseQuery(query)
+    except ParseException as error:
+        if _parses_as_update(query):
             raise QueryRefusedError(
-                f"SPARQL {keyword} refused: the graph is read-only, only SELECT, ASK, CONSTRUCT and DESCRIBE run"
-            )
-        raise QueryRefusedError(f"not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE, found '{word}'")
-    raise QueryRefusedError("empty SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+                "SPARQL update refused: the graph is read-only, only SELECT, ASK, CONSTRUCT and DESCRIBE run"
+            ) from None
+        raise QueryRefusedError(f"SPARQL query failed: {_one_line(error)}") from None
+    return parsed[1].name.removesuffix("Query").upper()
+
+
+def _parses_as_update(text: str) -> bool:
+    try:
+        update = parseUpdate(text)
+    except ParseException:
+        return False
+    return "request" in update.keys()  # an empty or comment-only string parses as an update of no operations
 
 
 def _text(term: Node) -> str:
