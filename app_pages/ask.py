@@ -69,10 +69,6 @@ if not question:
     )
     st.stop()
 
-import os as _os
-if "nosearch" in _os.environ.get("VARIANT", ""):
-    st.caption(f"0 passages for “{escape_inline(question)}”")
-    st.stop()
 filters = SearchFilters(
     sources=tuple(sources),
     langs=tuple(langs),

@@ -71,8 +71,8 @@ with st.container(horizontal=True, gap="small"):
 # ---- neighbourhood and relations ---------------------------------------------
 left, right = st.columns([3, 2], gap="large")
 with left:
-    depth = st.segmented_control("Depth", [1, 2], default=1, key="browse_depth", format_func=lambda d: f"{d} hop" + ("s" if d > 1 else ""))
-    depth = depth or 1
+    hops = {1: "1 hop", 2: "2 hops"}
+    depth = st.segmented_control("Depth", list(hops), default=1, key="browse_depth", format_func=hops.get) or 1
     view = neighbourhood(index.graph, entity, depth=depth, cap=CAPS[depth])
     chart_key = f"graph:{entity.name}:{depth}"
     st.echarts_chart(
@@ -84,15 +84,15 @@ with left:
         alt=f"Graph of {entity.label} and its neighbours",
     )
     more = f"; {view.hidden} more left out to keep it readable" if view.hidden else ""
-    hops = f"{depth} hop{'s' if depth > 1 else ''}"
-    st.caption(f"{len(view.nodes) - 1} neighbours within {hops}{more}. Click a node to open it; drag to move, scroll to zoom.")
+    st.caption(f"{len(view.nodes) - 1} neighbours within {hops[depth]}{more}. Click a node to open it; drag to move, scroll to zoom.")
 with right:
     st.subheader("Relations", anchor=False)
     groups = grouped_relations(index, entity.iri)
     if not groups:
         st.caption("No relations in the graph.")
     for number, ((label, direction), targets) in enumerate(groups.items()):
-        common.entity_chips(targets, f"relation_{number}", page=None, limit=12, label=relation_heading(label, direction, entity.label))
+        heading = relation_heading(label, direction, entity.label)
+        common.entity_chips(targets, f"relation_{number}", page=None, limit=12, label=heading)
         if len(targets) > 12:
             st.caption(f"and {len(targets) - 12} more")
 

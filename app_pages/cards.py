@@ -104,7 +104,8 @@ def why_text(hit: Hit) -> str:
 
 def source_line(source: str, line_start: int, line_end: int, lang: str, kind: str | None = None) -> str:
     """"notes/kinesis.en.md · lines 3–9 · English · study note", escaped."""
-    parts = [source + (f" · lines {line_start}–{line_end}" if line_end else ""), LANGUAGES.get(lang, lang)]
+    lines = "" if not line_end else f" · line {line_start}" if line_end == line_start else f" · lines {line_start}–{line_end}"
+    parts = [source + lines, LANGUAGES.get(lang, lang)]
     if kind:
         parts.append(KIND_TITLES.get(kind, kind))
     return escape_inline(" · ".join(parts))

@@ -5,6 +5,7 @@ Only the app imports Streamlit; answers come from ``indexer.StudyIndex`` and kg 
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -47,7 +48,12 @@ def index_location() -> str:
 @st.cache_resource(show_spinner="Opening the study index…", on_release=lambda index: index.close())
 def _open_index(location: str) -> StudyIndex:
     # Keyed by the configured location, so tests (and users) pointing elsewhere get their own.
-    return StudyIndex.open(location or None)
+    index = StudyIndex.open(location or None)
+    # Streamlit runs a full garbage collection after every rerun; with the encoder, FAISS
+    # and the graph loaded, walking their millions of objects took ~400 ms a rerun, during
+    # which no message reached the browser. Frozen objects are skipped by the collector.
+    gc.freeze()
+    return index
 
 
 def get_index() -> StudyIndex:
@@ -62,6 +68,7 @@ def forget_index() -> None:
     """Drop the cached index and everything computed from it (after a build or an add)."""
     _open_index.clear()
     st.cache_data.clear()
+    gc.unfreeze()  # let the old index's objects be collected; the next open freezes the new one
 
 
 def fail(exc: Exception) -> None:
@@ -100,14 +107,13 @@ def resolve_name(index: StudyIndex, name: str | None) -> str | None:
         return None
 
 
-def entity_link(iri: str, label: str, type_: str, *, page: str = BROWSE, help: str | None = None) -> None:
+def entity_link(iri: str, label: str, type_: str, *, page: str = BROWSE) -> None:
     """A link that opens the entity's page (in the same session, so back and forward work)."""
     st.page_link(
         page,
         label=escape_inline(label),
         icon=TYPE_ICONS.get(type_),
         query_params={"entity": local_name(iri)},
-        help=help,
     )
 
 
@@ -136,6 +142,7 @@ def entity_chips(refs, key: str, *, page: str | None = BROWSE, limit: int = 12, 
         on_change=_open_chip,
         args=(key, page),
         label_visibility="visible" if label else "collapsed",
+        wrap=True,  # in a column the default is one scrolling row, which hides chips
     )
 
 
@@ -181,6 +188,31 @@ def to_url(key: str, param: str) -> None:
     st.session_state[f"_url:{key}"] = str(value) if value else ""
 
 
+def entity_from_url(index: StudyIndex, key: str, param: str = "entity") -> str | None:
+    """Seed entity picker ``key`` from ``?param=`` (a label, alias or local name) when the URL changed."""
+    requested = st.query_params.get(param, "")
+    marker = f"_url:{key}"
+    if key not in st.session_state or st.session_state.get(marker) != requested:
+        st.session_state[key] = resolve_name(index, requested)
+        st.session_state[marker] = requested
+    return st.session_state[key]
+
+
+def entity_picker(index: StudyIndex, key: str, param: str = "entity", *, label: str = "Entity", container=st) -> str | None:
+    """A searchable entity picker whose choice lives in ``?param=``."""
+    entity_from_url(index, key, param)
+    return container.selectbox(
+        label,
+        entity_names(index),
+        index=None,
+        key=key,
+        format_func=entity_caption(index),
+        placeholder="Type to search: a service, an algorithm, a concept…",
+        on_change=to_url,
+        args=(key, param),
+    )
+
+
 def open_clicked_node(chart_key: str, names: tuple[str, ...], page: str | None) -> None:
     """``on_select`` callback of a graph: go to the clicked node's entity page.
 
@@ -224,28 +256,3 @@ class ProgressBar:
 
     def done(self, text: str) -> None:
         self.bar.progress(1.0, text=text)
-
-
-def entity_from_url(index: StudyIndex, key: str, param: str = "entity") -> str | None:
-    """Seed entity picker ``key`` from ``?param=`` (a label, alias or local name) when the URL changed."""
-    requested = st.query_params.get(param, "")
-    marker = f"_url:{key}"
-    if key not in st.session_state or st.session_state.get(marker) != requested:
-        st.session_state[key] = resolve_name(index, requested)
-        st.session_state[marker] = requested
-    return st.session_state[key]
-
-
-def entity_picker(index: StudyIndex, key: str, param: str = "entity", *, label: str = "Entity", container=st) -> str | None:
-    """A searchable entity picker whose choice lives in ``?param=``."""
-    entity_from_url(index, key, param)
-    return container.selectbox(
-        label,
-        entity_names(index),
-        index=None,
-        key=key,
-        format_func=entity_caption(index),
-        placeholder="Type to search: a service, an algorithm, a concept…",
-        on_change=to_url,
-        args=(key, param),
-    )

@@ -23,6 +23,7 @@ def add_folder(index: StudyIndex, folder: Path) -> None:
     bar.done(f"Done in {report.seconds:.1f} s")
     common.forget_index()
     st.session_state.notes_report = (str(folder), report)
+    st.rerun()  # draw the whole page, sidebar counts included, from the updated index
 
 
 def save_uploads(index: StudyIndex, files) -> Path:
@@ -50,15 +51,22 @@ def show_report(folder: str, report: BuildReport) -> None:
             with st.expander(f"{title} files ({len(names)})"):
                 st.dataframe({"file": list(names)}, hide_index=True, width="stretch")
     if report.skipped:
-        st.warning(f"{len(report.skipped)} files were skipped", icon=":material/warning:")
-        st.dataframe(
-            {"file": [s.path for s in report.skipped], "why": [s.reason for s in report.skipped]},
-            hide_index=True,
-            width="stretch",
-            key="skipped_table",
-        )
+        st.warning(f"{len(report.skipped)} files were skipped; the table below says why.", icon=":material/warning:")
     for warning in report.warnings:
         st.warning(warning, icon=":material/warning:")
+
+
+def user_notes(index: StudyIndex) -> tuple[dict[str, list], dict[str, list]]:
+    """The learner's own documents in the index, and their files it skipped, as table columns."""
+    documents = index.documents(kind="user")
+    roots = {doc.root for doc in documents} | {str(Path(index.index_path) / "uploads")}
+    skipped = [s for s in index.skipped() if any(s.path.startswith(root) for root in roots)]
+    columns = {
+        "title": [doc.title for doc in documents],
+        "file": [doc.path for doc in documents],
+        "language": [common.LANGUAGES.get(doc.lang, doc.lang) for doc in documents],
+    }
+    return columns, {"file": [s.path for s in skipped], "why": [s.reason for s in skipped]}
 
 
 index = common.get_index()
@@ -87,8 +95,12 @@ if "notes_report" in st.session_state:
     show_report(*st.session_state.notes_report)
 
 index = common.get_index()
-roots = [r for r in index.manifest.roots]
-if len(roots) > 1:
-    st.subheader("Folders in the index", anchor=False)
-    for root in roots:
-        st.caption(escape_inline(root))
+documents, skipped = user_notes(index)
+st.subheader(f"Your notes in the index ({len(documents['file'])})", anchor=False)
+if not documents["file"]:
+    st.caption("None yet: index a folder or upload files above.")
+else:
+    st.dataframe(documents, hide_index=True, width="stretch", key="user_documents")
+if skipped["file"]:
+    st.subheader(f"Skipped files ({len(skipped['file'])})", anchor=False)
+    st.dataframe(skipped, hide_index=True, width="stretch", key="user_skipped")

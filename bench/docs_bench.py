@@ -130,12 +130,36 @@ def _write_page(folder: Path, entity, kind: Kind | None, op, neighbour, rng: ran
     body += ["", "## Example", "", "```bash", cli, "```", "", filler(3)]
     body += ["", "## Notes", "", filler(4)]
     (folder / path).parent.mkdir(parents=True, exist_ok=True)
-    (folder / path).write_text("\n".join(body) + "\n", encoding="utf-8")
+    (folder / path).write_text("\n".join(_exported(body, path)) + "\n", encoding="utf-8")
     if rng.random() < LITERAL_SHARE:
         question, style = _from_title(kind.title if kind else f"{verb} {{R}} API {{E}}", S, R, neighbour, rng), "literal"
     else:
         question, style = _phrase(rng.choice(questions), S, R, neighbour, rng), "paraphrase"
     return Page(path=path, title=title, question=question, style=style)
+
+
+def _exported(lines: list[str], path: str) -> list[str]:
+    """Dress a page the way documentation exported to Markdown looks: heading anchors, escaped punctuation, linked names."""
+    out, in_code = [], False
+    for line in lines:
+        if line.startswith("```"):
+            in_code = not in_code
+        if in_code or line.startswith("```") or line.startswith("|---"):
+            out.append(line)
+            continue
+        if line.startswith("#"):
+            anchor = _slug(line.lstrip("# "))
+            out.append(f'{line}<a name="{anchor}"></a>')
+            continue
+        escaped = re.sub(r"([.()\-])", r"\\\1", line)
+        escaped = re.sub(
+            r"\b(Amazon|AWS) ([A-Z][A-Za-z0-9]+(?: [A-Z][A-Za-z0-9]+)?)",
+            lambda m: f"[{m.group(0)}](https://docs.aws.amazon.com/{_slug(m.group(2))}/latest/dg/{path.rsplit('/', 1)[-1][:-3]}.html)",
+            escaped,
+            count=1,
+        )
+        out.append(escaped)
+    return out
 
 
 def _from_title(template: str, short: str, resource: str, neighbour, rng: random.Random) -> str:

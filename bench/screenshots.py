@@ -1,9 +1,10 @@
 """Screenshots of every page for the README tour, and the time a question takes in a real browser.
 
-Starts `streamlit run app.py` on the study index ($STUDYKG_INDEX or index/; run `studykg
-build` first), drives Debian's chromium with Playwright (never downloads a browser), saves
-docs/screenshots/*.png and prints how long each question took from pressing Enter to the
-passages on screen. Never run by the tests.
+Starts `streamlit run app.py` on a copy of the study index ($STUDYKG_INDEX or index/; run
+`studykg build` first), drives Debian's chromium with Playwright (never downloads a browser),
+saves docs/screenshots/*.png and prints how long each question took from pressing Enter to
+the passages on screen. The My notes picture indexes tests/fixtures/app_notes into the
+copy, so the real index is never touched. Never run by the tests.
 
     python bench/screenshots.py
     python bench/screenshots.py --out /tmp/shots --port 8599
@@ -13,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -39,8 +42,8 @@ PAGES = [
     ("path", "/path?from=RandomCutForest&to=KinesisDataAnalytics", None),
     ("related", "/related?entity=KinesisDataFirehose", "Related to Amazon Kinesis Data Firehose"),
     ("exam-map", "/exam-map", "What studykg holds per domain"),
-    ("my-notes", "/my-notes", "My notes"),
 ]
+SAMPLE_NOTES = REPO / "tests" / "fixtures" / "app_notes"
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
@@ -62,11 +65,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8599)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="studykg-shots-"))
+    index = Path(os.environ.get("STUDYKG_INDEX") or REPO / "index")
+    shutil.copytree(index, work / "index")
+    shutil.copytree(SAMPLE_NOTES, work / "my-aws-notes")
 
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(args.port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "HF_HUB_OFFLINE": "1", "STUDYKG_INDEX": str(work / "index")},
     )
     url = f"http://127.0.0.1:{args.port}"
     try:
@@ -93,7 +100,7 @@ def main() -> None:
             box.fill(QUESTIONS[0])
             box.press("Enter")
             expect(page.get_by_text(f"for “{QUESTIONS[0]}”")).to_be_visible(timeout=30_000)
-            page.evaluate("window.scrollTo(0, 0)")
+            box.blur()
             page.screenshot(path=args.out / "ask.png")
             for name, path, ready in PAGES:
                 page.goto(url + path)
@@ -104,12 +111,21 @@ def main() -> None:
                     expect(page.locator("svg text").first).to_be_visible(timeout=60_000)
                 page.wait_for_timeout(1500)  # let the force layout and the chart animations settle for the picture
                 page.screenshot(path=args.out / f"{name}.png")
+            page.goto(url + "/my-notes")
+            folder = page.get_by_label("Folder", exact=True)
+            expect(folder).to_be_visible(timeout=60_000)
+            folder.fill(str(work / "my-aws-notes"))
+            page.get_by_role("button", name="Index this folder").click()
+            expect(page.get_by_role("heading", name="Skipped files (2)")).to_be_visible(timeout=120_000)
+            page.wait_for_timeout(1500)  # the tables draw on a canvas after they appear
+            page.screenshot(path=args.out / "my-notes.png")
             browser.close()
         for shot in sorted(args.out.glob("*.png")):
             print(f"wrote {shot.relative_to(REPO) if shot.is_relative_to(REPO) else shot}")
     finally:
         server.terminate()
         server.wait(timeout=20)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ __version__ = "0.1.0"
 
 from .build import BuildReport, add_folder, build_index  # noqa: E402
 from .errors import IndexerError, IndexMismatchError, IndexMissingError, ModelError, QueryError, SourceError  # noqa: E402
-from .records import Chunk, ConceptMatch, Document, EntityTag, Hit, SearchResult, Skipped, Why  # noqa: E402
+from .records import Chunk, ConceptMatch, Document, EntityTag, Hit, IndexedDocument, SearchResult, Skipped, Why  # noqa: E402
 from .search import SearchFilters  # noqa: E402
 from .study_index import StudyIndex  # noqa: E402
 
@@ -15,6 +15,7 @@ __all__ = [
     "Document",
     "EntityTag",
     "Hit",
+    "IndexedDocument",
     "IndexMismatchError",
     "IndexMissingError",
     "IndexerError",
@@ -22,6 +23,7 @@ __all__ = [
     "QueryError",
     "SearchFilters",
     "SearchResult",
+    "SourceError",
     "Skipped",
     "StudyIndex",
     "Why",

@@ -24,7 +24,7 @@ from kg.errors import KGError
 from . import __version__
 from .chunking import chunk_document
 from .encoder import TRAINED_MODEL_NAME, Encoder, model_fingerprint
-from .errors import IndexerError, SourceError
+from .errors import SourceError
 from .layout import current_version, default_graph_path, writing
 from .manifest import Manifest, corpus_fingerprint
 from .pairs import chunk_text_for_encoding, entity_texts, training_pairs
@@ -347,4 +347,4 @@ def _report_unchanged(index_path, manifest: Manifest, documents, skipped, unchan
     )
 
 
-__all__ = ["BuildReport", "Progress", "add_folder", "build_index", "IndexerError"]
+__all__ = ["BuildReport", "Progress", "add_folder", "build_index"]

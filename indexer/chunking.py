@@ -82,7 +82,7 @@ def _windows(lines: list[tuple[int, str]], max_words: int, overlap_words: int) -
     window: list[tuple[int, str]] = []
     words = 0
     fresh = False  # does the window hold a line not yet emitted?
-    for line in (piece for line in lines for piece in _split_long_line(line, max_words)):
+    for line in (piece for original in lines for piece in _split_long_line(original, max_words)):
         n = len(line[1].split())
         if fresh and words + n > max_words:
             yield window

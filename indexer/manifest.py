@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import IndexMismatchError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: chunk_entities keyed by (iri, words, chunk)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,14 @@ close to the task it is used for.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Sequence
 
 from kg import KnowledgeGraph
 
 from .records import Chunk
 
+MAX_SECTION_PAIRS = 10_000
 # Relations whose two ends a learner's question often swaps ("which service does X" -> service).
 _TASK_RELATIONS = ("usedFor", "supports", "partOf", "remedyFor", "measures")
 
@@ -39,22 +41,24 @@ def training_pairs(graph: KnowledgeGraph, chunks: Sequence[Chunk]) -> list[tuple
     for entity in graph.entities.values():
         definition = entity.definition or entity.label
         pairs.append((entity.label, definition))
-        for lang, label in entity.labels:
+        for _lang, label in entity.labels:
             if label != entity.label:
                 pairs.append((label, entity.label))
                 pairs.append((label, definition))
         for alias in entity.aliases:
             if alias != entity.label:
                 pairs.append((alias, entity.label))
-        for lang, text in entity.definitions:
+        for _lang, text in entity.definitions:
             if text != definition:
                 pairs.append((text, definition))
         for neighbour_iri, predicate in graph.typed_neighbours(entity.iri):
             if predicate.rsplit("#", 1)[-1] in _TASK_RELATIONS and neighbour_iri in graph.entities:
                 neighbour = graph.entities[neighbour_iri]
                 pairs.append((f"{neighbour.label}", f"{entity.label}: {definition}"))
-    pairs.extend(_section_pairs(chunks))
-    return pairs
+    sections = list(_section_pairs(chunks))
+    if len(sections) > MAX_SECTION_PAIRS:  # keep the graph's pairs the majority on a large corpus
+        sections = random.Random(13).sample(sections, MAX_SECTION_PAIRS)
+    return pairs + sections
 
 
 def _section_pairs(chunks: Iterable[Chunk]) -> Iterable[tuple[str, str]]:

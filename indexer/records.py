@@ -29,6 +29,19 @@ class Document:
 
 
 @dataclass(frozen=True)
+class IndexedDocument:
+    """A document as the index holds it, for listings (the app's "My notes")."""
+
+    doc_id: str
+    path: str
+    root: str
+    kind: str
+    title: str
+    lang: str
+    entity: str | None
+
+
+@dataclass(frozen=True)
 class Skipped:
     """A file that was not indexed, and why, in words a user can act on."""
 

@@ -146,7 +146,7 @@ class Searcher:
         for rank, position in enumerate(np.argsort(-similarity)[:20]):
             scores[self._entity_iris[position]] += 0.6 / (1 + 0.5 * rank) * max(float(similarity[position]), 0.0) * 2
         top_rows = sorted(fused, key=fused.get, reverse=True)[:10]
-        for rank, (rowid, iris) in enumerate(self.store.entities_of(top_rows).items()):
+        for rank, iris in enumerate(self.store.entities_of(top_rows).values()):
             for iri in iris:
                 scores[iri] += 0.15 / (1 + rank)
         if not _EXAM_WORDS.search(query):

@@ -17,6 +17,7 @@ import yaml
 
 from .errors import SourceError
 from .language import detect_language
+from .markdown_text import clean_markdown
 from .records import Document, Skipped
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ def read_document(path: Path, root: Path, *, default_kind: str = "note", max_byt
 
         html_title, body = html_to_markdown(body)
         meta.setdefault("title", html_title)
+    elif fmt == "markdown":
+        body = clean_markdown(body)
     if not body.strip():
         return Skipped(shown, "empty (no text after the front matter)")
     title = str(meta.get("title") or _first_heading(body) or path.stem.replace("-", " ").replace("_", " "))

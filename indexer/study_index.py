@@ -15,7 +15,7 @@ from .encoder import Encoder, model_fingerprint
 from .errors import IndexMismatchError, IndexerError
 from .layout import current_version, default_corpus_path, default_index_path, has_index
 from .manifest import Manifest
-from .records import Chunk, SearchResult
+from .records import Chunk, IndexedDocument, SearchResult, Skipped
 from .search import SearchFilters, Searcher
 from .store import ChunkStore
 from .vectors import VectorIndex
@@ -109,6 +109,18 @@ class StudyIndex:
     def chunk_entities(self, chunk_id: str) -> list[str]:
         row = self.store.chunk_by_id(chunk_id)
         return self.store.entities_of([row["id"]])[row["id"]] if row else []
+
+    def documents(self, kind: str | None = None) -> list[IndexedDocument]:
+        """Every indexed document (or those of one kind: "service", "algorithm", "note", "user"), by path."""
+        rows = [r for r in self.store.documents().values() if kind is None or r["kind"] == kind]
+        return [
+            IndexedDocument(r["doc_id"], r["path"], r["root"], r["kind"], r["title"], r["lang"], r["entity"])
+            for r in sorted(rows, key=lambda r: r["path"])
+        ]
+
+    def skipped(self) -> list[Skipped]:
+        """Files the last build or add passed over, with the reason."""
+        return self.store.skipped()
 
     # ---- graph -----------------------------------------------------------
     def entity(self, name: str):

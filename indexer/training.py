@@ -36,6 +36,10 @@ class TrainingConfig:
     tune_batch_size: int = 128
     tune_learning_rate: float = 0.05
     seed: int = 13
+    # Past these sizes more text adds little to 256-dimension vectors but costs minutes:
+    # a large corpus is sampled (the encoder still embeds every chunk).
+    max_training_texts: int = 40_000
+    max_pairs: int = 40_000
 
 
 def build_tokenizer(texts: Sequence[str], config: TrainingConfig):
@@ -63,29 +67,24 @@ def build_tokenizer(texts: Sequence[str], config: TrainingConfig):
 
 
 def cooccurrence_vectors(token_ids: Sequence[Sequence[int]], vocab_size: int, config: TrainingConfig) -> np.ndarray:
-    """Token vectors from PPMI over a sliding window, reduced to ``config.dim`` by randomized SVD."""
+    """Token vectors from PPMI over a sliding window, reduced to ``config.dim`` by randomized SVD.
+
+    Counts are summed batch by batch into one sparse matrix, so memory follows the
+    vocabulary, not the corpus: a 100,000-chunk corpus would otherwise need gigabytes of
+    (row, column) pairs before they are added up.
+    """
     from scipy import sparse
     from sklearn.utils.extmath import randomized_svd
 
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
-    vals: list[np.ndarray] = []
-    for ids in token_ids:
-        ids = np.asarray(ids, dtype=np.int64)
-        for d in range(1, config.window + 1):
-            if len(ids) <= d:
-                break
-            left, right = ids[:-d], ids[d:]
-            weight = np.full(len(left), 1.0 / d, dtype=np.float32)
-            rows += [left, right]
-            cols += [right, left]
-            vals += [weight, weight]
-    if not rows:
+    counts = sparse.csr_matrix((vocab_size, vocab_size), dtype=np.float32)
+    seen = 0
+    for start in range(0, len(token_ids), _COUNT_BATCH):
+        batch = _window_pairs(token_ids[start : start + _COUNT_BATCH], config.window, vocab_size)
+        if batch is not None:
+            counts = counts + batch
+            seen += 1
+    if not seen or not counts.nnz:
         raise ValueError("the corpus is too small to learn word vectors from")
-    counts = sparse.coo_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(vocab_size, vocab_size)
-    ).tocsr()
-    counts.sum_duplicates()
     total = counts.sum()
     row_sums = np.asarray(counts.sum(axis=1)).ravel()
     col_sums = np.asarray(counts.sum(axis=0)).ravel() ** 0.75  # context smoothing: rare contexts inflate PMI
@@ -99,6 +98,27 @@ def cooccurrence_vectors(token_ids: Sequence[Sequence[int]], vocab_size: int, co
     vectors = (u * np.sqrt(s)).astype(np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-8)
+
+
+_COUNT_BATCH = 2_000
+
+
+def _window_pairs(token_ids: Sequence[Sequence[int]], window: int, vocab_size: int):
+    """Co-occurrence counts of one batch of texts, weighted 1/distance, as a symmetric sparse matrix."""
+    from scipy import sparse
+
+    rows, cols, vals = [], [], []
+    for ids in token_ids:
+        ids = np.asarray(ids, dtype=np.int32)
+        for d in range(1, min(window, len(ids) - 1) + 1):
+            rows += [ids[:-d], ids[d:]]
+            cols += [ids[d:], ids[:-d]]
+            weight = np.full(len(ids) - d, 1.0 / d, dtype=np.float32)
+            vals += [weight, weight]
+    if not rows:
+        return None
+    matrix = sparse.coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(vocab_size, vocab_size))
+    return matrix.tocsr()
 
 
 def idf_weights(token_ids: Sequence[Sequence[int]], vocab_size: int) -> np.ndarray:
@@ -129,6 +149,7 @@ def train_encoder(
     from sentence_transformers.sentence_transformer.modules import Normalize, StaticEmbedding
 
     report = progress or (lambda stage, fraction: None)
+    texts = _sample(texts, config.max_training_texts, config.seed)
     report("training tokenizer", 0.0)
     tokenizer = build_tokenizer(texts, config)
     vocab_size = tokenizer.get_vocab_size()
@@ -139,11 +160,20 @@ def train_encoder(
     vectors[tokenizer.token_to_id("[PAD]")] = 0.0
     static = StaticEmbedding(tokenizer, embedding_weights=vectors)
     model = SentenceTransformer(modules=[static, Normalize()], device="cpu")
+    pairs = _sample(pairs, config.max_pairs, config.seed)
     if tune and pairs:
         report("tuning on graph and corpus pairs", 0.5)
         tune_contrastively(model, pairs, config, progress=lambda f: report("tuning on graph and corpus pairs", 0.5 + 0.5 * f))
     report("encoder ready", 1.0)
     return model
+
+
+def _sample(items: Sequence, limit: int, seed: int) -> list:
+    """At most ``limit`` items, a seeded random sample (in the original order) when there are more."""
+    if len(items) <= limit:
+        return list(items)
+    keep = sorted(random.Random(seed).sample(range(len(items)), limit))
+    return [items[i] for i in keep]
 
 
 def tune_contrastively(model, pairs: Sequence[tuple[str, str]], config: TrainingConfig, progress: Callable[[float], None] | None = None) -> None:

@@ -120,10 +120,11 @@ def test_note_text_is_escaped_never_rendered_as_html(monkeypatch, app_index):
     at = open_app(monkeypatch, app_index, q="Polly script alert")
 
     assert_no_problem(at)
-    passage = next(t for t in texts(at) if "alert" in t and "script" in t)
-    assert "\\<script\\>" in passage
-    assert "\\[a link\\]\\(javascript\\:alert\\(1\\)\\)" in passage
+    passage = next(m.value for m in at.markdown if "not red" in m.value)
+    assert "\\*\\*not bold\\*\\*" in passage
     assert "\\:red\\[not red\\]" in passage
+    assert "\\$x\\^2\\$" in passage
+    assert "<script>" not in passage and "](javascript" not in passage
     assert all(not m.proto.allow_html for m in at.markdown)
 
 
@@ -161,6 +162,13 @@ def test_entity_page_opens_from_a_shared_url(monkeypatch, app_index):
     assert "Relations" in subheaders(at)
     assert any(s.startswith("Notes that mention it (") and not s.endswith("(0)") for s in subheaders(at))
     assert "Amazon Kinesis Data Analytics" in node_names(at)
+
+
+def test_a_front_page_link_with_an_entity_opens_its_page(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, entity="RandomCutForest")
+
+    assert_no_problem(at)
+    assert at.header[0].value == "Random Cut Forest"
 
 
 def test_an_alias_in_the_url_resolves_and_an_unknown_name_gets_suggestions(monkeypatch, app_index):
@@ -289,6 +297,24 @@ def test_my_notes_folder_is_indexed_and_skipped_files_explained(monkeypatch, app
     at.run()
     at.multiselect(key="ask_sources").set_value(["mine"]).run()
     assert any("My Polly flashcards" in t for t in texts(at))
+
+
+def test_uploaded_notes_are_indexed_and_listed(monkeypatch, app_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(app_index, index)
+    at = open_app(monkeypatch, index, "app_pages/my_notes.py")
+    upload = (APP_NOTES / "my-polly.md").read_bytes()
+    at.file_uploader(key="notes_upload").set_value([("my-polly.md", upload, "text/markdown")]).run()
+    next(b for b in at.button if "uploaded" in b.label).click().run()
+
+    assert_no_problem(at)
+    assert {m.label: m.value for m in at.metric}["Added"] == "1"
+    listed = next(d.value for d in at.dataframe if "title" in d.value.columns)
+    assert list(listed["title"]) == ["My Polly flashcards"]
+
+    at.run()  # the same files again: nothing to do
+    next(b for b in at.button if "uploaded" in b.label).click().run()
+    assert any("up to date" in s.value for s in at.success)
 
 
 def test_a_missing_folder_is_one_clear_line(monkeypatch, app_index, tmp_path):

@@ -113,3 +113,12 @@ def test_path_view_lays_the_shortest_path_along_the_middle():
     assert (main.source, main.target) == ("kg#C", "kg#A"), "an incoming step points from the later node"
     assert graph_spec(view)["series"][0]["layout"] == "none"
     assert isinstance(view, GraphView)
+
+
+def test_a_table_in_a_note_stays_a_table_with_its_cells_escaped():
+    text = "Which one?\n| Service | Input |\n|---|---|\n| Polly | text <b>bold</b> |\nThat is all."
+    start = text.index("Polly")
+    rendered = highlight(text, [Span(start, start + 5)])
+
+    assert "\n\n| Service | Input |\n|---|---|\n| :orange-background[**Polly**] | text \\<b\\>bold\\<\\/b\\> |\n" in rendered
+    assert rendered.endswith("That is all\\.")

@@ -1,7 +1,4 @@
 import json
-import os
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
