@@ -40,6 +40,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Terms in more than this share of chunks say little about relevance and make OR queries slow.
 COMMON_TERM_SHARE = 0.2
+POSTINGS_BUDGET_MIN = 20_000
+POSTINGS_BUDGET_SHARE = 0.25
 # BM25 column weights: words in a heading or title say more about a passage than words in its body.
 COLUMN_WEIGHTS = (1.0, 2.0, 1.5)
 
@@ -180,8 +182,17 @@ class ChunkStore:
         total = self.chunk_count()
         frequencies = self._document_frequencies(terms)
         common = {t for t in terms if total >= 50 and frequencies.get(t, 0) > COMMON_TERM_SHARE * total}
-        kept = [t for t in terms if t not in common]
-        return kept or terms  # a question of only common words still deserves an answer
+        kept = [t for t in terms if t not in common] or terms  # a question of only common words still deserves an answer
+        # FTS5 scores every chunk that holds any term before it can sort: on a large index,
+        # keep the rarest terms within a postings budget (the common ones add little to BM25).
+        budget = max(POSTINGS_BUDGET_MIN, POSTINGS_BUDGET_SHARE * total)
+        chosen, postings = [], 0
+        for term in sorted(kept, key=lambda t: frequencies.get(t, 0)):
+            if chosen and postings + frequencies.get(term, 0) > budget:
+                break
+            chosen.append(term)
+            postings += frequencies.get(term, 0)
+        return chosen
 
     def _document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         missing = [t for t in terms if t not in self._df_cache]

@@ -154,7 +154,7 @@ def train_encoder(
     tokenizer = build_tokenizer(texts, config)
     vocab_size = tokenizer.get_vocab_size()
     report("counting co-occurrences", 0.2)
-    token_ids = [enc.ids for enc in tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+    token_ids = [np.asarray(enc.ids, dtype=np.int32) for enc in tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)]
     vectors = cooccurrence_vectors(token_ids, vocab_size, config)
     vectors *= idf_weights(token_ids, vocab_size)[:, None]
     vectors[tokenizer.token_to_id("[PAD]")] = 0.0
