@@ -11,9 +11,9 @@ from functools import partial
 import streamlit as st
 
 from app_pages import common
-from app_pages.cards import domain_labels, grouped_relations, heading_tail, other_names, relation_heading, small, source_line
+from app_pages.cards import entity_summary, grouped_relations, heading_tail, relation_heading, small, source_line
 from app_pages.charts import graph_spec, neighbourhood
-from app_pages.markup import escape, escape_inline, highlight, snippet
+from app_pages.markup import escape_inline, highlight, snippet
 
 CAPS = {1: 40, 2: 70}
 NOTES_SHOWN = 12
@@ -55,15 +55,7 @@ if len(trail) > 1:
 
 # ---- what it is ---------------------------------------------------------------
 st.header(escape_inline(entity.label), anchor=False)
-about = [common.type_markdown(entity.type)]
-about.append(escape(entity.definition) if entity.definition else "_The graph has no definition for it yet._")
-names = other_names(entity)
-if names:
-    about.append(small("Also called: " + ", ".join(escape_inline(n) for n in names[:12])))
-domains = domain_labels(index, entity)
-if domains:
-    about.append(small("Exam domain: " + " · ".join(escape_inline(d) for d in domains)))
-st.markdown("\n\n".join(about))
+st.markdown("\n\n".join(entity_summary(index, entity, max_names=12)))
 with st.container(horizontal=True, gap="small"):
     st.page_link(common.RELATED, label="Related topics", icon=":material/join:", query_params={"entity": entity.name})
     st.page_link(common.PATH, label="Find a path from here", icon=":material/route:", query_params={"from": entity.name})

@@ -48,6 +48,19 @@ def domain_labels(index: StudyIndex, entity) -> list[str]:
     return labels
 
 
+def entity_summary(index: StudyIndex, entity, *, max_names: int) -> list[str]:
+    """An entity's type, definition, other names and exam domains as escaped Markdown blocks."""
+    lines = [type_markdown(entity.type)]
+    lines.append(escape(entity.definition) if entity.definition else "_The graph has no definition for it yet._")
+    names = other_names(entity)
+    if names:
+        lines.append(small("Also called: " + ", ".join(escape_inline(n) for n in names[:max_names])))
+    domains = domain_labels(index, entity)
+    if domains:
+        lines.append(small("Exam domain: " + " · ".join(escape_inline(d) for d in domains)))
+    return lines
+
+
 def small(text: str) -> str:
     """Markdown for a caption-like line inside a larger Markdown block (``text`` already escaped)."""
     return f":small[:gray[{text}]]"
@@ -59,14 +72,7 @@ def concept_card(index: StudyIndex, iri: str, *, heading: str = "Best matching c
     with st.container(border=True, key="concept_card"):
         left, right = st.columns([3, 2], gap="large")
         with left:
-            lines = [small(heading), f"### {escape_inline(entity.label)}", type_markdown(entity.type)]
-            lines.append(escape(entity.definition) if entity.definition else "_The graph has no definition for it yet._")
-            names = other_names(entity)
-            if names:
-                lines.append(small("Also called: " + ", ".join(escape_inline(n) for n in names[:10])))
-            domains = domain_labels(index, entity)
-            if domains:
-                lines.append(small("Exam domain: " + " · ".join(escape_inline(d) for d in domains)))
+            lines = [small(heading), f"### {escape_inline(entity.label)}", *entity_summary(index, entity, max_names=10)]
             st.markdown("\n\n".join(lines))
             entity_link(entity.iri, f"Open the page of {entity.label}", entity.type)
         with right:
