@@ -191,7 +191,10 @@ def eval_(questions_file: Path, split: str, modes: tuple[str, ...], other_indexe
 @click.option("--port", default=8501, show_default=True, help="Port for the app.")
 def app(port: int) -> None:
     """Start the Streamlit study app (builds the index on first run)."""
-    raise SystemExit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(port)]))
+    # Headless: no first-run e-mail prompt and no browser launch; Streamlit prints the URL to open.
+    command = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    raise SystemExit(subprocess.call(command))
 
 
 @cli.group()
