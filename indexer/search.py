@@ -31,6 +31,22 @@ RRF_K = 60
 FUSION_WEIGHTS = {"dense": 0.8, "lexical": 1.2, "pages": 0.3, "mentions": 1.0}
 CANDIDATES = 50
 MAX_HITS_PER_SOURCE = 2
+
+# Concept ranking. Each linked entity counts 1 (less when it only names where the data is, and
+# less the later it comes); a linked task hands most of that to the services and algorithms
+# that do it. Embedding similarity and the top passages' entities add evidence for questions
+# that link nothing. The numbers were set on the dev split of bench/eval/questions.jsonl.
+CONTEXT_LINK = 0.4
+LINK_RANK_DECAY = 0.3
+TASK_SHARE = 0.25
+PROVIDER_SHARE = 0.8
+GENERALIST_PENALTY = 0.15
+BROAD_TASK_PENALTY = 0.1
+NEIGHBOUR_BONUS = 0.35
+SIMILARITY_SHARE = 1.2
+PASSAGE_SHARE = 0.15
+EXAM_ENTITY_DAMPING = 0.3
+TYPE_MATCH, TYPE_MISMATCH = 1.6, 0.4
 MODES = ("hybrid", "bm25", "dense", "nograph")
 KIND_GROUPS = {"service": "services", "algorithm": "services", "note": "notes", "user": "mine"}
 
@@ -125,42 +141,42 @@ class Searcher:
         scores: dict[str, float] = defaultdict(float)
         asks_for_itself = bool(_DEFINITION.search(query) or _COMPARISON.search(query))
         for rank, (iri, context) in enumerate(linked.items()):
-            weight = (0.4 if context else 1.0) / (1 + 0.3 * rank)
+            weight = (CONTEXT_LINK if context else 1.0) / (1 + LINK_RANK_DECAY * rank)
             providers = self._providers.get(iri, ())
             if providers and not asks_for_itself:
                 # "transcribe audio recordings" links the task; the services that do it are the answer,
                 # the specialised ones (few tasks) before the generalists (SageMaker does everything).
-                scores[iri] += 0.25 * weight
-                specificity = {p: strength / (1 + 0.15 * (self._task_counts[p] - 1)) for p, strength in providers}
+                scores[iri] += TASK_SHARE * weight
+                specificity = {p: strength / (1 + GENERALIST_PENALTY * (self._task_counts[p] - 1)) for p, strength in providers}
                 best = max(specificity.values())
-                breadth = 1.0 / (1 + 0.1 * (len(providers) - 1))  # "classification" hints less than "OCR"
+                breadth = 1.0 / (1 + BROAD_TASK_PENALTY * (len(providers) - 1))  # "classification" hints less than "OCR"
                 for provider, value in specificity.items():
-                    scores[provider] += 0.8 * weight * breadth * value / best
+                    scores[provider] += PROVIDER_SHARE * weight * breadth * value / best
             else:
                 scores[iri] += weight
         for iri in linked:
             for neighbour, predicate in self.graph.typed_neighbours(iri):
                 if predicate.rsplit("#", 1)[-1] in _ENTITY_RELATIONS and neighbour in self.graph.entities:
-                    scores[neighbour] += 0.35
+                    scores[neighbour] += NEIGHBOUR_BONUS
         similarity = self._entity_vectors @ q_vec
         for rank, position in enumerate(np.argsort(-similarity)[:20]):
-            scores[self._entity_iris[position]] += 0.6 / (1 + 0.5 * rank) * max(float(similarity[position]), 0.0) * 2
+            scores[self._entity_iris[position]] += SIMILARITY_SHARE / (1 + 0.5 * rank) * max(float(similarity[position]), 0.0)
         top_rows = sorted(fused, key=fused.get, reverse=True)[:10]
         for rank, iris in enumerate(self.store.entities_of(top_rows).values()):
             for iri in iris:
-                scores[iri] += 0.15 / (1 + rank)
+                scores[iri] += PASSAGE_SHARE / (1 + rank)
         if not _EXAM_WORDS.search(query):
             # Domains and task statements answer questions about the exam, not about ML.
             for iri in scores:
                 entity = self.graph.entities.get(iri)
                 if entity is not None and entity.type in ("ExamDomain", "TaskStatement"):
-                    scores[iri] *= 0.3
+                    scores[iri] *= EXAM_ENTITY_DAMPING
         wanted = [t for t, pattern in _TYPE_HINTS.items() if pattern.search(query)]
         if wanted:
             # "which algorithm ..." names the answer's type: the linked task is context, not the answer.
             for iri in scores:
                 entity = self.graph.entities.get(iri)
-                scores[iri] *= 1.6 if entity is not None and entity.type in wanted else 0.4
+                scores[iri] *= TYPE_MATCH if entity is not None and entity.type in wanted else TYPE_MISMATCH
         return sorted(scores.items(), key=lambda item: item[1], reverse=True)
 
     def _concepts_from_hits(self, hits: Sequence[Hit]) -> list[tuple[str, float]]:
