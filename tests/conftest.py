@@ -44,6 +44,27 @@ def index_copy(built_index, tmp_path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def tiny_transformer_model(tmp_path_factory) -> Path:
+    """A tiny BERT sentence-transformers folder made offline, standing in for a downloaded model."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    folder = tmp_path_factory.mktemp("tiny-model")
+    vocab = folder / "vocab.txt"
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "polly", "speech", "text", "to", "kinesis", "data", "streams"]
+    vocab.write_text("\n".join(words))
+    bert = BertModel(BertConfig(vocab_size=len(words), hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32))
+    raw = folder / "raw"
+    bert.save_pretrained(raw)
+    BertTokenizerFast(vocab_file=str(vocab)).save_pretrained(raw)
+    transformer = Transformer(str(raw))
+    model = SentenceTransformer(modules=[transformer, Pooling(transformer.get_embedding_dimension())])
+    model.save(str(folder / "model"))
+    return folder / "model"
+
+
 @pytest.fixture
 def corpus_copy(tmp_path) -> Path:
     target = tmp_path / "corpus"

@@ -71,25 +71,22 @@ def test_unreachable_hub_model_fails_fast_with_the_fix(monkeypatch):
         Encoder.load("sentence-transformers/all-MiniLM-L6-v2-not-cached")
 
 
-def test_a_real_transformer_model_folder_loads(tmp_path):
-    """Users' pretrained models are ordinary sentence-transformers folders; build a tiny one offline."""
-    from sentence_transformers import SentenceTransformer
-    from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
-    from transformers import BertConfig, BertModel, BertTokenizerFast
-
-    vocab = tmp_path / "vocab.txt"
-    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "polly", "speech", "text", "to"]))
-    tokenizer = BertTokenizerFast(vocab_file=str(vocab))
-    bert = BertModel(BertConfig(vocab_size=9, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32))
-    raw = tmp_path / "raw"
-    bert.save_pretrained(raw)
-    tokenizer.save_pretrained(raw)
-    transformer = Transformer(str(raw))
-    model = SentenceTransformer(modules=[transformer, Pooling(transformer.get_embedding_dimension())])
-    model.save(str(tmp_path / "tiny"))
-    encoder = Encoder.load(tmp_path / "tiny")
+def test_a_real_transformer_model_folder_loads(tiny_transformer_model):
+    """Users' pretrained models are ordinary sentence-transformers folders; the fixture makes a tiny one offline."""
+    encoder = Encoder.load(tiny_transformer_model)
     vectors = encoder.encode(["text to speech", "polly"])
     assert vectors.shape == (2, 16) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_an_index_built_with_a_pretrained_model_answers_with_it(tiny_transformer_model, tmp_path):
+    from conftest import FIXTURE_CORPUS
+    from indexer import StudyIndex
+
+    report = StudyIndex.build([FIXTURE_CORPUS], tmp_path / "index", model=str(tiny_transformer_model))
+    assert report.model == str(tiny_transformer_model)
+    index = StudyIndex.open(tmp_path / "index", model=str(tiny_transformer_model))
+    assert index.manifest.dim == 16 and not index.manifest.model_trained
+    assert index.search("Kinesis Data Streams retention").hits
 
 
 def test_unreachable_hub_fails_fast_without_offline_mode(monkeypatch):
