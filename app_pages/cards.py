@@ -96,15 +96,7 @@ def heading_tail(title: str, heading: str) -> str:
 
 def why_text(hit: Hit) -> str:
     """Why a passage matched, in words: its rank in each retriever and the entities it shares with the question."""
-    parts = []
-    if hit.why.dense_rank:
-        parts.append(f"meaning match #{hit.why.dense_rank}")
-    if hit.why.lexical_rank:
-        parts.append(f"keyword match #{hit.why.lexical_rank}")
-    if hit.why.entities:
-        parts.append("mentions " + ", ".join(hit.why.entities) + " from your question")
-    if not parts:
-        parts.append("about the concepts the question points to in the graph")
+    parts = hit.why.reasons() or ["about the concepts the question points to in the graph"]
     return "; ".join(parts) + "."
 
 

@@ -396,14 +396,7 @@ def _print_result(result: SearchResult) -> None:
         click.secho(f"{n}. {hit.source}  [{hit.heading or hit.title}]  ({hit.lang}, score {hit.score:.4f})", bold=True)
         text = " ".join(hit.text.split())
         click.echo("   " + (text[:400] + "…" if len(text) > 400 else text))
-        reasons = []
-        if hit.why.dense_rank:
-            reasons.append(f"meaning #{hit.why.dense_rank}")
-        if hit.why.lexical_rank:
-            reasons.append(f"words #{hit.why.lexical_rank}")
-        if hit.why.entities:
-            reasons.append("mentions " + ", ".join(hit.why.entities))
-        if reasons:
+        if reasons := hit.why.reasons():
             click.echo("   why: " + "; ".join(reasons))
     if not result.hits:
         click.echo("No passage matched.")

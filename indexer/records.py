@@ -80,6 +80,17 @@ class Why:
     lexical_rank: int | None
     entities: tuple[str, ...]
 
+    def reasons(self) -> list[str]:
+        """The same facts in words, for the CLI and the app: "meaning match #2", "mentions Amazon Polly"."""
+        parts = []
+        if self.dense_rank:
+            parts.append(f"meaning match #{self.dense_rank}")
+        if self.lexical_rank:
+            parts.append(f"keyword match #{self.lexical_rank}")
+        if self.entities:
+            parts.append("mentions " + ", ".join(self.entities))
+        return parts
+
 
 @dataclass(frozen=True)
 class Hit:
