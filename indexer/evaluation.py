@@ -34,8 +34,8 @@ from kg.folding import WORD_RE, label_key, strip_accents
 
 from .errors import IndexerError
 from .records import ConceptMatch, Hit, SearchResult
+from .search import MODES
 
-MODES = ("hybrid", "bm25", "dense", "nograph")
 MODE_LABELS = {"hybrid": "hybrid (full)", "bm25": "bm25", "dense": "dense", "nograph": "nograph"}
 SPLITS = ("dev", "heldout", "all")
 LANGUAGE_ORDER = ("en", "vi", "it")

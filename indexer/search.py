@@ -107,6 +107,8 @@ class Searcher:
             QueryError: the question is empty, too long, or has nothing searchable in it.
         """
         started = time.perf_counter()
+        if mode not in MODES:
+            raise QueryError(f"unknown search mode '{mode}': choose from {', '.join(MODES)}")
         query = _check_question(query)
         filters = filters or SearchFilters()
         use_dense = mode in ("hybrid", "dense", "nograph")
