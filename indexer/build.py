@@ -12,8 +12,8 @@ import shutil
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -168,11 +168,9 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
         chunk_total = store.chunk_count()
         store.close()
         roots = tuple(dict.fromkeys([*manifest.roots, str(root)]))
-        updated = Manifest(
-            model_name=manifest.model_name,
-            model_trained=manifest.model_trained,
-            model_fingerprint=manifest.model_fingerprint,
-            dim=manifest.dim,
+        # The encoder is unchanged by an add: only what the index holds is updated.
+        updated = replace(
+            manifest,
             documents=len(all_docs),
             chunks=chunk_total,
             languages=dict(languages.most_common()),
@@ -307,7 +305,17 @@ def _copy_version(live: Path, new: Path) -> None:
             shutil.copy2(item, new / item.name)
 
 
-def _manifest(folder, encoder, trained, documents, chunk_count, index, roots, started, graph) -> Manifest:
+def _manifest(
+    folder: Path,
+    encoder: Encoder,
+    trained: bool,
+    documents: Iterable[Document],
+    chunk_count: int,
+    index: VectorIndex,
+    roots: Sequence[Path],
+    started: float,
+    graph: KnowledgeGraph,
+) -> Manifest:
     documents = list(documents)
     return Manifest(
         model_name=encoder.name,
@@ -327,7 +335,9 @@ def _manifest(folder, encoder, trained, documents, chunk_count, index, roots, st
     )
 
 
-def _report_unchanged(index_path, manifest: Manifest, documents, skipped, unchanged, started) -> BuildReport:
+def _report_unchanged(
+    index_path: Path, manifest: Manifest, documents: dict[str, Document], skipped: list[Skipped], unchanged: int, started: float
+) -> BuildReport:
     return BuildReport(
         index_path=str(index_path),
         documents=len(documents),
