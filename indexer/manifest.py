@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import IndexMismatchError
 
-FORMAT_VERSION = 2  # 2: chunk_entities keyed by (iri, words, chunk)
+FORMAT_VERSION = 2  # 2: chunk_entities columns (iri, chunk)
 
 
 @dataclass(frozen=True)

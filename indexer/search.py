@@ -126,8 +126,11 @@ class Searcher:
         _add_ranks(fused, [rowid for rowid, _ in lexical], self.weights["lexical"])
         concepts: list[tuple[str, float]] = []
         if use_graph:
-            concepts = self._rank_concepts(query, q_vec, linked, fused)
-            overlap = self._entity_overlap(linked, fused)
+            # The retrieved chunks' entities serve both the concept ranking and the re-ranking.
+            candidates = sorted(fused, key=fused.get, reverse=True)[:CANDIDATES]
+            candidate_entities = self.store.entities_of(candidates)
+            concepts = self._rank_concepts(query, q_vec, linked, candidates, candidate_entities)
+            overlap = self._entity_overlap(linked, candidates, candidate_entities, fused)
             _add_ranks(fused, self._concept_pages(concepts), self.weights["pages"])
             _add_ranks(fused, overlap, self.weights["mentions"])
         ranked = sorted(fused, key=fused.get, reverse=True)
@@ -138,7 +141,9 @@ class Searcher:
         return SearchResult(query=query, entities=matches, hits=hits, seconds=time.perf_counter() - started)
 
     # ---- concepts --------------------------------------------------------
-    def _rank_concepts(self, query: str, q_vec: np.ndarray, linked: dict[str, bool], fused: dict[int, float]) -> list[tuple[str, float]]:
+    def _rank_concepts(
+        self, query: str, q_vec: np.ndarray, linked: dict[str, bool], candidates: list[int], candidate_entities: dict[int, list[str]]
+    ) -> list[tuple[str, float]]:
         """Score entities from the question's links, their typed neighbours, embedding similarity and the top passages."""
         scores: dict[str, float] = defaultdict(float)
         asks_for_itself = bool(_DEFINITION.search(query) or _COMPARISON.search(query))
@@ -163,9 +168,8 @@ class Searcher:
         similarity = self._entity_vectors @ q_vec
         for rank, position in enumerate(np.argsort(-similarity)[:20]):
             scores[self._entity_iris[position]] += SIMILARITY_SHARE / (1 + 0.5 * rank) * max(float(similarity[position]), 0.0)
-        top_rows = sorted(fused, key=fused.get, reverse=True)[:10]
-        for rank, iris in enumerate(self.store.entities_of(top_rows).values()):
-            for iri in iris:
+        for rank, rowid in enumerate(candidates[:10]):
+            for iri in candidate_entities[rowid]:
                 scores[iri] += PASSAGE_SHARE / (1 + rank)
         if not _EXAM_WORDS.search(query):
             # Domains and task statements answer questions about the exam, not about ML.
@@ -209,7 +213,9 @@ class Searcher:
             rows.extend(self._entity_page_chunks(iri)[:2])
         return _unique(rows)
 
-    def _entity_overlap(self, linked: dict[str, bool], fused: dict[int, float]) -> list[int]:
+    def _entity_overlap(
+        self, linked: dict[str, bool], candidates: list[int], candidate_entities: dict[int, list[str]], fused: dict[int, float]
+    ) -> list[int]:
         """Retrieved chunks ordered by how many of the question's entities they mention (ties: fused score).
 
         This re-ranks what the retrievers found rather than adding chunks: on a large folder of
@@ -218,9 +224,8 @@ class Searcher:
         """
         if not linked:
             return []
-        candidates = sorted(fused, key=fused.get, reverse=True)[:CANDIDATES]
         wanted = set(linked)
-        counts = {rowid: len(wanted.intersection(iris)) for rowid, iris in self.store.entities_of(candidates).items()}
+        counts = {rowid: len(wanted.intersection(iris)) for rowid, iris in candidate_entities.items()}
         return sorted((r for r in candidates if counts.get(r)), key=lambda r: (-counts[r], -fused[r]))
 
     def _entity_page_chunks(self, iri: str) -> list[int]:

@@ -26,9 +26,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     line_start INTEGER, line_end INTEGER, ordinal INTEGER
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
-CREATE TABLE IF NOT EXISTS chunk_entities (
-    iri TEXT NOT NULL, words INTEGER NOT NULL, chunk INTEGER NOT NULL, PRIMARY KEY (iri, words, chunk)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS chunk_entities (iri TEXT NOT NULL, chunk INTEGER NOT NULL, PRIMARY KEY (iri, chunk)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS chunk_entities_chunk ON chunk_entities(chunk);
 CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, reason TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
@@ -82,8 +80,7 @@ class ChunkStore:
             rowid = cur.lastrowid
             rowids.append(rowid)
             self.db.execute("INSERT INTO chunks_fts (rowid, text, heading, title) VALUES (?,?,?,?)", (rowid, chunk.text, chunk.heading, chunk.title))
-            words = len(chunk.text.split())
-            self.db.executemany("INSERT OR IGNORE INTO chunk_entities VALUES (?,?,?)", [(iri, words, rowid) for iri in iris])
+            self.db.executemany("INSERT OR IGNORE INTO chunk_entities VALUES (?,?)", [(iri, rowid) for iri in iris])
         return rowids
 
     def delete_document(self, doc_id: str) -> list[int]:
@@ -148,12 +145,6 @@ class ChunkStore:
             for row in self.db.execute(f"SELECT chunk, iri FROM chunk_entities WHERE chunk IN ({marks})", list(rowids)):
                 found[row[0]].append(row[1])
         return found
-
-    def chunks_mentioning(self, iri: str, limit: int = 200) -> list[int]:
-        """Row ids of chunks that mention ``iri``, shortest first: a short passage about an entity is more on topic."""
-        # The (iri, words) key answers this from the index alone, however many chunks mention the entity.
-        rows = self.db.execute("SELECT chunk FROM chunk_entities WHERE iri = ? ORDER BY words LIMIT ?", (iri, limit))
-        return [r[0] for r in rows]
 
     def chunks_of_entity_page(self, entity: str) -> list[int]:
         """Row ids of the chunks of the service page that describes ``entity`` (a local name)."""
