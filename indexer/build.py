@@ -2,7 +2,9 @@
 
 ``build_index`` makes a whole new index (training the default encoder unless a model is
 named); ``add_folder`` updates the live index with one folder of a user's notes,
-re-embedding only files whose content changed.
+re-embedding only files whose content changed. When a folder is large next to what the
+trained encoder learned from (a documentation set on top of the shipped corpus), the add
+retrains the encoder on everything the index holds, so the new vocabulary gets vectors too.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ from .vectors import EXACT_SEARCH_LIMIT, VectorIndex
 
 log = logging.getLogger(__name__)
 
+# An add retrains the default encoder when the index would hold more than this many times
+# the chunks the encoder learned from; below that the encoder already knows most of the words
+# and an add only embeds what is new.
+RETRAIN_GROWTH = 2.0
+
 # progress(stage, done, total): the CLI draws tqdm bars from it, the app st.progress.
 Progress = Callable[[str, int, int], None]
 
@@ -57,6 +64,7 @@ class BuildReport:
     model: str
     vector_index: str
     seconds: float
+    retrained: bool = False
     published: bool = True
     extra: dict = field(default_factory=dict)
 
@@ -119,12 +127,16 @@ def build_index(
     )
 
 
-def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = None) -> BuildReport:
+def add_folder(folder: Path, index_path: Path, *, retrain: bool | None = None, progress: Progress | None = None) -> BuildReport:
     """Index one folder of a user's notes into the live index incrementally.
 
     Unchanged files (same content hash) are left alone, changed files replace their old
     chunks, files gone from the folder are removed. When nothing changed no new version is
     written, so running it twice does no work the second time.
+
+    ``retrain``: None retrains the trained default encoder when the index outgrows what it
+    learned from (``RETRAIN_GROWTH``); True forces a retrain, False never retrains. An index
+    built with a pretrained ``--model`` is never retrained.
     """
     started = time.perf_counter()
     report = progress or _silent
@@ -153,12 +165,20 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
         fresh = {d: documents[d] for d in added + changed}
         chunks_by_doc, warnings = _chunk_and_link(fresh, graph, report)
         new_chunks = [c for chunks in chunks_by_doc.values() for c in chunks]
-        encoder = Encoder.load(new / "model", name=manifest.model_name)
-        vectors = _encode(encoder, new_chunks, report)
         rowids = _store_documents(store, fresh, chunks_by_doc, graph, report)
         store.set_skipped(skipped, under=[str(root)])
         store.commit()
-        index = index.without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
+        retrain = _should_retrain(manifest, store.chunk_count(), retrain)
+        if retrain:
+            all_rowids, all_chunks = _stored_chunks(store)
+            encoder = _encoder_for_build(None, graph, all_chunks, True, report)
+            shutil.rmtree(new / "model")
+            encoder.save(new / "model")
+            index = VectorIndex(np.asarray(all_rowids, dtype=np.int64), _encode(encoder, all_chunks, report), exact_limit=EXACT_SEARCH_LIMIT)
+        else:
+            encoder = Encoder.load(new / "model", name=manifest.model_name)
+            vectors = _encode(encoder, new_chunks, report)
+            index = index.without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
         for name in ("ids.npy", "vectors.npy", "vectors.faiss"):
             (new / name).unlink(missing_ok=True)
         index.save(new)
@@ -168,7 +188,6 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
         chunk_total = store.chunk_count()
         store.close()
         roots = tuple(dict.fromkeys([*manifest.roots, str(root)]))
-        # The encoder is unchanged by an add: only what the index holds is updated.
         updated = replace(
             manifest,
             documents=len(all_docs),
@@ -182,12 +201,14 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
             graph_triples=len(graph.graph),
             studykg_version=__version__,
         )
+        if retrain:
+            updated = replace(updated, model_fingerprint=model_fingerprint(new / "model"), encoder_chunks=chunk_total)
         updated.save(new)
     return BuildReport(
         index_path=str(index_path),
         documents=len(documents),
         chunks=len(new_chunks),
-        embedded=len(new_chunks),
+        embedded=chunk_total if retrain else len(new_chunks),
         added=tuple(added),
         changed=tuple(changed),
         removed=tuple(removed),
@@ -198,6 +219,7 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
         model=manifest.model_name,
         vector_index=index.kind,
         seconds=round(time.perf_counter() - started, 2),
+        retrained=retrain,
     )
 
 
@@ -247,6 +269,24 @@ def _encoder_for_build(model: str | None, graph: KnowledgeGraph, chunks: list[Ch
     pairs = training_pairs(graph, chunks)
     trained = train_encoder(texts, pairs, tune=tune, progress=lambda stage, f: progress("training encoder", int(f * 100), 100))
     return Encoder(trained, TRAINED_MODEL_NAME)
+
+
+def _should_retrain(manifest: Manifest, chunk_total: int, requested: bool | None) -> bool:
+    if not manifest.model_trained:
+        return False
+    if requested is not None:
+        return requested
+    learned_from = manifest.encoder_chunks or manifest.chunks
+    return chunk_total > RETRAIN_GROWTH * learned_from
+
+
+def _stored_chunks(store: ChunkStore) -> tuple[list[int], list[Chunk]]:
+    """Every chunk the store holds, with its row id: what a retrained encoder learns from and embeds."""
+    rowids, chunks = [], []
+    for row in store.iter_chunks():
+        rowids.append(row["id"])
+        chunks.append(Chunk(**{name: row[name] for name in Chunk.__dataclass_fields__}))
+    return rowids, chunks
 
 
 def _encode(encoder: Encoder, chunks: list[Chunk], progress: Progress) -> np.ndarray:
@@ -332,6 +372,7 @@ def _manifest(
         build_seconds=round(time.perf_counter() - started, 2),
         graph_triples=len(graph.graph),
         studykg_version=__version__,
+        encoder_chunks=chunk_count if trained else 0,
     )
 
 

@@ -45,6 +45,7 @@ BROAD_TASK_PENALTY = 0.1
 NEIGHBOUR_BONUS = 0.35
 SIMILARITY_SHARE = 1.2
 PASSAGE_SHARE = 0.15
+PAGE_SHARE = 0.5
 EXAM_ENTITY_DAMPING = 0.3
 TYPE_MATCH, TYPE_MISMATCH = 1.6, 0.4
 MODES = ("hybrid", "bm25", "dense", "nograph")
@@ -94,6 +95,7 @@ class Searcher:
         self.encoder = encoder
         self.graph = graph
         self._entity_iris = [iri for iri in graph.entities]
+        self._iri_by_name = {entity.name: iri for iri, entity in graph.entities.items()}
         self._entity_vectors = encoder.encode([_entity_text(graph, iri) for iri in self._entity_iris])
         self._page_chunks: dict[str, list[int]] = {}
         self.weights = dict(FUSION_WEIGHTS)
@@ -171,6 +173,14 @@ class Searcher:
         for rank, rowid in enumerate(candidates[:10]):
             for iri in candidate_entities[rowid]:
                 scores[iri] += PASSAGE_SHARE / (1 + rank)
+        described = self.store.page_entities_of(candidates[:10])
+        credited: set[str] = set()
+        for rank, rowid in enumerate(candidates[:10]):
+            iri = self._iri_by_name.get(described.get(rowid, ""))
+            if iri and iri not in credited:
+                # A passage from an entity's own page is about that entity, not one it merely names.
+                credited.add(iri)
+                scores[iri] += PAGE_SHARE / (1 + rank)
         if not _EXAM_WORDS.search(query):
             # Domains and task statements answer questions about the exam, not about ML.
             for iri in scores:

@@ -146,6 +146,17 @@ class ChunkStore:
                 found[row[0]].append(row[1])
         return found
 
+    def page_entities_of(self, rowids: Sequence[int]) -> dict[int, str]:
+        """For chunks of a page that describes an entity (a service page), that entity's local name."""
+        if not rowids:
+            return {}
+        marks = ",".join("?" * len(rowids))
+        rows = self.db.execute(
+            f"SELECT c.id, d.entity FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE c.id IN ({marks}) AND d.entity IS NOT NULL",
+            list(rowids),
+        )
+        return {row[0]: row[1] for row in rows}
+
     def chunks_of_entity_page(self, entity: str) -> list[int]:
         """Row ids of the chunks of the service page that describes ``entity`` (a local name)."""
         rows = self.db.execute(

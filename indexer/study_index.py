@@ -85,9 +85,11 @@ class StudyIndex:
         return build_index(folders, Path(path) if path else default_index_path(), model=model, progress=progress, **options)
 
     @staticmethod
-    def add(folder: Path | str, path: Path | str | None = None, *, progress: Progress | None = None) -> BuildReport:
-        """Index a folder of the user's own notes incrementally into the live index."""
-        return add_folder(Path(folder), Path(path) if path else default_index_path(), progress=progress)
+    def add(
+        folder: Path | str, path: Path | str | None = None, *, retrain: bool | None = None, progress: Progress | None = None
+    ) -> BuildReport:
+        """Index a folder of the user's own notes incrementally into the live index (see ``add_folder`` for ``retrain``)."""
+        return add_folder(Path(folder), Path(path) if path else default_index_path(), retrain=retrain, progress=progress)
 
     def close(self) -> None:
         self.store.close()

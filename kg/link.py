@@ -53,6 +53,28 @@ def _names(entity: Entity) -> Iterable[tuple[int, str]]:
             yield RANK_ALIAS, short
 
 
+_INFLECTABLE = re.compile(r"^(?:[a-z]{4,}|[A-Z][a-z]{3,})$")
+
+
+def plural_forms(text: str) -> tuple[str, ...]:
+    """The regular English plural of a name's last word ("decision tree" -> "decision trees").
+
+    Questions name concepts in the plural as often as in the singular. Only plain words of
+    four letters or more are inflected; a form that makes no English word is never met in
+    text, so applying the rule to an Italian or Vietnamese name costs nothing.
+    """
+    head, _, last = text.rpartition(" ")
+    if not _INFLECTABLE.match(last) or last.lower().endswith(("s", "ing")):
+        return ()
+    if last.endswith("y") and last[-2] not in "aeiou":
+        plural = last[:-1] + "ies"
+    elif last.endswith(("x", "z", "ch", "sh")):
+        plural = last + "es"
+    else:
+        plural = last + "s"
+    return (f"{head} {plural}" if head else plural,)
+
+
 class Resolver:
     """Turns any name of an entity into the entity, or suggests close names."""
 
@@ -217,6 +239,15 @@ class Linker:
                 known = slot.get((form.iri, form.exact))
                 if known is None or form.rank < known.rank:
                     slot[(form.iri, form.exact)] = form
+        named = set(forms)
+        for entity in entities.values():
+            if entity.type in NAME_TYPES:
+                continue  # product names are not inflected
+            for _, text in _names(entity):
+                for plural in plural_forms(text):
+                    key = label_key(plural)
+                    if key and key not in named:  # a real name always wins over a made-up plural
+                        forms[key].setdefault((entity.iri, None), _Form(entity.iri, RANK_ALIAS, None))
         self._automaton: ahocorasick.Automaton | None = None
         if forms:
             automaton = ahocorasick.Automaton()

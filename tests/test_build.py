@@ -66,6 +66,49 @@ def test_incremental_add_handles_new_changed_and_deleted_files(index_copy, tmp_p
     assert len(index.vectors) == index.store.chunk_count()
 
 
+def _vocabulary(index_path) -> dict:
+    from indexer.encoder import Encoder
+
+    return Encoder.load(current_version(index_path) / "model")._static.tokenizer.get_vocab()
+
+
+def _documentation_folder(folder, pages: int):
+    """Pages about a made-up service, enough to more than double the fixture index."""
+    folder.mkdir()
+    for n in range(pages):
+        (folder / f"page{n}.md").write_text(
+            f"# Zephyrine quota {n}\n\nZephyrine pipelines replicate ledgers between regions; "
+            f"each zephyrine ledger keeps {n} snapshots for auditors.\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+def test_a_large_add_retrains_the_encoder_on_the_whole_index(index_copy, tmp_path):
+    before = Manifest.load(current_version(index_copy))
+    assert before.encoder_chunks == before.chunks
+    assert "zephyrine" not in _vocabulary(index_copy)
+
+    report = StudyIndex.add(_documentation_folder(tmp_path / "docs", before.chunks * 2), index_copy)
+
+    after = Manifest.load(current_version(index_copy))
+    assert report.retrained and report.embedded == after.chunks
+    assert after.encoder_chunks == after.chunks == before.chunks + before.chunks * 2
+    assert after.model_fingerprint != before.model_fingerprint
+    assert "zephyrine" in _vocabulary(index_copy)  # the new folder's words are now whole tokens
+    index = StudyIndex.open(index_copy)
+    assert index.search("zephyrine ledger snapshots", 3, mode="dense").hits[0].source.startswith("docs/")
+    assert index.search("Which service converts text to speech?", 3).entities[0].label == "Amazon Polly"
+
+
+def test_an_add_can_be_told_not_to_retrain(index_copy, tmp_path):
+    before = Manifest.load(current_version(index_copy))
+    report = StudyIndex.add(_documentation_folder(tmp_path / "docs", before.chunks * 2), index_copy, retrain=False)
+    after = Manifest.load(current_version(index_copy))
+    assert not report.retrained and report.embedded == before.chunks * 2
+    assert after.model_fingerprint == before.model_fingerprint and after.encoder_chunks == before.chunks
+
+
 def test_a_crash_midway_leaves_the_previous_index_working(index_copy, built_model, monkeypatch):
     from conftest import FIXTURE_CORPUS
     import indexer.build as build

@@ -89,3 +89,22 @@ def test_empty_and_wordless_text_has_no_mentions(fixture_kg):
 def test_exam_domain_names_link_only_as_written(fixture_kg):
     assert names(fixture_kg.link("Domain 3, Modeling, covers modeling choices")) == ["Modeling"]
     assert names(fixture_kg.link("data engineering teams")) == []
+
+
+def test_a_concept_named_in_the_plural_is_linked(fixture_kg):
+    mentions = fixture_kg.link("Two anomaly detections ran on the stream.")
+    assert names(mentions) == ["AnomalyDetection"] and mentions[0].surface == "anomaly detections"
+
+
+def test_product_names_are_not_inflected(fixture_kg):
+    assert names(fixture_kg.link("Random Cut Forest")) == ["RandomCutForest"]
+    assert fixture_kg.link("Random Cut Forests are grown per shard") == ()
+
+
+def test_plural_forms_follow_english_spelling():
+    from kg.link import plural_forms
+
+    assert plural_forms("decision tree") == ("decision trees",)
+    assert plural_forms("Accuracy") == ("Accuracies",)
+    assert plural_forms("Batch") == ("Batches",)
+    assert plural_forms("Embeddings") == () and plural_forms("boosting") == () and plural_forms("PCA") == ()

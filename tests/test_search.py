@@ -76,3 +76,17 @@ def test_a_swapped_model_folder_is_refused(index_copy):
     weights.write_bytes(weights.read_bytes()[:-4] + b"\x00\x00\x00\x00")
     with pytest.raises(IndexMismatchError, match="encoder differs"):
         StudyIndex.open(index_copy)
+
+
+def test_a_passage_from_an_entitys_own_page_is_evidence_for_it_once(index, monkeypatch):
+    import indexer.search as search
+
+    question = "returns an audio stream in the voice you picked"  # names no entity; Polly's page answers it
+    assert [hit.source for hit in index.search(question, 2, mode="nograph").hits] == ["corpus/services/Polly.md"] * 2
+
+    def polly_score(page_share: float) -> float:
+        monkeypatch.setattr(search, "PAGE_SHARE", page_share)
+        return next(c.score for c in index.search(question, 3).entities if c.label == "Amazon Polly")
+
+    # credited by its best passage only, though both top passages come from the page
+    assert polly_score(0.5) - polly_score(0.0) == pytest.approx(0.5)
