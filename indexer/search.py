@@ -27,8 +27,11 @@ from .vectors import VectorIndex
 
 MAX_QUESTION_CHARS = 1000
 RRF_K = 60
-# Reciprocal rank fusion weights of the three retrievers (measured with bench/docs_bench.py and studykg eval).
-FUSION_WEIGHTS = {"dense": 0.8, "lexical": 1.2, "pages": 0.3, "mentions": 1.0}
+# Reciprocal rank fusion weights of the retrievers for the passages (measured with bench/docs_bench.py
+# and studykg eval), and of the two retrievers whose top passages are evidence for the concepts
+# (set on the dev split of bench/eval/questions.jsonl).
+FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "pages": 0.3, "mentions": 1.0}
+CONCEPT_EVIDENCE_WEIGHTS = {"dense": 0.8, "lexical": 1.2}
 CANDIDATES = 50
 MAX_HITS_PER_SOURCE = 2
 
@@ -123,15 +126,16 @@ class Searcher:
         lexical = self.store.lexical_search(query, n) if use_lexical else []
         linked = _linked_entities(query, self.graph.link(query)) if use_graph else {}
 
-        fused: dict[int, float] = defaultdict(float)
-        _add_ranks(fused, [rowid for rowid, _ in dense], self.weights["dense"])
-        _add_ranks(fused, [rowid for rowid, _ in lexical], self.weights["lexical"])
+        dense_rows, lexical_rows = [rowid for rowid, _ in dense], [rowid for rowid, _ in lexical]
+        fused = _fuse((dense_rows, self.weights["dense"]), (lexical_rows, self.weights["lexical"]))
         concepts: list[tuple[str, float]] = []
         if use_graph:
             # The retrieved chunks' entities serve both the concept ranking and the re-ranking.
+            evidence = _fuse((dense_rows, CONCEPT_EVIDENCE_WEIGHTS["dense"]), (lexical_rows, CONCEPT_EVIDENCE_WEIGHTS["lexical"]))
+            evidence_rows = sorted(evidence, key=evidence.get, reverse=True)[:CANDIDATES]
             candidates = sorted(fused, key=fused.get, reverse=True)[:CANDIDATES]
-            candidate_entities = self.store.entities_of(candidates)
-            concepts = self._rank_concepts(query, q_vec, linked, candidates, candidate_entities)
+            candidate_entities = self.store.entities_of(_unique(candidates + evidence_rows))
+            concepts = self._rank_concepts(query, q_vec, linked, evidence_rows, candidate_entities)
             overlap = self._entity_overlap(linked, candidates, candidate_entities, fused)
             _add_ranks(fused, self._concept_pages(concepts), self.weights["pages"])
             _add_ranks(fused, overlap, self.weights["mentions"])
@@ -326,6 +330,14 @@ def _providers(graph: KnowledgeGraph) -> dict[str, tuple[tuple[str, float], ...]
             if relation.direction == "out" and strength and relation.target.type == "Concept":
                 found[relation.target.iri][iri] = max(strength, found[relation.target.iri].get(iri, 0.0))
     return {target: tuple(providers.items()) for target, providers in found.items()}
+
+
+def _fuse(*weighted_lists: tuple[Sequence[int], float]) -> dict[int, float]:
+    """Weighted reciprocal rank fusion of ranked row-id lists."""
+    fused: dict[int, float] = defaultdict(float)
+    for ranked, weight in weighted_lists:
+        _add_ranks(fused, ranked, weight)
+    return fused
 
 
 def _add_ranks(fused: dict[int, float], ranked: Sequence[int], weight: float) -> None:
