@@ -33,7 +33,6 @@ RRF_K = 60
 FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "pages": 0.3, "mentions": 1.0}
 CONCEPT_EVIDENCE_WEIGHTS = {"dense": 0.8, "lexical": 1.2}
 CANDIDATES = 50
-MAX_HITS_PER_SOURCE = 2
 
 # Concept ranking. Each linked entity counts 1 (less when it only names where the data is, and
 # less the later it comes); a linked task hands most of that to the services and algorithms
@@ -248,10 +247,15 @@ class Searcher:
         return self._page_chunks[iri]
 
     def _hits(self, ranked, fused, dense, lexical, linked, filters: SearchFilters, k: int) -> tuple[Hit, ...]:
+        """The top k passages, one per source document first: the next passage of a page is a click away.
+
+        Further passages of an already shown document fill in only when fewer than k documents match.
+        """
         dense_rank = {rowid: n for n, (rowid, _) in enumerate(dense, 1)}
         lexical_rank = {rowid: n for n, (rowid, _) in enumerate(lexical, 1)}
         hits: list[Hit] = []
-        per_source: Counter[str] = Counter()
+        repeats: list[Hit] = []
+        sources: set[str] = set()
         for start in range(0, len(ranked), 50):
             window = ranked[start : start + 50]
             rows = self.store.chunks_by_rowid(window)
@@ -260,22 +264,25 @@ class Searcher:
                 row = rows.get(rowid)
                 if row is None or not self._passes(row, entities[rowid], filters):
                     continue
-                if per_source[row["source"]] == MAX_HITS_PER_SOURCE:
-                    continue  # room for other documents: the next passage of this one is a click away
-                per_source[row["source"]] += 1
+                repeat = row["source"] in sources
+                if repeat and len(repeats) >= k:
+                    continue
                 tags = tuple(EntityTag(iri, self.graph.entities[iri].label) for iri in entities[rowid] if iri in self.graph.entities)
                 shared = tuple(self.graph.entities[iri].label for iri in linked if iri in entities[rowid] and iri in self.graph.entities)
-                hits.append(
-                    Hit(
-                        chunk_id=row["chunk_id"], source=row["source"], heading=row["heading"], text=row["text"], lang=row["lang"],
-                        score=float(fused[rowid]), entities=tags,
-                        why=Why(dense_rank.get(rowid), lexical_rank.get(rowid), shared),
-                        kind=row["kind"], title=row["title"], line_start=row["line_start"], line_end=row["line_end"],
-                    )
+                hit = Hit(
+                    chunk_id=row["chunk_id"], source=row["source"], heading=row["heading"], text=row["text"], lang=row["lang"],
+                    score=float(fused[rowid]), entities=tags,
+                    why=Why(dense_rank.get(rowid), lexical_rank.get(rowid), shared),
+                    kind=row["kind"], title=row["title"], line_start=row["line_start"], line_end=row["line_end"],
                 )
+                if repeat:
+                    repeats.append(hit)
+                    continue
+                sources.add(row["source"])
+                hits.append(hit)
                 if len(hits) == k:
                     return tuple(hits)
-        return tuple(hits)
+        return tuple(hits + repeats[: k - len(hits)])
 
     def _passes(self, row, iris: list[str], filters: SearchFilters) -> bool:
         if filters.sources and KIND_GROUPS.get(row["kind"], "notes") not in filters.sources:
