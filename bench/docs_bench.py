@@ -311,6 +311,8 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=100, help="number of questions (one answer file each)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--index", type=Path, help="index to copy (default: build the shipped corpus into --out)")
+    parser.add_argument("--no-retrain", dest="retrain", action="store_false", default=None,
+                        help="keep the shipped index's encoder (the ablation of retraining on the added folder)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "docs-bench", help="working folder (replaced)")
     args = parser.parse_args()
 
@@ -340,11 +342,11 @@ def main() -> None:
 
     shutil.copytree(base, copy)
     started = time.perf_counter()
-    report = StudyIndex.add(docs, copy)
+    report = StudyIndex.add(docs, copy, retrain=args.retrain)
     add_seconds = time.perf_counter() - started
     index = StudyIndex.open(copy)
     print(f"docs bench: {len(pages)} files, {report.chunks:,} chunks added, {len(asked)} questions (seed {args.seed})")
-    print(f"add: {add_seconds:.1f} s ({report.chunks / max(add_seconds, 1e-9):,.0f} chunks/s)")
+    print(f"add: {add_seconds:.1f} s ({report.chunks / max(add_seconds, 1e-9):,.0f} chunks/s), encoder {'retrained' if report.retrained else 'kept'}")
     groups = {
         "all": lambda a: True,
         "literal": lambda a: a.page.style == "literal",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import IndexMismatchError
 
-FORMAT_VERSION = 2  # 2: chunk_entities columns (iri, chunk)
+FORMAT_VERSION = 3  # 2: chunk_entities columns (iri, chunk); 3: camel-case names also indexed as words
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from kg import KnowledgeGraph
 
+from .identifiers import with_identifier_words
 from .records import Chunk
 
 MAX_SECTION_PAIRS = 10_000
@@ -22,7 +23,7 @@ _TASK_RELATIONS = ("usedFor", "supports", "partOf", "remedyFor", "measures")
 def chunk_text_for_encoding(chunk: Chunk) -> str:
     """The text that is embedded for a chunk: its title and heading path give a passage its topic."""
     context = " > ".join(part for part in (chunk.title, chunk.heading) if part)
-    return f"{context}\n{chunk.text}" if context else chunk.text
+    return with_identifier_words(f"{context}\n{chunk.text}" if context else chunk.text)
 
 
 def entity_texts(graph: KnowledgeGraph) -> list[str]:

@@ -21,6 +21,7 @@ from kg import KnowledgeGraph
 
 from .encoder import Encoder
 from .errors import QueryError
+from .identifiers import with_identifier_words
 from .records import ConceptMatch, EntityTag, Hit, SearchResult, Why
 from .store import ChunkStore
 from .vectors import VectorIndex
@@ -120,7 +121,7 @@ class Searcher:
         use_graph = mode == "hybrid"
         n = CANDIDATES * (4 if filters.active() else 1)
 
-        q_vec = self.encoder.encode([query])[0] if use_dense or use_graph else None
+        q_vec = self.encoder.encode([with_identifier_words(query)])[0] if use_dense or use_graph else None
         dense = self.vectors.search(q_vec, n) if use_dense else []
         lexical = self.store.lexical_search(query, n) if use_lexical else []
         linked = _linked_entities(query, self.graph.link(query)) if use_graph else {}

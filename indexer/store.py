@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .identifiers import identifier_words, with_identifier_words
 from .records import Chunk, Document, Skipped
 
 SCHEMA = """
@@ -23,14 +24,15 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL REFERENCES documents(doc_id),
     source TEXT, kind TEXT, title TEXT, heading TEXT, text TEXT, lang TEXT,
-    line_start INTEGER, line_end INTEGER, ordinal INTEGER
+    line_start INTEGER, line_end INTEGER, ordinal INTEGER,
+    text_words TEXT, heading_words TEXT, title_words TEXT
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS chunk_entities (iri TEXT NOT NULL, chunk INTEGER NOT NULL, PRIMARY KEY (iri, chunk)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS chunk_entities_chunk ON chunk_entities(chunk);
 CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, reason TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    text, heading, title, content='chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    text, heading, title, text_words, heading_words, title_words, content='chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 """
@@ -41,7 +43,10 @@ COMMON_TERM_SHARE = 0.2
 POSTINGS_BUDGET_MIN = 20_000
 POSTINGS_BUDGET_SHARE = 0.25
 # BM25 column weights: words in a heading or title say more about a passage than words in its body.
-COLUMN_WEIGHTS = (1.0, 2.0, 1.5)
+# The *_words columns hold each field's camel-case names spelled as words ("Stop Endpoint"), weighted as the field.
+_FIELD_WEIGHTS = (1.0, 2.0, 1.5)
+COLUMN_WEIGHTS = _FIELD_WEIGHTS * 2
+_FTS_COLUMNS = "text, heading, title, text_words, heading_words, title_words"
 
 
 class ChunkStore:
@@ -71,26 +76,25 @@ class ChunkStore:
         )
         rowids = []
         for chunk, iris in zip(chunks, entities, strict=True):
+            fields = (chunk.text, chunk.heading, chunk.title)
+            words = tuple(map(identifier_words, fields))
             cur = self.db.execute(
-                "INSERT INTO chunks (chunk_id, doc_id, source, kind, title, heading, text, lang, line_start, line_end, ordinal)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO chunks (chunk_id, doc_id, source, kind, title, heading, text, lang, line_start, line_end, ordinal,"
+                " text_words, heading_words, title_words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (chunk.chunk_id, chunk.doc_id, chunk.source, chunk.kind, chunk.title, chunk.heading, chunk.text, chunk.lang,
-                 chunk.line_start, chunk.line_end, chunk.ordinal),
+                 chunk.line_start, chunk.line_end, chunk.ordinal, *words),
             )
             rowid = cur.lastrowid
             rowids.append(rowid)
-            self.db.execute("INSERT INTO chunks_fts (rowid, text, heading, title) VALUES (?,?,?,?)", (rowid, chunk.text, chunk.heading, chunk.title))
+            self.db.execute(f"INSERT INTO chunks_fts (rowid, {_FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?)", (rowid, *fields, *words))
             self.db.executemany("INSERT OR IGNORE INTO chunk_entities VALUES (?,?)", [(iri, rowid) for iri in iris])
         return rowids
 
     def delete_document(self, doc_id: str) -> list[int]:
         """Remove a document with its chunks; return the removed chunks' row ids (their vectors must go too)."""
-        rows = self.db.execute("SELECT id, text, heading, title FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
+        rows = self.db.execute(f"SELECT id, {_FTS_COLUMNS} FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
         for row in rows:
-            self.db.execute(
-                "INSERT INTO chunks_fts (chunks_fts, rowid, text, heading, title) VALUES ('delete', ?, ?, ?, ?)",
-                (row["id"], row["text"], row["heading"], row["title"]),
-            )
+            self.db.execute(f"INSERT INTO chunks_fts (chunks_fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', ?,?,?,?,?,?,?)", tuple(row))
             self.db.execute("DELETE FROM chunk_entities WHERE chunk = ?", (row["id"],))
         self.db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
@@ -178,7 +182,7 @@ class ChunkStore:
         return [(row[0], -row[1]) for row in rows]
 
     def _query_terms(self, query: str) -> list[str]:
-        terms = list(dict.fromkeys(fold(w) for w in _WORD.findall(query)))
+        terms = list(dict.fromkeys(fold(w) for w in _WORD.findall(with_identifier_words(query))))
         if not terms:
             return []
         total = self.chunk_count()

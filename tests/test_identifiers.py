@@ -1,0 +1,42 @@
+"""Camel-case API names are also searchable as the words users type."""
+
+import sqlite3
+
+from indexer import StudyIndex
+from indexer.identifiers import identifier_words, with_identifier_words
+from indexer.layout import current_version
+
+
+def test_camel_case_names_are_spelled_as_words():
+    assert identifier_words("Call StopEndpoint, then CreateTrainingJob.") == "Create Training Job Stop Endpoint"
+    assert identifier_words("SageMaker DeepAR", "StopEndpoint") == "Deep AR Sage Maker Stop Endpoint"
+    assert identifier_words("plain words, S3, EC2, XGBoost, HTTP") == ""  # nothing with a lower-to-upper step
+    assert with_identifier_words("use InvokeEndpoint") == "use InvokeEndpoint\nInvoke Endpoint"
+    assert with_identifier_words("no names here") == "no names here"
+
+
+def test_a_question_in_words_finds_the_page_of_an_api_name(index_copy, tmp_path):
+    api = tmp_path / "api"
+    api.mkdir()
+    (api / "stop.md").write_text("# StopNotebookInstance\n\nShuts down the ML compute behind it; billing ends.\n")
+    StudyIndex.add(api, index_copy, retrain=False)
+
+    index = StudyIndex.open(index_copy)
+    assert index.search("how do I stop a notebook instance", 1, mode="bm25").hits[0].source == "api/stop.md"
+
+
+def test_changed_and_deleted_api_pages_leave_the_text_index_consistent(index_copy, tmp_path):
+    api = tmp_path / "api"
+    api.mkdir()
+    (api / "a.md").write_text("# CreateTrainingJob\n\nStarts a model training job.\n")
+    (api / "b.md").write_text("# DescribeTrainingJob\n\nReturns a training job's status.\n")
+    StudyIndex.add(api, index_copy, retrain=False)
+    (api / "a.md").write_text("# CreateProcessingJob\n\nStarts a processing job.\n")
+    (api / "b.md").unlink()
+    StudyIndex.add(api, index_copy, retrain=False)
+
+    db = sqlite3.connect(current_version(index_copy) / "chunks.db")
+    db.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")  # raises when index and rows differ
+    index = StudyIndex.open(index_copy)
+    assert index.search("create processing job", 1, mode="bm25").hits[0].source == "api/a.md"
+    assert all(hit.source != "api/b.md" for hit in index.search("describe training job", 10, mode="bm25").hits)
