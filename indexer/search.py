@@ -10,6 +10,7 @@ concepts shown on the card.
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ from .encoder import Encoder
 from .errors import QueryError
 from .identifiers import with_identifier_words
 from .records import ConceptMatch, EntityTag, Hit, SearchResult, Why
-from .store import ChunkStore
+from .store import ChunkStore, fold
 from .vectors import VectorIndex
 
 MAX_QUESTION_CHARS = 1000
@@ -37,8 +38,9 @@ CANDIDATES = 50
 
 # Concept ranking. Each linked entity counts 1 (less when it only names where the data is, and
 # less the later it comes); a linked task hands most of that to the services and algorithms
-# that do it. Embedding similarity and the top passages' entities add evidence for questions
-# that link nothing. The numbers were set on the dev split of bench/eval/questions.jsonl.
+# that do it. Entities whose names and definitions share the question's words, embedding
+# similarity, the top passages' entities and the pages they come from add evidence for
+# questions that link nothing. The numbers were set on the dev split of bench/eval/questions.jsonl.
 CONTEXT_LINK = 0.4
 LINK_RANK_DECAY = 0.3
 TASK_SHARE = 0.25
@@ -49,6 +51,8 @@ NEIGHBOUR_BONUS = 0.35
 SIMILARITY_SHARE = 1.2
 PASSAGE_SHARE = 0.15
 PAGE_SHARE = 0.5
+ENTITY_WORDS_SHARE = 0.4
+ENTITY_WORDS_DEPTH = 5
 EXAM_ENTITY_DAMPING = 0.3
 TYPE_MATCH, TYPE_MISMATCH = 1.6, 0.4
 MODES = ("hybrid", "bm25", "dense", "nograph")
@@ -74,6 +78,7 @@ _CONTEXT_WORDS = {
 }
 _ENTITY_RELATIONS = ("usedFor", "supports", "partOf", "remedyFor", "measures", "accepts", "comparedWith", "alternativeTo", "readsFrom", "deliversTo", "integratesWith", "broader")
 _WORDLIKE = re.compile(r"\w")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,9 @@ class Searcher:
         self.graph = graph
         self._entity_iris = [iri for iri in graph.entities]
         self._iri_by_name = {entity.name: iri for iri, entity in graph.entities.items()}
-        self._entity_vectors = encoder.encode([_entity_text(graph, iri) for iri in self._entity_iris])
+        entity_texts = [_entity_text(graph, iri) for iri in self._entity_iris]
+        self._entity_vectors = encoder.encode(entity_texts)
+        self._entity_words = EntityWords(entity_texts)
         self._page_chunks: dict[str, list[int]] = {}
         self.weights = dict(FUSION_WEIGHTS)
         self._providers = _providers(graph)
@@ -155,18 +162,9 @@ class Searcher:
         asks_for_itself = bool(_DEFINITION.search(query) or _COMPARISON.search(query))
         for rank, (iri, context) in enumerate(linked.items()):
             weight = (CONTEXT_LINK if context else 1.0) / (1 + LINK_RANK_DECAY * rank)
-            providers = self._providers.get(iri, ())
-            if providers and not asks_for_itself:
-                # "transcribe audio recordings" links the task; the services that do it are the answer,
-                # the specialised ones (few tasks) before the generalists (SageMaker does everything).
-                scores[iri] += TASK_SHARE * weight
-                specificity = {p: strength / (1 + GENERALIST_PENALTY * (self._task_counts[p] - 1)) for p, strength in providers}
-                best = max(specificity.values())
-                breadth = 1.0 / (1 + BROAD_TASK_PENALTY * (len(providers) - 1))  # "classification" hints less than "OCR"
-                for provider, value in specificity.items():
-                    scores[provider] += PROVIDER_SHARE * weight * breadth * value / best
-            else:
-                scores[iri] += weight
+            self._credit(scores, iri, weight, asks_for_itself)
+        for rank, position in enumerate(self._entity_words.search(query, ENTITY_WORDS_DEPTH)):
+            self._credit(scores, self._entity_iris[position], ENTITY_WORDS_SHARE / (1 + rank), asks_for_itself)
         for iri in linked:
             for neighbour, predicate in self.graph.typed_neighbours(iri):
                 if predicate.rsplit("#", 1)[-1] in _ENTITY_RELATIONS and neighbour in self.graph.entities:
@@ -198,6 +196,21 @@ class Searcher:
                 entity = self.graph.entities.get(iri)
                 scores[iri] *= TYPE_MATCH if entity is not None and entity.type in wanted else TYPE_MISMATCH
         return sorted(scores.items(), key=lambda item: item[1], reverse=True)
+
+    def _credit(self, scores: dict[str, float], iri: str, weight: float, asks_for_itself: bool) -> None:
+        """Add ``weight`` to an entity the question names or words, or mostly to what does it when it is a task."""
+        providers = self._providers.get(iri, ())
+        if not providers or asks_for_itself:
+            scores[iri] += weight
+            return
+        # "transcribe audio recordings" names the task; the services that do it are the answer,
+        # the specialised ones (few tasks) before the generalists (SageMaker does everything).
+        scores[iri] += TASK_SHARE * weight
+        specificity = {p: strength / (1 + GENERALIST_PENALTY * (self._task_counts[p] - 1)) for p, strength in providers}
+        best = max(specificity.values())
+        breadth = 1.0 / (1 + BROAD_TASK_PENALTY * (len(providers) - 1))  # "classification" hints less than "OCR"
+        for provider, value in specificity.items():
+            scores[provider] += PROVIDER_SHARE * weight * breadth * value / best
 
     def _concepts_from_hits(self, hits: Sequence[Hit]) -> list[tuple[str, float]]:
         scores: dict[str, float] = defaultdict(float)
@@ -307,6 +320,35 @@ def _check_question(query: str) -> str:
     if not _WORDLIKE.search(query):
         raise QueryError(f"nothing to search for in '{query[:40]}': the question has no words")
     return query
+
+
+class EntityWords:
+    """BM25 over the entities' names and definitions: a question that words a definition finds its entity.
+
+    Words in more than ``FREQUENT_SHARE`` of the entities ("amazon", "data", "mô hình") are
+    left out of queries; they match everything and rank nothing.
+    """
+
+    FREQUENT_SHARE = 0.05
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.executescript(
+            "CREATE VIRTUAL TABLE entities USING fts5(text, tokenize='unicode61 remove_diacritics 2');"
+            "CREATE VIRTUAL TABLE entity_vocab USING fts5vocab(entities, 'row');"
+        )
+        self.db.executemany("INSERT INTO entities (rowid, text) VALUES (?, ?)", enumerate(texts))
+        limit = self.FREQUENT_SHARE * len(texts)
+        self.frequent = {term for term, docs in self.db.execute("SELECT term, doc FROM entity_vocab") if docs > limit}
+
+    def search(self, query: str, k: int) -> list[int]:
+        """Positions (in the texts given) of the ``k`` best matches, best first."""
+        terms = [t for t in dict.fromkeys(fold(w) for w in _WORD.findall(query)) if t not in self.frequent]
+        if not terms:
+            return []
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        rows = self.db.execute("SELECT rowid FROM entities WHERE entities MATCH ? ORDER BY rank LIMIT ?", (match, k))
+        return [row[0] for row in rows]
 
 
 def _entity_text(graph: KnowledgeGraph, iri: str) -> str:

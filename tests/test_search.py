@@ -99,3 +99,22 @@ def test_hits_show_one_passage_per_document_before_a_second_one(index):
     distinct = len(set(sources))
     assert len(hits) == 10 and distinct < 10  # the fixture corpus has fewer documents than that
     assert len(set(sources[:distinct])) == distinct  # every document once, then the second passages
+
+
+def test_entity_words_find_the_entity_whose_definition_a_question_words():
+    from indexer.search import EntityWords
+
+    texts = [
+        "SMOTE ; oversampling\nCreates synthetic minority-class samples between near neighbours.",
+        "Undersampling\nDrops rows of the majority class.",
+        "Amazon Polly\nTurns text into speech.",
+    ] + [f"Amazon filler service {n}\nA service." for n in range(40)]
+    words = EntityWords(texts)
+    assert words.search("make synthetic samples for the minority class", 2)[0] == 0
+    assert "amazon" in words.frequent and words.search("amazon", 3) == []  # a word every name shares ranks nothing
+
+
+def test_a_question_that_words_a_definition_ranks_that_entity(index):
+    # no entity name in it; the words come from Random Cut Forest's definition in the shipped graph
+    result = index.search("unsupervised algorithm giving each data point an anomaly score from an ensemble of random trees")
+    assert result.entities[0].label == "Random Cut Forest"
