@@ -161,7 +161,9 @@ def graph_spec(view: GraphView, *, center: str | None = None, edge_labels: bool 
     return {
         "tooltip": {"show": True},
         "legend": [{"data": [TYPE_TITLES[t] for t in present], "top": 0}],
-        "animationDurationUpdate": 300,
+        # Drawn in its final state at once: no labels fading and sliding in, so what is
+        # on screen, and under the pointer, is where it stays.
+        "animation": False,
         "series": [
             {
                 "type": "graph",
@@ -175,8 +177,16 @@ def graph_spec(view: GraphView, *, center: str | None = None, edge_labels: bool 
                 "categories": [{"name": TYPE_TITLES[t], "itemStyle": {"color": TYPE_COLORS[t]}} for t in present],
                 "edgeSymbol": ["none", "arrow"],
                 "edgeSymbolSize": 7,
-                # Laid out at once rather than animated: nodes hold still under the pointer.
-                "force": {"repulsion": repulsion, "edgeLength": [80, 160], "gravity": 0.08, "layoutAnimation": False},
+                # Laid out at once rather than animated, from a circle rather than from random
+                # spots: the same graph gets the same drawing on every render, so a rerun does
+                # not shuffle the nodes and a label covered once is not covered by chance.
+                "force": {
+                    "initLayout": "circular",
+                    "repulsion": repulsion,
+                    "edgeLength": [80, 160],
+                    "gravity": 0.08,
+                    "layoutAnimation": False,
+                },
                 "label": {"position": "top" if fixed else "right", "fontSize": 12, "width": 180, "overflow": "truncate"},
                 "lineStyle": {"color": "source", "curveness": 0.05 if fixed else 0.12},
                 "emphasis": {"focus": "adjacency", "label": {"show": True}, "edgeLabel": {"show": True}},

@@ -43,13 +43,18 @@ class TrainingConfig:
 
 
 def build_tokenizer(texts: Sequence[str], config: TrainingConfig):
-    """A WordPiece tokenizer that lowercases and folds accents (đ too), trained on ``texts``."""
+    """A WordPiece tokenizer that lowercases and folds accents (đ too), trained on ``texts``.
+
+    The same texts give the same vocabulary. The trainer numbers its "##x" pieces in hash-map
+    order, and those numbers break ties between equally frequent merges
+    (huggingface/tokenizers#1794), so every "##x" is registered up front, in sorted order,
+    and the trained vocabulary is then loaded into a plain WordPiece model.
+    """
     from tokenizers import Tokenizer, normalizers, pre_tokenizers
     from tokenizers.models import WordPiece
     from tokenizers.trainers import WordPieceTrainer
 
-    tokenizer = Tokenizer(WordPiece(unk_token="[UNK]"))
-    tokenizer.normalizer = normalizers.Sequence(
+    normalizer = normalizers.Sequence(
         [
             normalizers.Replace("đ", "d"),
             normalizers.Replace("Đ", "D"),
@@ -58,12 +63,24 @@ def build_tokenizer(texts: Sequence[str], config: TrainingConfig):
             normalizers.Lowercase(),
         ]
     )
-    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    special = ["[PAD]", "[UNK]"]
+    alphabet = sorted({char for text in texts for char in normalizer.normalize_str(text) if not char.isspace()})
     trainer = WordPieceTrainer(
-        vocab_size=config.vocab_size, min_frequency=config.min_frequency, special_tokens=["[PAD]", "[UNK]"], show_progress=False
+        vocab_size=config.vocab_size,
+        min_frequency=config.min_frequency,
+        special_tokens=special + [f"##{char}" for char in alphabet],
+        show_progress=False,
     )
+    tokenizer = Tokenizer(WordPiece(unk_token="[UNK]"))
+    tokenizer.normalizer = normalizer
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tokenizer.train_from_iterator(texts, trainer=trainer)
-    return tokenizer
+
+    plain = Tokenizer(WordPiece(tokenizer.get_vocab(), unk_token="[UNK]"))  # the "##x" pieces as ordinary tokens
+    plain.normalizer = normalizer
+    plain.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    plain.add_special_tokens(special)
+    return plain
 
 
 def cooccurrence_vectors(token_ids: Sequence[Sequence[int]], vocab_size: int, config: TrainingConfig) -> np.ndarray:

@@ -94,3 +94,14 @@ def test_unreachable_hub_fails_fast_without_offline_mode(monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", "https://hub.invalid")
     with pytest.raises(ModelError, match="hub.invalid cannot be reached"):
         Encoder.load("org/not-cached-model")
+
+
+def test_the_same_texts_train_the_same_encoder(real_kg):
+    """Rebuilding an unchanged corpus gives the same vectors (the tokenizer trainer alone would not)."""
+    from indexer.pairs import entity_texts
+    from indexer.training import TrainingConfig, build_tokenizer
+
+    texts = entity_texts(real_kg)
+    assert build_tokenizer(texts, TrainingConfig()).get_vocab() == build_tokenizer(texts, TrainingConfig()).get_vocab()
+    first, second = (train_encoder(texts, [], tune=False)[0].embedding.weight.detach().numpy() for _ in range(2))
+    assert np.array_equal(first, second)
