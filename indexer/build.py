@@ -26,7 +26,7 @@ from kg.errors import KGError
 from . import __version__
 from .chunking import chunk_document
 from .encoder import TRAINED_MODEL_NAME, Encoder, model_fingerprint
-from .errors import SourceError
+from .errors import ModelError, SourceError
 from .layout import current_version, default_graph_path, writing
 from .manifest import Manifest, corpus_fingerprint
 from .pairs import chunk_text_for_encoding, entity_texts, training_pairs
@@ -137,12 +137,20 @@ def add_folder(folder: Path, index_path: Path, *, retrain: bool | None = None, p
     ``retrain``: None retrains the trained default encoder when the index outgrows what it
     learned from (``RETRAIN_GROWTH``); True forces a retrain, False never retrains. An index
     built with a pretrained ``--model`` is never retrained.
+
+    Raises:
+        ModelError: ``retrain=True`` on an index built with a pretrained model.
     """
     started = time.perf_counter()
     report = progress or _silent
     root = Path(folder).expanduser().resolve()
     live = current_version(index_path)
     manifest = Manifest.load(live)
+    if retrain and not manifest.model_trained:
+        raise ModelError(
+            f"this index uses the pretrained model '{manifest.model_name}', which studykg does not retrain; "
+            "rebuild with 'studykg build' to change the encoder"
+        )
     documents, skipped = _read([root], exclude=None, default_kind="user", progress=report)
     live_store = ChunkStore(live / "chunks.db", readonly=True)
     known = {doc_id: row["sha256"] for doc_id, row in live_store.documents(root=str(root)).items()}
@@ -276,8 +284,7 @@ def _should_retrain(manifest: Manifest, chunk_total: int, requested: bool | None
         return False
     if requested is not None:
         return requested
-    learned_from = manifest.encoder_chunks or manifest.chunks
-    return chunk_total > RETRAIN_GROWTH * learned_from
+    return chunk_total > RETRAIN_GROWTH * manifest.encoder_chunks
 
 
 def _stored_chunks(store: ChunkStore) -> tuple[list[int], list[Chunk]]:

@@ -27,7 +27,7 @@ class Manifest:
     built_at: str
     build_seconds: float
     graph_triples: int = 0
-    encoder_chunks: int = 0  # chunks the trained encoder learned from (0 in indexes made before it was recorded)
+    encoder_chunks: int = 0  # chunks the trained encoder learned from (0 for a pretrained model)
     format: int = FORMAT_VERSION
     studykg_version: str = ""
     extra: dict = field(default_factory=dict)

@@ -88,6 +88,14 @@ def test_an_index_built_with_a_pretrained_model_answers_with_it(tiny_transformer
     assert index.manifest.dim == 16 and not index.manifest.model_trained
     assert index.search("Kinesis Data Streams retention").hits
 
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for n in range(3 * index.manifest.chunks):  # large enough that a trained encoder would be retrained
+        (notes / f"n{n}.md").write_text(f"# Note {n}\n\nKinesis shards hold records for {n} hours.\n")
+    assert not StudyIndex.add(notes, tmp_path / "index").retrained
+    with pytest.raises(ModelError, match="pretrained model .* does not retrain"):
+        StudyIndex.add(notes, tmp_path / "index", retrain=True)
+
 
 def test_unreachable_hub_fails_fast_without_offline_mode(monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
