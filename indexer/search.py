@@ -10,7 +10,6 @@ concepts shown on the card.
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -21,10 +20,11 @@ import numpy as np
 from kg import KnowledgeGraph
 
 from .encoder import Encoder
+from .entity_words import EntityWords
 from .errors import QueryError
 from .identifiers import with_identifier_words
 from .records import ConceptMatch, EntityTag, Hit, SearchResult, Why
-from .store import ChunkStore, fold
+from .store import ChunkStore
 from .vectors import VectorIndex
 
 MAX_QUESTION_CHARS = 1000
@@ -78,7 +78,6 @@ _CONTEXT_WORDS = {
 }
 _ENTITY_RELATIONS = ("usedFor", "supports", "partOf", "remedyFor", "measures", "accepts", "comparedWith", "alternativeTo", "readsFrom", "deliversTo", "integratesWith", "broader")
 _WORDLIKE = re.compile(r"\w")
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -320,35 +319,6 @@ def _check_question(query: str) -> str:
     if not _WORDLIKE.search(query):
         raise QueryError(f"nothing to search for in '{query[:40]}': the question has no words")
     return query
-
-
-class EntityWords:
-    """BM25 over the entities' names and definitions: a question that words a definition finds its entity.
-
-    Words in more than ``FREQUENT_SHARE`` of the entities ("amazon", "data", "mô hình") are
-    left out of queries; they match everything and rank nothing.
-    """
-
-    FREQUENT_SHARE = 0.05
-
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.executescript(
-            "CREATE VIRTUAL TABLE entities USING fts5(text, tokenize='unicode61 remove_diacritics 2');"
-            "CREATE VIRTUAL TABLE entity_vocab USING fts5vocab(entities, 'row');"
-        )
-        self.db.executemany("INSERT INTO entities (rowid, text) VALUES (?, ?)", enumerate(texts))
-        limit = self.FREQUENT_SHARE * len(texts)
-        self.frequent = {term for term, docs in self.db.execute("SELECT term, doc FROM entity_vocab") if docs > limit}
-
-    def search(self, query: str, k: int) -> list[int]:
-        """Positions (in the texts given) of the ``k`` best matches, best first."""
-        terms = [t for t in dict.fromkeys(fold(w) for w in _WORD.findall(query)) if t not in self.frequent]
-        if not terms:
-            return []
-        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        rows = self.db.execute("SELECT rowid FROM entities WHERE entities MATCH ? ORDER BY rank LIMIT ?", (match, k))
-        return [row[0] for row in rows]
 
 
 def _entity_text(graph: KnowledgeGraph, iri: str) -> str:

@@ -173,11 +173,10 @@ class ChunkStore:
         terms = self._query_terms(query)
         if not terms:
             return []
-        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         rows = self.db.execute(
             f"SELECT rowid, bm25(chunks_fts, {', '.join(map(str, COLUMN_WEIGHTS))}) AS score FROM chunks_fts"
             " WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?",
-            (match, k),
+            (any_of(terms), k),
         ).fetchall()
         return [(row[0], -row[1]) for row in rows]
 
@@ -208,6 +207,11 @@ class ChunkStore:
             for t in missing:
                 self._df_cache[t] = found.get(t, 0)
         return {t: self._df_cache[t] for t in terms}
+
+
+def any_of(terms: Sequence[str]) -> str:
+    """An FTS5 query matching rows with any of ``terms``, each quoted as a literal word."""
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
 def fold(text: str) -> str:

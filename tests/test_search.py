@@ -102,7 +102,7 @@ def test_hits_show_one_passage_per_document_before_a_second_one(index):
 
 
 def test_entity_words_find_the_entity_whose_definition_a_question_words():
-    from indexer.search import EntityWords
+    from indexer.entity_words import EntityWords
 
     texts = [
         "SMOTE ; oversampling\nCreates synthetic minority-class samples between near neighbours.",
