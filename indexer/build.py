@@ -165,7 +165,6 @@ def add_folder(folder: Path, index_path: Path, *, retrain: bool | None = None, p
         _copy_version(live, new)
         graph = KnowledgeGraph.load(new / "graph")
         store = ChunkStore(new / "chunks.db")
-        index = VectorIndex.load(new, exact_limit=EXACT_SEARCH_LIMIT)
         gone: set[int] = set()
         for doc_id in changed + removed:
             gone.update(store.delete_document(doc_id))
@@ -186,7 +185,7 @@ def add_folder(folder: Path, index_path: Path, *, retrain: bool | None = None, p
         else:
             encoder = Encoder.load(new / "model", name=manifest.model_name)
             vectors = _encode(encoder, new_chunks, report)
-            index = index.without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
+            index = VectorIndex.load(new, exact_limit=EXACT_SEARCH_LIMIT).without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
         for name in ("ids.npy", "vectors.npy", "vectors.faiss"):
             (new / name).unlink(missing_ok=True)
         index.save(new)
