@@ -171,17 +171,17 @@ class Searcher:
         similarity = self._entity_vectors @ q_vec
         for rank, position in enumerate(np.argsort(-similarity)[:20]):
             scores[self._entity_iris[position]] += SIMILARITY_SHARE / (1 + 0.5 * rank) * max(float(similarity[position]), 0.0)
-        for rank, rowid in enumerate(candidates[:10]):
+        top = candidates[:10]
+        described = self.store.page_entities_of(top)
+        credited: set[str] = set()
+        for rank, rowid in enumerate(top):
             for iri in candidate_entities[rowid]:
                 scores[iri] += PASSAGE_SHARE / (1 + rank)
-        described = self.store.page_entities_of(candidates[:10])
-        credited: set[str] = set()
-        for rank, rowid in enumerate(candidates[:10]):
-            iri = self._iri_by_name.get(described.get(rowid, ""))
-            if iri and iri not in credited:
+            page = self._iri_by_name.get(described.get(rowid, ""))
+            if page and page not in credited:
                 # A passage from an entity's own page is about that entity, not one it merely names.
-                credited.add(iri)
-                scores[iri] += PAGE_SHARE / (1 + rank)
+                credited.add(page)
+                scores[page] += PAGE_SHARE / (1 + rank)
         if not _EXAM_WORDS.search(query):
             # Domains and task statements answer questions about the exam, not about ML.
             for iri in scores:
