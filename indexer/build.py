@@ -139,6 +139,7 @@ def add_folder(folder: Path, index_path: Path, *, retrain: bool | None = None, p
     built with a pretrained ``--model`` is never retrained.
 
     Raises:
+        SourceError: the folder holds no indexable file and none of it was indexed before.
         ModelError: ``retrain=True`` on an index built with a pretrained model.
     """
     started = time.perf_counter()
@@ -155,6 +156,9 @@ def add_folder(folder: Path, index_path: Path, *, retrain: bool | None = None, p
     live_store = ChunkStore(live / "chunks.db", readonly=True)
     known = {doc_id: row["sha256"] for doc_id, row in live_store.documents(root=str(root)).items()}
     live_store.close()
+    if not documents and not known:
+        # An emptied folder that was indexed before is a removal; one never indexed is a mistake.
+        raise SourceError(f"no indexable files in {root} ({len(skipped)} skipped)")
     added = [d for d in documents if d not in known]
     changed = [d for d in documents if d in known and known[d] != documents[d].sha256]
     removed = [d for d in known if d not in documents]

@@ -153,6 +153,22 @@ def test_empty_corpus_is_a_clear_error_and_keeps_the_old_index(index_copy, tmp_p
     assert current_version(index_copy) == before
 
 
+def test_adding_an_empty_folder_is_an_error_unless_it_was_indexed_before(index_copy, tmp_path):
+    notes = tmp_path / "fresh"
+    notes.mkdir()
+    (notes / "blank.md").write_text("   \n")
+    before = current_version(index_copy)
+    with pytest.raises(SourceError, match=r"no indexable files in .*fresh \(1 skipped\)"):
+        StudyIndex.add(notes, index_copy)
+    assert current_version(index_copy) == before
+
+    (notes / "lex.md").write_text("# Lex\nAmazon Lex builds chatbots.\n")
+    StudyIndex.add(notes, index_copy)
+    (notes / "lex.md").unlink()
+    emptied = StudyIndex.add(notes, index_copy)
+    assert emptied.removed == ("fresh/lex.md",) and emptied.published
+
+
 def test_opening_a_missing_index_says_how_to_build(tmp_path):
     with pytest.raises(IndexMissingError, match="studykg build"):
         StudyIndex.open(tmp_path / "nothing")
