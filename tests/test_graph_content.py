@@ -65,6 +65,13 @@ def test_concepts_have_labels_and_definitions_in_three_languages(graph):
             assert {lang for lang, _ in entity.definitions} >= {"en", "vi", "it"}, entity.name
 
 
+def test_services_and_algorithms_are_defined_in_three_languages(graph):
+    """Product names stay English, but a Vietnamese or Italian question words what the product does."""
+    for entity in graph.entities.values():
+        if entity.type in ("Service", "Algorithm"):
+            assert {lang for lang, _ in entity.definitions} >= {"en", "vi", "it"}, entity.name
+
+
 def test_renamed_services_resolve_by_their_former_names(graph):
     assert graph.entity("Amazon Elasticsearch Service").name == "OpenSearchService"
     assert graph.entity("Amazon Managed Service for Apache Flink").name == "KinesisDataAnalytics"
