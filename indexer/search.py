@@ -69,7 +69,6 @@ _DEFINITION = re.compile(
     re.I,
 )
 _COMPARISON = re.compile(r"\b(vs\.?|versus|or|compared?|comparison|difference|differences|hay|hoặc|so sánh|khác nhau|oppure|differenza|confronto)\b", re.I)
-_PROVIDER_RELATIONS = {"usedFor": 1.0, "supports": 0.5}
 _EXAM_WORDS = re.compile(r"\b(exam|domain|task statement|esame|dominio|kỳ thi|ky thi|lĩnh vực|linh vuc|weight|peso|trọng số)\b", re.I)
 # A service named after one of these is where the data sits ("SQL on S3"), not what the learner asks for.
 _CONTEXT_WORDS = {
@@ -109,7 +108,7 @@ class Searcher:
         self._page_chunks: dict[str, list[int]] = {}
         self.weights = dict(FUSION_WEIGHTS)
         self._providers = _providers(graph)
-        self._task_counts = Counter(p for providers in self._providers.values() for p, _ in providers)
+        self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
 
     def search(self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResult:
         """Top-k hits and the ranked concepts for one question.
@@ -164,10 +163,12 @@ class Searcher:
             self._credit(scores, iri, weight, asks_for_itself)
         for rank, position in enumerate(self._entity_words.search(query, ENTITY_WORDS_DEPTH)):
             self._credit(scores, self._entity_iris[position], ENTITY_WORDS_SHARE / (1 + rank), asks_for_itself)
-        for iri in linked:
-            for neighbour, predicate in self.graph.typed_neighbours(iri):
-                if predicate.rsplit("#", 1)[-1] in _ENTITY_RELATIONS and neighbour in self.graph.entities:
-                    scores[neighbour] += NEIGHBOUR_BONUS
+        for iri, context in linked.items():
+            # Each neighbour once, however many relations tie it; where the data sits ("on S3") hints less.
+            related = _unique(n for n, predicate in self.graph.typed_neighbours(iri) if predicate.rsplit("#", 1)[-1] in _ENTITY_RELATIONS)
+            for neighbour in related:
+                if neighbour in self.graph.entities:
+                    scores[neighbour] += NEIGHBOUR_BONUS * (CONTEXT_LINK if context else 1.0)
         similarity = self._entity_vectors @ q_vec
         for rank, position in enumerate(np.argsort(-similarity)[:20]):
             scores[self._entity_iris[position]] += SIMILARITY_SHARE / (1 + 0.5 * rank) * max(float(similarity[position]), 0.0)
@@ -205,7 +206,7 @@ class Searcher:
         # "transcribe audio recordings" names the task; the services that do it are the answer,
         # the specialised ones (few tasks) before the generalists (SageMaker does everything).
         scores[iri] += TASK_SHARE * weight
-        specificity = {p: strength / (1 + GENERALIST_PENALTY * (self._task_counts[p] - 1)) for p, strength in providers}
+        specificity = {p: 1 / (1 + GENERALIST_PENALTY * (self._task_counts[p] - 1)) for p in providers}
         best = max(specificity.values())
         breadth = 1.0 / (1 + BROAD_TASK_PENALTY * (len(providers) - 1))  # "classification" hints less than "OCR"
         for provider, value in specificity.items():
@@ -339,17 +340,21 @@ def _linked_entities(query: str, mentions) -> dict[str, bool]:
     return linked
 
 
-def _providers(graph: KnowledgeGraph) -> dict[str, tuple[tuple[str, float], ...]]:
-    """Concept IRI -> (service or algorithm IRI, strength): made for it (usedFor 1.0) or able to do it (supports 0.5)."""
-    found: dict[str, dict[str, float]] = defaultdict(dict)
+def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
+    """Task IRI -> the services and algorithms made for it (``usedFor``).
+
+    ``supports`` does not make a provider: a question about Bayesian optimization or Pipe
+    mode asks about the technique, not about the one service that offers it.
+    """
+    found: dict[str, list[str]] = defaultdict(list)
     for iri, entity in graph.entities.items():
         if entity.type not in ("Service", "Algorithm"):
             continue
         for relation in graph.neighbours(iri):
-            strength = _PROVIDER_RELATIONS.get(relation.predicate.rsplit("#", 1)[-1])
-            if relation.direction == "out" and strength and relation.target.type == "Concept":
-                found[relation.target.iri][iri] = max(strength, found[relation.target.iri].get(iri, 0.0))
-    return {target: tuple(providers.items()) for target, providers in found.items()}
+            made_for = relation.direction == "out" and relation.predicate.rsplit("#", 1)[-1] == "usedFor"
+            if made_for and relation.target.type == "Concept":
+                found[relation.target.iri].append(iri)
+    return {target: tuple(_unique(providers)) for target, providers in found.items()}
 
 
 def _fuse(*weighted_lists: tuple[Sequence[int], float]) -> dict[int, float]:

@@ -118,3 +118,20 @@ def test_a_question_that_words_a_definition_ranks_that_entity(index):
     # no entity name in it; the words come from Random Cut Forest's definition in the shipped graph
     result = index.search("unsupervised algorithm giving each data point an anomaly score from an ensemble of random trees")
     assert result.entities[0].label == "Random Cut Forest"
+
+
+@pytest.mark.parametrize("question, technique", [("use Pipe mode for the training data", "Pipe mode"), ("Bayesian optimization for the tuning job", "Bayesian optimization")])
+def test_a_technique_a_service_supports_is_the_answer_not_the_service(index, question, technique):
+    # A task hands its credit to the services made for it; a technique keeps its own.
+    assert index.search(question).entities[0].label == technique
+
+
+def test_neighbours_of_where_the_data_sits_count_less(index):
+    searcher = index.searcher
+    s3 = index.entity("S3").iri
+    delivers_to_s3 = {n for n, p in searcher.graph.typed_neighbours(s3) if p.endswith("#deliversTo")}
+    question = "query it on S3"
+    vector = searcher.encoder.encode([question])[0]
+    as_context = dict(searcher._rank_concepts(question, vector, {s3: True}, [], {}))
+    as_subject = dict(searcher._rank_concepts(question, vector, {s3: False}, [], {}))
+    assert delivers_to_s3 and all(as_context[n] < as_subject[n] for n in delivers_to_s3)
