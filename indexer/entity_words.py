@@ -1,7 +1,9 @@
 """Entities found by the words of their names and definitions (BM25), in any language.
 
 A question that words a definition ("synthetic samples of the minority class") names no
-entity the linker could find; the graph's definitions still point at SMOTE.
+entity the linker could find; the graph's definitions still point at SMOTE. Words are
+matched by their English and Italian stems, so "versionare i modelli" finds "versioni dei
+modelli" and "oscillating" finds "oscillates".
 """
 
 from __future__ import annotations
@@ -10,9 +12,19 @@ import re
 import sqlite3
 from collections.abc import Sequence
 
+import snowballstemmer
+
 from .store import any_of, fold
 
 _WORD = re.compile(r"\w+")
+# Vietnamese does not inflect; a stemmer per language would need each word's language,
+# and the English and Italian stems of a word rarely collide with another word's.
+_STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("italian"))
+
+
+def stems(text: str) -> list[str]:
+    """The English and Italian stems of every word of ``text``, accents folded."""
+    return [stemmer.stemWord(fold(word)) for word in _WORD.findall(text) for stemmer in _STEMMERS]
 
 
 class EntityWords:
@@ -22,7 +34,7 @@ class EntityWords:
     left out of queries; they match everything and rank nothing.
     """
 
-    FREQUENT_SHARE = 0.05
+    FREQUENT_SHARE = 0.03
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
@@ -30,13 +42,13 @@ class EntityWords:
             "CREATE VIRTUAL TABLE entities USING fts5(text, tokenize='unicode61 remove_diacritics 2');"
             "CREATE VIRTUAL TABLE entity_vocab USING fts5vocab(entities, 'row');"
         )
-        self.db.executemany("INSERT INTO entities (rowid, text) VALUES (?, ?)", enumerate(texts))
+        self.db.executemany("INSERT INTO entities (rowid, text) VALUES (?, ?)", ((i, " ".join(stems(t))) for i, t in enumerate(texts)))
         limit = self.FREQUENT_SHARE * len(texts)
         self.frequent = {term for term, docs in self.db.execute("SELECT term, doc FROM entity_vocab") if docs > limit}
 
     def search(self, query: str, k: int) -> list[int]:
         """Positions (in the texts given) of the ``k`` best matches, best first."""
-        terms = [t for t in dict.fromkeys(fold(w) for w in _WORD.findall(query)) if t not in self.frequent]
+        terms = [t for t in dict.fromkeys(stems(query)) if t not in self.frequent]
         if not terms:
             return []
         rows = self.db.execute("SELECT rowid FROM entities WHERE entities MATCH ? ORDER BY rank LIMIT ?", (any_of(terms), k))

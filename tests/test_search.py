@@ -114,6 +114,19 @@ def test_entity_words_find_the_entity_whose_definition_a_question_words():
     assert "amazon" in words.frequent and words.search("amazon", 3) == []  # a word every name shares ranks nothing
 
 
+def test_entity_words_match_inflected_forms_in_english_and_italian():
+    from indexer.entity_words import EntityWords
+
+    texts = [
+        "Model Registry\nCatalogo delle versioni dei modelli con uno stato di approvazione.",
+        "Learning rate\nToo high and the loss oscillates or diverges.",
+        "Model Monitor\nControlla la qualità dei dati in produzione.",
+    ]
+    words = EntityWords(texts)
+    assert words.search("come versionare e approvare i modelli", 1) == [0]
+    assert words.search("loss keeps oscillating and diverging", 1) == [1]
+
+
 def test_a_question_that_words_a_definition_ranks_that_entity(index):
     # no entity name in it; the words come from Random Cut Forest's definition in the shipped graph
     result = index.search("unsupervised algorithm giving each data point an anomaly score from an ensemble of random trees")
