@@ -43,7 +43,7 @@ class EntityWords:
             "CREATE VIRTUAL TABLE entity_vocab USING fts5vocab(entities, 'row');"
         )
         self.db.executemany("INSERT INTO entities (rowid, text) VALUES (?, ?)", ((i, " ".join(stems(t))) for i, t in enumerate(texts)))
-        limit = self.FREQUENT_SHARE * len(texts)
+        limit = max(1.0, self.FREQUENT_SHARE * len(texts))  # a word of one entity always ranks
         self.frequent = {term for term, docs in self.db.execute("SELECT term, doc FROM entity_vocab") if docs > limit}
 
     def search(self, query: str, k: int) -> list[int]:
