@@ -62,6 +62,8 @@ KIND_GROUPS = {"service": "services", "algorithm": "services", "note": "notes", 
 _TYPE_HINTS = {
     "Service": re.compile(r"\b(services?|dịch vụ|dich vu|servizi[oa]?|tool|strumento|công cụ|cong cu)\b", re.I),
     "Algorithm": re.compile(r"\b(algorithms?|thuật toán|thuat toan|algoritm[oi]|built-in)\b", re.I),
+    # Singular on purpose: "invocation metrics" names what CloudWatch collects, "which metric" asks for one.
+    "Metric": re.compile(r"\b(metric|metrica|chỉ số|chi so|độ đo|do do|thước đo)\b", re.I),
 }
 # "What is X?" asks for X itself; other questions that name a task usually want what does it.
 _DEFINITION = re.compile(
@@ -109,6 +111,7 @@ class Searcher:
         self.weights = dict(FUSION_WEIGHTS)
         self._providers = _providers(graph)
         self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
+        self._metrics = _metrics(graph)
 
     def search(self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResult:
         """Top-k hits and the ranked concepts for one question.
@@ -194,7 +197,8 @@ class Searcher:
             # "which algorithm ..." names the answer's type: the linked task is context, not the answer.
             for iri in scores:
                 entity = self.graph.entities.get(iri)
-                scores[iri] *= TYPE_MATCH if entity is not None and entity.type in wanted else TYPE_MISMATCH
+                fits = entity is not None and (entity.type in wanted or ("Metric" in wanted and iri in self._metrics))
+                scores[iri] *= TYPE_MATCH if fits else TYPE_MISMATCH
         return sorted(scores.items(), key=lambda item: item[1], reverse=True)
 
     def _credit(self, scores: dict[str, float], iri: str, weight: float, asks_for_itself: bool) -> None:
@@ -355,6 +359,17 @@ def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
             if made_for and relation.target.type == "Concept":
                 found[relation.target.iri].append(iri)
     return {target: tuple(_unique(providers)) for target, providers in found.items()}
+
+
+def _metrics(graph: KnowledgeGraph) -> set[str]:
+    """Evaluation metrics: what measures a task, or is a kind of evaluation metric."""
+    return {
+        iri
+        for iri in graph.entities
+        for relation in graph.neighbours(iri)
+        if relation.direction == "out"
+        and (relation.predicate.endswith("#measures") or (relation.predicate.endswith("#broader") and relation.target.iri.endswith("#EvaluationMetric")))
+    }
 
 
 def _fuse(*weighted_lists: tuple[Sequence[int], float]) -> dict[int, float]:

@@ -148,3 +148,11 @@ def test_neighbours_of_where_the_data_sits_count_less(index):
     as_context = dict(searcher._rank_concepts(question, vector, {s3: True}, [], {}))
     as_subject = dict(searcher._rank_concepts(question, vector, {s3: False}, [], {}))
     assert delivers_to_s3 and all(as_context[n] < as_subject[n] for n in delivers_to_s3)
+
+
+def test_asking_for_a_metric_ranks_metrics_over_the_task_s_algorithms(index):
+    # "regression" links a task whose providers (XGBoost, Linear Learner...) would otherwise win.
+    result = index.search("which regression metric penalizes large errors more than small ones")
+    regression_measures = {r.target.label for r in index.searcher.graph.neighbours(index.entity("Regression").iri) if r.predicate.endswith("#measures")}
+    assert "Root mean squared error" in regression_measures
+    assert result.entities[0].label in regression_measures
