@@ -22,9 +22,22 @@ _WORD = re.compile(r"\w+")
 _STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("italian"))
 
 
+# Words of the question, not of its topic: rare in definitions, so left in they would rank
+# the one entity whose definition happens to say "who did what" or "wants" ("muốn").
+# Matched before accents are folded: "nên" (should) is not "nén" (compress).
+QUESTION_WORDS = frozenset(
+    """
+    what which who whom whose when where why how should would could can does do did i me my we our you your want wants
+    gì nào sao đâu thế nên muốn tôi mình bạn hãy vậy thì nhé ạ chúng
+    quale quali qual come perché cosa quando dove chi quanto quanti mio mia miei mie devo posso voglio vorrei conviene
+    """.split()
+)
+
+
 def stems(text: str) -> list[str]:
-    """The English and Italian stems of every word of ``text``, accents folded."""
-    return [stemmer.stemWord(fold(word)) for word in _WORD.findall(text) for stemmer in _STEMMERS]
+    """The English and Italian stems of every word of ``text`` but question words, accents folded."""
+    words = (word for word in _WORD.findall(text.casefold()) if word not in QUESTION_WORDS)
+    return [stemmer.stemWord(fold(word)) for word in words for stemmer in _STEMMERS]
 
 
 class EntityWords:

@@ -127,6 +127,15 @@ def test_entity_words_match_inflected_forms_in_english_and_italian():
     assert words.search("loss keeps oscillating and diverging", 1) == [1]
 
 
+def test_entity_words_ignore_the_words_that_make_a_question():
+    from indexer.entity_words import EntityWords
+
+    # CloudTrail's Vietnamese definition says "ai làm gì, lúc nào": "gì" (what) and "nào" (which) end most questions.
+    words = EntityWords(["CloudTrail\nGhi lại ai làm gì, lúc nào.", "Polly\nChuyển văn bản thành giọng nói."])
+    assert words.search("Đây là lỗi gì? Cái nào?", 2) == []
+    assert words.search("chuyển văn bản thành giọng nói nào", 1) == [1]
+
+
 def test_a_question_that_words_a_definition_ranks_that_entity(index):
     # no entity name in it; the words come from Random Cut Forest's definition in the shipped graph
     result = index.search("unsupervised algorithm giving each data point an anomaly score from an ensemble of random trees")
