@@ -51,10 +51,10 @@ def main() -> None:
 
 def _index(path: Path | None, default: Path, *, tune_encoder: bool) -> StudyIndex:
     if path is None:
+        # Always rebuilt: an index left from an earlier run would measure an older corpus and graph.
         path = default
-        if not StudyIndex.exists(path):
-            print(f"building {path} (tune_encoder={tune_encoder}) ...", file=sys.stderr, flush=True)
-            StudyIndex.build(None, path, tune_encoder=tune_encoder)
+        print(f"building {path} (tune_encoder={tune_encoder}) ...", file=sys.stderr, flush=True)
+        StudyIndex.build(None, path, tune_encoder=tune_encoder)
     return StudyIndex.open(path)
 
 
