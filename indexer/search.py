@@ -36,11 +36,14 @@ FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "pages": 0.3, "mentions": 1.0}
 CONCEPT_EVIDENCE_WEIGHTS = {"dense": 0.8, "lexical": 1.2}
 CANDIDATES = 50
 
-# Concept ranking. Each linked entity counts 1 (less when it only names where the data is, and
-# less the later it comes); a linked task hands most of that to the services and algorithms
-# that do it. Entities whose names and definitions share the question's words, embedding
-# similarity, the top passages' entities and the pages they come from add evidence for
-# questions that link nothing. The numbers were set on the dev split of bench/eval/questions.jsonl.
+# Concept ranking. Each linked entity counts LINK_SHARE (less when it only names where the data
+# is, and less the later it comes); a linked task hands most of that to the services and
+# algorithms that do it. A question often names the context of what it asks ("my neural
+# network memorizes the training set"), so a link is strong evidence but not a verdict.
+# Entities whose names and definitions share the question's words, embedding similarity, the
+# top passages' entities and the pages they come from add evidence, and carry questions that
+# link nothing. The numbers were set on the dev split of bench/eval/questions.jsonl.
+LINK_SHARE = 0.5
 CONTEXT_LINK = 0.4
 LINK_RANK_DECAY = 0.3
 TASK_SHARE = 0.25
@@ -162,7 +165,7 @@ class Searcher:
         scores: dict[str, float] = defaultdict(float)
         asks_for_itself = bool(_DEFINITION.search(query) or _COMPARISON.search(query))
         for rank, (iri, context) in enumerate(linked.items()):
-            weight = (CONTEXT_LINK if context else 1.0) / (1 + LINK_RANK_DECAY * rank)
+            weight = (CONTEXT_LINK if context else LINK_SHARE) / (1 + LINK_RANK_DECAY * rank)
             self._credit(scores, iri, weight, asks_for_itself)
         for rank, position in enumerate(self._entity_words.search(query, ENTITY_WORDS_DEPTH)):
             self._credit(scores, self._entity_iris[position], ENTITY_WORDS_SHARE / (1 + rank), asks_for_itself)

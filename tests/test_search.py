@@ -142,7 +142,7 @@ def test_a_question_that_words_a_definition_ranks_that_entity(index):
     assert result.entities[0].label == "Random Cut Forest"
 
 
-@pytest.mark.parametrize("question, technique", [("use Pipe mode for the training data", "Pipe mode"), ("Bayesian optimization for the tuning job", "Bayesian optimization")])
+@pytest.mark.parametrize("question, technique", [("use Pipe mode for the training data", "Pipe mode"), ("Bayesian optimization picks the next trial from the earlier ones", "Bayesian optimization")])
 def test_a_technique_a_service_supports_is_the_answer_not_the_service(index, question, technique):
     # A task hands its credit to the services made for it; a technique keeps its own.
     assert index.search(question).entities[0].label == technique
@@ -165,3 +165,4 @@ def test_asking_for_a_metric_ranks_metrics_over_the_task_s_algorithms(index):
     regression_measures = {r.target.label for r in index.searcher.graph.neighbours(index.entity("Regression").iri) if r.predicate.endswith("#measures")}
     assert "Root mean squared error" in regression_measures
     assert result.entities[0].label in regression_measures
+
