@@ -44,7 +44,7 @@ CANDIDATES = 50
 # top passages' entities and the pages they come from add evidence, and carry questions that
 # link nothing. The numbers were set on the dev split of bench/eval/questions.jsonl.
 LINK_SHARE = 0.5
-CONTEXT_LINK = 0.4
+CONTEXT_LINK = 0.4  # the share of a link that only names where the data is
 LINK_RANK_DECAY = 0.3
 TASK_SHARE = 0.25
 PROVIDER_SHARE = 0.8
@@ -165,7 +165,7 @@ class Searcher:
         scores: dict[str, float] = defaultdict(float)
         asks_for_itself = bool(_DEFINITION.search(query) or _COMPARISON.search(query))
         for rank, (iri, context) in enumerate(linked.items()):
-            weight = (CONTEXT_LINK if context else LINK_SHARE) / (1 + LINK_RANK_DECAY * rank)
+            weight = LINK_SHARE * (CONTEXT_LINK if context else 1.0) / (1 + LINK_RANK_DECAY * rank)
             self._credit(scores, iri, weight, asks_for_itself)
         for rank, position in enumerate(self._entity_words.search(query, ENTITY_WORDS_DEPTH)):
             self._credit(scores, self._entity_iris[position], ENTITY_WORDS_SHARE / (1 + rank), asks_for_itself)
