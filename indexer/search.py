@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,7 +147,9 @@ class Searcher:
             candidates = sorted(fused, key=fused.get, reverse=True)[:CANDIDATES]
             candidate_entities = self.store.entities_of(_unique(candidates + evidence_rows))
             concepts = self._rank_concepts(query, q_vec, linked, evidence_rows, candidate_entities)
-            overlap = self._entity_overlap(linked, candidates, candidate_entities, fused)
+            # A question that names no entity still has a best concept: passages about it come first.
+            focus = linked or ({concepts[0][0]: False} if concepts else {})
+            overlap = self._entity_overlap(focus, candidates, candidate_entities, fused)
             _add_ranks(fused, self._concept_pages(concepts), self.weights["pages"])
             _add_ranks(fused, overlap, self.weights["mentions"])
         ranked = sorted(fused, key=fused.get, reverse=True)
@@ -248,7 +250,7 @@ class Searcher:
         return _unique(rows)
 
     def _entity_overlap(
-        self, linked: dict[str, bool], candidates: list[int], candidate_entities: dict[int, list[str]], fused: dict[int, float]
+        self, entities: Iterable[str], candidates: list[int], candidate_entities: dict[int, list[str]], fused: dict[int, float]
     ) -> list[int]:
         """Retrieved chunks ordered by how many of the question's entities they mention (ties: fused score).
 
@@ -256,9 +258,9 @@ class Searcher:
         a user's own documents, pulling in every chunk that names an entity drowns the one
         document that answers.
         """
-        if not linked:
+        wanted = set(entities)
+        if not wanted:
             return []
-        wanted = set(linked)
         counts = {rowid: len(wanted.intersection(iris)) for rowid, iris in candidate_entities.items()}
         return sorted((r for r in candidates if counts.get(r)), key=lambda r: (-counts[r], -fused[r]))
 

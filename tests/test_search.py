@@ -166,3 +166,13 @@ def test_asking_for_a_metric_ranks_metrics_over_the_task_s_algorithms(index):
     assert "Root mean squared error" in regression_measures
     assert result.entities[0].label in regression_measures
 
+
+
+
+def test_without_a_linked_entity_passages_about_the_best_concept_come_first(index):
+    # No name in the question; the fixture has three documents about Random Cut Forest (en, it, vi).
+    question = "scores each point by how much it changes a forest of random trees"
+    assert not index.searcher.graph.link(question)
+    result = index.search(question, k=3)
+    assert result.entities[0].label == "Random Cut Forest"
+    assert all(any(tag.label == "Random Cut Forest" for tag in hit.entities) for hit in result.hits)
