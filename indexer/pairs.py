@@ -32,6 +32,7 @@ def entity_texts(graph: KnowledgeGraph) -> list[str]:
     for entity in graph.entities.values():
         names = [entity.label, *entity.aliases, *(label for _, label in entity.labels)]
         texts.append(" ; ".join(dict.fromkeys(names)))
+        texts.append(" ; ".join(keyword for _, keyword in entity.keywords))
         texts.extend(text for _, text in entity.definitions)
     return texts
 
@@ -49,6 +50,8 @@ def training_pairs(graph: KnowledgeGraph, chunks: Sequence[Chunk]) -> list[tuple
         for alias in entity.aliases:
             if alias != entity.label:
                 pairs.append((alias, entity.label))
+        for _lang, keyword in entity.keywords:
+            pairs.append((keyword, f"{entity.label}: {definition}"))
         for _lang, text in entity.definitions:
             if text != definition:
                 pairs.append((text, definition))

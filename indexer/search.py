@@ -332,11 +332,14 @@ def _check_question(query: str) -> str:
 
 
 def _entity_text(graph: KnowledgeGraph, iri: str) -> str:
-    """What an entity is matched on by meaning: its names in every language and its definitions."""
+    """What an entity is matched on: its names in every language, its definitions and its search keywords."""
     entity = graph.entities[iri]
     names = _unique([entity.label, *entity.aliases, *(label for _, label in entity.labels)])
     definitions = _unique([entity.definition, *(text for _, text in entity.definitions)])
-    return f"{' ; '.join(names)}\n" + "\n".join(definitions)
+    text = f"{' ; '.join(names)}\n" + "\n".join(definitions)
+    if entity.keywords:
+        text += "\n" + " ; ".join(word for _, word in entity.keywords)
+    return text
 
 
 def _linked_entities(query: str, mentions) -> dict[str, bool]:

@@ -62,7 +62,7 @@ def read_entities(graph: Graph) -> dict[str, Entity]:
     """
     types = _typed_subjects(graph)
     facts: dict[URIRef, dict[URIRef, list]] = {iri: defaultdict(list) for iri in types}
-    wanted = (SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKG.formerName, SKG.inDomain, SKG.coversTask)
+    wanted = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, SKOS.definition, SKG.formerName, SKG.inDomain, SKG.coversTask)
     for predicate in wanted:
         for subject, obj in graph.subject_objects(predicate):
             if isinstance(subject, URIRef) and subject in facts:
@@ -96,6 +96,7 @@ def read_entities(graph: Graph) -> dict[str, Entity]:
             aliases=aliases,
             labels=labels,
             definitions=definitions,
+            keywords=_by_language(lit for lit in entity_facts[SKOS.hiddenLabel] if isinstance(lit, Literal)),
             domains=tuple(sorted(domains)),
         )
     return entities

@@ -40,6 +40,7 @@ class Entity:
     aliases: tuple[str, ...] = ()  # every other label: other languages, altLabels, former names
     labels: tuple[tuple[str, str], ...] = ()  # (lang, prefLabel)
     definitions: tuple[tuple[str, str], ...] = ()  # (lang, definition)
+    keywords: tuple[tuple[str, str], ...] = ()  # (lang, skos:hiddenLabel): words learners search with, never shown
     domains: tuple[str, ...] = ()  # exam domain IRIs, directly or through task statements
 
     def ref(self) -> EntityRef:

@@ -113,3 +113,14 @@ def test_the_same_texts_train_the_same_encoder(real_kg):
     assert build_tokenizer(texts, TrainingConfig()).get_vocab() == build_tokenizer(texts, TrainingConfig()).get_vocab()
     first, second = (train_encoder(texts, [], tune=False)[0].embedding.weight.detach().numpy() for _ in range(2))
     assert np.array_equal(first, second)
+
+
+def test_search_keywords_are_paired_with_their_entity(real_kg):
+    """A learner's wording ("clickstream to S3") is taught to sit near the entity it means."""
+    from indexer.pairs import training_pairs
+
+    firehose = real_kg.entity("KinesisDataFirehose")
+    assert firehose.keywords
+    pairs = training_pairs(real_kg, [])
+    for _, keyword in firehose.keywords:
+        assert (keyword, f"{firehose.label}: {firehose.definition}") in pairs

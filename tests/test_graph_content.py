@@ -65,6 +65,12 @@ def test_concepts_have_labels_and_definitions_in_three_languages(graph):
             assert {lang for lang, _ in entity.definitions} >= {"en", "vi", "it"}, entity.name
 
 
+def test_every_entity_has_search_keywords_in_three_languages(graph):
+    """skos:hiddenLabel: how learners word what they look for, matched but never shown."""
+    for entity in graph.entities.values():
+        assert {lang for lang, _ in entity.keywords} >= {"en", "vi", "it"}, entity.name
+
+
 def test_services_and_algorithms_are_defined_in_three_languages(graph):
     """Product names stay English, but a Vietnamese or Italian question words what the product does."""
     for entity in graph.entities.values():

@@ -53,6 +53,13 @@ def test_domains_include_those_reached_through_task_statements(fixture_kg):
     assert fixture_kg.entity("KinesisDataStreams").domains == (str(KG.DataEngineering),)
 
 
+def test_hidden_labels_are_search_keywords_not_names(fixture_kg):
+    firehose = fixture_kg.entity("KinesisDataFirehose")
+    assert firehose.keywords == (("en", "clickstream to S3"), ("it", "caricare stream su S3"))
+    assert "clickstream to S3" not in firehose.aliases
+    assert all(m.iri != firehose.iri for m in fixture_kg.link("clickstream to S3 in near real time"))  # the linker only knows names
+
+
 def test_former_names_are_aliases(fixture_kg):
     assert "Amazon Elasticsearch Service" in fixture_kg.entity("OpenSearchService").aliases
 

@@ -176,3 +176,13 @@ def test_without_a_linked_entity_passages_about_the_best_concept_come_first(inde
     result = index.search(question, k=3)
     assert result.entities[0].label == "Random Cut Forest"
     assert all(any(tag.label == "Random Cut Forest" for tag in hit.entities) for hit in result.hits)
+
+
+
+def test_search_keywords_count_as_evidence_for_their_entity(index):
+    # "clickstream to S3" is one of Firehose's hidden labels, in none of its names or definitions.
+    searcher = index.searcher
+    firehose = index.entity("KinesisDataFirehose")
+    assert not any("clickstream" in text.lower() for text in (firehose.label, *firehose.aliases, *(d for _, d in firehose.definitions)))
+    found = [searcher._entity_iris[p] for p in searcher._entity_words.search("clickstream", 3)]
+    assert firehose.iri in found
