@@ -42,6 +42,11 @@ def test_fixture_graph_is_valid(fixture_kg):
             'kg:Polly: has a skos:altLabel without a language tag (skos:altLabel "Polly")',
         ),
         (
+            'kg:Polly a skg:Service ; skos:prefLabel "Amazon Polly"@en ; skos:hiddenLabel "read text aloud" ;'
+            ' skos:definition "S."@en .',
+            'kg:Polly: has a skos:hiddenLabel (search keyword) without a language tag (skos:hiddenLabel "read text aloud")',
+        ),
+        (
             'kg:Polly a skg:Service ; skos:prefLabel "Amazon Polly"@en ; skos:definition "S."@en ;'
             " skg:usedFor kg:TextToSpeach .",
             "kg:TextToSpeach: is referenced but is not a typed entity (a misspelt name, or one missing from the graph)"
