@@ -163,7 +163,8 @@ class Searcher:
     def _rank_concepts(
         self, query: str, q_vec: np.ndarray, linked: dict[str, bool], candidates: list[int], candidate_entities: dict[int, list[str]]
     ) -> list[tuple[str, float]]:
-        """Score entities from the question's links, their typed neighbours, embedding similarity and the top passages."""
+        """Score entities from the question's links, their typed neighbours, the words of their names, definitions
+        and keywords, embedding similarity and the top passages."""
         scores: dict[str, float] = defaultdict(float)
         asks_for_itself = bool(_DEFINITION.search(query) or _COMPARISON.search(query))
         for rank, (iri, context) in enumerate(linked.items()):
