@@ -47,7 +47,7 @@ class EntityWords:
     left out of queries; they match everything and rank nothing.
     """
 
-    FREQUENT_SHARE = 0.03
+    FREQUENT_SHARE = 0.08
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
