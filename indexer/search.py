@@ -67,6 +67,7 @@ _TYPE_HINTS = {
     "Algorithm": re.compile(r"\b(algorithms?|thuật toán|thuat toan|algoritm[oi]|built-in)\b", re.I),
     # Singular on purpose: "invocation metrics" names what CloudWatch collects, "which metric" asks for one.
     "Metric": re.compile(r"\b(metric|metrica|chỉ số|chi so|độ đo|do do|thước đo)\b", re.I),
+    "Chart": re.compile(r"\b(chart|plot|visuali[sz]e|biểu đồ|bieu do|đồ thị|do thi|grafico|diagramma)\b", re.I),
 }
 # "What is X?" asks for X itself; other questions that name a task usually want what does it.
 _DEFINITION = re.compile(
@@ -114,7 +115,7 @@ class Searcher:
         self.weights = dict(FUSION_WEIGHTS)
         self._providers = _providers(graph)
         self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
-        self._metrics = _metrics(graph)
+        self._kinds = {"Metric": _metrics(graph), "Chart": _kinds_of(graph, "DataVisualization")}
 
     def search(self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResult:
         """Top-k hits and the ranked concepts for one question.
@@ -203,7 +204,7 @@ class Searcher:
             # "which algorithm ..." names the answer's type: the linked task is context, not the answer.
             for iri in scores:
                 entity = self.graph.entities.get(iri)
-                fits = entity is not None and (entity.type in wanted or ("Metric" in wanted and iri in self._metrics))
+                fits = entity is not None and (entity.type in wanted or any(iri in self._kinds.get(t, ()) for t in wanted))
                 scores[iri] *= TYPE_MATCH if fits else TYPE_MISMATCH
         return sorted(scores.items(), key=lambda item: item[1], reverse=True)
 
@@ -372,12 +373,17 @@ def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
 
 def _metrics(graph: KnowledgeGraph) -> set[str]:
     """Evaluation metrics: what measures a task, or is a kind of evaluation metric."""
+    measures = {iri for iri in graph.entities for r in graph.neighbours(iri) if r.direction == "out" and r.predicate.endswith("#measures")}
+    return measures | _kinds_of(graph, "EvaluationMetric")
+
+
+def _kinds_of(graph: KnowledgeGraph, category: str) -> set[str]:
+    """The entities whose skos:broader is the entity named ``category`` (e.g. the charts of DataVisualization)."""
     return {
         iri
         for iri in graph.entities
-        for relation in graph.neighbours(iri)
-        if relation.direction == "out"
-        and (relation.predicate.endswith("#measures") or (relation.predicate.endswith("#broader") and relation.target.iri.endswith("#EvaluationMetric")))
+        for r in graph.neighbours(iri)
+        if r.direction == "out" and r.predicate.endswith("#broader") and r.target.iri.rsplit("#", 1)[-1] == category
     }
 
 

@@ -186,3 +186,10 @@ def test_search_keywords_count_as_evidence_for_their_entity(index):
     assert not any("clickstream" in text.lower() for text in (firehose.label, *firehose.aliases, *(d for _, d in firehose.definitions)))
     found = [searcher._entity_iris[p] for p in searcher._entity_words.search("clickstream", 3)]
     assert firehose.iri in found
+
+
+def test_asking_for_a_chart_ranks_charts(index):
+    result = index.search("best chart to see the relationship between two continuous variables")
+    charts = {r.target.label for r in index.searcher.graph.neighbours(index.entity("DataVisualization").iri) if r.direction == "in" and r.predicate.endswith("#broader")}
+    assert "Scatter plot" in charts
+    assert result.entities[0].label in charts
