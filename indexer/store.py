@@ -77,7 +77,10 @@ class ChunkStore:
         rowids = []
         for chunk, iris in zip(chunks, entities, strict=True):
             fields = (chunk.text, chunk.heading, chunk.title)
-            words = tuple(map(identifier_words, fields))
+            text_words, heading_words, title_words = map(identifier_words, fields)
+            # A file's name is part of its title: documentation names files after their topic,
+            # often with the service a page title leaves out ("model-monitor-data-capture.md").
+            words = (text_words, heading_words, f"{title_words} {path_words(doc.doc_id)}".strip())
             cur = self.db.execute(
                 "INSERT INTO chunks (chunk_id, doc_id, source, kind, title, heading, text, lang, line_start, line_end, ordinal,"
                 " text_words, heading_words, title_words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -207,6 +210,12 @@ class ChunkStore:
             for t in missing:
                 self._df_cache[t] = found.get(t, 0)
         return {t: self._df_cache[t] for t in terms}
+
+
+def path_words(doc_id: str) -> str:
+    """The words of a document's folders and file name below its root ("aws-docs/model-monitor/api-x.md" -> "model monitor api x")."""
+    inside = doc_id.rsplit(".", 1)[0].split("/", 1)[-1]
+    return " ".join(part for part in re.split(r"[/_.\-]+", inside) if part)
 
 
 def any_of(terms: Sequence[str]) -> str:

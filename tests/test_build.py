@@ -169,6 +169,16 @@ def test_adding_an_empty_folder_is_an_error_unless_it_was_indexed_before(index_c
     assert emptied.removed == ("fresh/lex.md",) and emptied.published
 
 
+def test_a_file_name_is_searchable_like_its_title(index_copy, tmp_path):
+    docs = tmp_path / "docs" / "ground-truth"
+    docs.mkdir(parents=True)
+    (docs / "labeling-workforce-vendors.md").write_text("# Workforces\nChoose who labels your data and how they are paid.\n")
+    StudyIndex.add(tmp_path / "docs", index_copy)
+    index = StudyIndex.open(index_copy)
+    hits = index.search("ground truth vendors", k=3, mode="bm25").hits
+    assert hits[0].source == "docs/ground-truth/labeling-workforce-vendors.md"
+
+
 def test_opening_a_missing_index_says_how_to_build(tmp_path):
     with pytest.raises(IndexMissingError, match="studykg build"):
         StudyIndex.open(tmp_path / "nothing")
