@@ -41,7 +41,7 @@ def stems(text: str) -> list[str]:
 
 
 class EntityWords:
-    """BM25 over the entities' names and definitions: a question that words a definition finds its entity.
+    """BM25 over the entities' names, definitions and keywords: a question that words a definition finds its entity.
 
     Words in more than ``FREQUENT_SHARE`` of the entities ("amazon", "data", "mô hình") are
     left out of queries; they match everything and rank nothing.

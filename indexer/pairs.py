@@ -11,6 +11,7 @@ import random
 from collections.abc import Iterable, Sequence
 
 from kg import KnowledgeGraph
+from kg.entities import local_name
 
 from .identifiers import with_identifier_words
 from .records import Chunk
@@ -32,7 +33,8 @@ def entity_texts(graph: KnowledgeGraph) -> list[str]:
     for entity in graph.entities.values():
         names = [entity.label, *entity.aliases, *(label for _, label in entity.labels)]
         texts.append(" ; ".join(dict.fromkeys(names)))
-        texts.append(" ; ".join(keyword for _, keyword in entity.keywords))
+        if entity.keywords:
+            texts.append(" ; ".join(keyword for _, keyword in entity.keywords))
         texts.extend(text for _, text in entity.definitions)
     return texts
 
@@ -56,7 +58,7 @@ def training_pairs(graph: KnowledgeGraph, chunks: Sequence[Chunk]) -> list[tuple
             if text != definition:
                 pairs.append((text, definition))
         for neighbour_iri, predicate in graph.typed_neighbours(entity.iri):
-            if predicate.rsplit("#", 1)[-1] in _TASK_RELATIONS and neighbour_iri in graph.entities:
+            if local_name(predicate) in _TASK_RELATIONS and neighbour_iri in graph.entities:
                 neighbour = graph.entities[neighbour_iri]
                 pairs.append((f"{neighbour.label}", f"{entity.label}: {definition}"))
     sections = list(_section_pairs(chunks))

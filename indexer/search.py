@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kg import KnowledgeGraph
+from kg.entities import local_name
 
 from .encoder import Encoder
 from .entity_words import EntityWords
@@ -175,7 +176,7 @@ class Searcher:
             self._credit(scores, self._entity_iris[position], ENTITY_WORDS_SHARE / (1 + rank), asks_for_itself)
         for iri, context in linked.items():
             # Each neighbour once, however many relations tie it; where the data sits ("on S3") hints less.
-            related = _unique(n for n, predicate in self.graph.typed_neighbours(iri) if predicate.rsplit("#", 1)[-1] in _ENTITY_RELATIONS)
+            related = _unique(n for n, predicate in self.graph.typed_neighbours(iri) if local_name(predicate) in _ENTITY_RELATIONS)
             for neighbour in related:
                 if neighbour in self.graph.entities:
                     scores[neighbour] += NEIGHBOUR_BONUS * (CONTEXT_LINK if context else 1.0)
@@ -365,7 +366,7 @@ def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
         if entity.type not in ("Service", "Algorithm"):
             continue
         for relation in graph.neighbours(iri):
-            made_for = relation.direction == "out" and relation.predicate.rsplit("#", 1)[-1] == "usedFor"
+            made_for = relation.direction == "out" and local_name(relation.predicate) == "usedFor"
             if made_for and relation.target.type == "Concept":
                 found[relation.target.iri].append(iri)
     return {target: tuple(_unique(providers)) for target, providers in found.items()}
@@ -373,7 +374,7 @@ def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
 
 def _metrics(graph: KnowledgeGraph) -> set[str]:
     """Evaluation metrics: what measures a task, or is a kind of evaluation metric."""
-    measures = {iri for iri in graph.entities for r in graph.neighbours(iri) if r.direction == "out" and r.predicate.endswith("#measures")}
+    measures = {iri for iri in graph.entities for r in graph.neighbours(iri) if r.direction == "out" and local_name(r.predicate) == "measures"}
     return measures | _kinds_of(graph, "EvaluationMetric")
 
 
@@ -383,7 +384,7 @@ def _kinds_of(graph: KnowledgeGraph, category: str) -> set[str]:
         iri
         for iri in graph.entities
         for r in graph.neighbours(iri)
-        if r.direction == "out" and r.predicate.endswith("#broader") and r.target.iri.rsplit("#", 1)[-1] == category
+        if r.direction == "out" and local_name(r.predicate) == "broader" and local_name(r.target.iri) == category
     }
 
 
