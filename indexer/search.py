@@ -33,7 +33,7 @@ RRF_K = 60
 # Reciprocal rank fusion weights of the retrievers for the passages (measured with bench/docs_bench.py
 # and studykg eval), and of the two retrievers whose top passages are evidence for the concepts
 # (set on the dev split of bench/eval/questions.jsonl).
-FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "pages": 0.3, "mentions": 1.0}
+FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "mentions": 1.0}
 CONCEPT_EVIDENCE_WEIGHTS = {"dense": 0.8, "lexical": 1.2}
 CANDIDATES = 50
 
@@ -112,7 +112,6 @@ class Searcher:
         entity_texts = [_entity_text(graph, iri) for iri in self._entity_iris]
         self._entity_vectors = encoder.encode(entity_texts)
         self._entity_words = EntityWords(entity_texts)
-        self._page_chunks: dict[str, list[int]] = {}
         self.weights = dict(FUSION_WEIGHTS)
         self._providers = _providers(graph)
         self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
@@ -149,10 +148,7 @@ class Searcher:
             candidates = sorted(fused, key=fused.get, reverse=True)[:CANDIDATES]
             candidate_entities = self.store.entities_of(_unique(candidates + evidence_rows))
             concepts = self._rank_concepts(query, q_vec, linked, evidence_rows, candidate_entities)
-            # A question that names no entity still has a best concept: passages about it come first.
-            focus = linked or ({concepts[0][0]: False} if concepts else {})
-            overlap = self._entity_overlap(focus, candidates, candidate_entities, fused)
-            _add_ranks(fused, self._concept_pages(concepts), self.weights["pages"])
+            overlap = self._entity_overlap(_passage_focus(linked, concepts), candidates, candidate_entities, fused)
             _add_ranks(fused, overlap, self.weights["mentions"])
         ranked = sorted(fused, key=fused.get, reverse=True)
         hits = self._hits(ranked, fused, dense, lexical, linked, filters, k)
@@ -245,13 +241,6 @@ class Searcher:
         return tuple(matches)
 
     # ---- passages --------------------------------------------------------
-    def _concept_pages(self, concepts: list[tuple[str, float]]) -> list[int]:
-        """The opening chunks of the top concepts' own pages: a Vietnamese question still finds the English page."""
-        rows: list[int] = []
-        for iri, _ in concepts[:2]:
-            rows.extend(self._entity_page_chunks(iri)[:2])
-        return _unique(rows)
-
     def _entity_overlap(
         self, entities: Iterable[str], candidates: list[int], candidate_entities: dict[int, list[str]], fused: dict[int, float]
     ) -> list[int]:
@@ -266,11 +255,6 @@ class Searcher:
             return []
         counts = {rowid: len(wanted.intersection(iris)) for rowid, iris in candidate_entities.items()}
         return sorted((r for r in candidates if counts.get(r)), key=lambda r: (-counts[r], -fused[r]))
-
-    def _entity_page_chunks(self, iri: str) -> list[int]:
-        if iri not in self._page_chunks:
-            self._page_chunks[iri] = self.store.chunks_of_entity_page(self.graph.entities[iri].name) if iri in self.graph.entities else []
-        return self._page_chunks[iri]
 
     def _hits(self, ranked, fused, dense, lexical, linked, filters: SearchFilters, k: int) -> tuple[Hit, ...]:
         """The top k passages, one per source document first: the next passage of a page is a click away.
@@ -353,6 +337,21 @@ def _linked_entities(query: str, mentions) -> dict[str, bool]:
         context = bool(before) and before[-1].lower() in _CONTEXT_WORDS
         linked[mention.iri] = linked.get(mention.iri, True) and context
     return linked
+
+
+def _passage_focus(linked: dict[str, bool], concepts: list[tuple[str, float]]) -> list[str]:
+    """The entities whose passages come first: those the question names, and its best concept.
+
+    The best concept is usually what the learner asks for, while the named entities are often
+    context ("which metric for my house price regression?"), so its passages count too. When a
+    named entity is the runner-up, the question is about that entity and the best concept is
+    only a facet of it ("is Rekognition HIPAA eligible?"): passages about the facet in general
+    would crowd out the entity's own.
+    """
+    focus = list(linked)
+    if concepts and concepts[0][0] not in linked and not any(iri in linked for iri, _ in concepts[1:2]):
+        focus.append(concepts[0][0])
+    return focus
 
 
 def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:

@@ -164,13 +164,6 @@ class ChunkStore:
         )
         return {row[0]: row[1] for row in rows}
 
-    def chunks_of_entity_page(self, entity: str) -> list[int]:
-        """Row ids of the chunks of the service page that describes ``entity`` (a local name)."""
-        rows = self.db.execute(
-            "SELECT c.id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE d.entity = ? ORDER BY c.ordinal", (entity,)
-        )
-        return [r[0] for r in rows]
-
     def lexical_search(self, query: str, k: int) -> list[tuple[int, float]]:
         """BM25 top-k as (rowid, score), higher is better; the question's words are OR-ed, common words dropped."""
         terms = self._query_terms(query)

@@ -178,6 +178,17 @@ def test_without_a_linked_entity_passages_about_the_best_concept_come_first(inde
     assert all(any(tag.label == "Random Cut Forest" for tag in hit.entities) for hit in result.hits)
 
 
+def test_the_best_concept_steers_passages_unless_a_named_entity_is_runner_up():
+    from indexer.search import _passage_focus
+
+    # "which metric for my house price regression?": regression is context, the metric the answer.
+    assert _passage_focus({"Regression": False}, [("RMSE", 2.0), ("MAE", 1.5), ("Regression", 0.4)]) == ["Regression", "RMSE"]
+    # "is Rekognition HIPAA eligible?": the question is about Rekognition, compliance only a facet of it.
+    assert _passage_focus({"Rekognition": False}, [("ComprehendMedical", 1.2), ("Rekognition", 1.1)]) == ["Rekognition"]
+    assert _passage_focus({}, [("RandomCutForest", 1.0)]) == ["RandomCutForest"]
+    assert _passage_focus({"Polly": False}, [("Polly", 2.0), ("TextToSpeech", 1.0)]) == ["Polly"]
+    assert _passage_focus({}, []) == []
+
 
 def test_search_keywords_count_as_evidence_for_their_entity(index):
     # "clickstream to S3" is one of Firehose's hidden labels, in none of its names or definitions.
