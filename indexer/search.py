@@ -68,6 +68,11 @@ _TYPE_HINTS = {
     "Algorithm": re.compile(r"\b(algorithms?|thuật toán|thuat toan|algoritm[oi]|built-in)\b", re.I),
     # Singular on purpose: "invocation metrics" names what CloudWatch collects, "which metric" asks for one.
     "Metric": re.compile(r"\b(metric|metrica|chỉ số|chi so|độ đo|do do|thước đo)\b", re.I),
+    # "What is this problem called?" asks for the name of a concept, never for a service.
+    "Concept": re.compile(
+        r"\b(called|phenomenon|principle|what is happening|what's going on|whats going on|term for|hiện tượng|hien tuong|gọi là gì|goi la gi|nguyên tắc|nguyen tac|khái niệm|khai niem|si chiama|fenomeno|principio|tipo di dato|concetto)\b",
+        re.I,
+    ),
     "Chart": re.compile(r"\b(chart|plot|visuali[sz]e|biểu đồ|bieu do|đồ thị|do thi|grafico|diagramma)\b", re.I),
 }
 # "What is X?" asks for X itself; other questions that name a task usually want what does it.

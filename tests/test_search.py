@@ -204,3 +204,10 @@ def test_asking_for_a_chart_ranks_charts(index):
     charts = {r.target.label for r in index.searcher.graph.neighbours(index.entity("DataVisualization").iri) if r.direction == "in" and r.predicate.endswith("#broader")}
     assert "Scatter plot" in charts
     assert result.entities[0].label in charts
+
+
+def test_asking_what_a_problem_is_called_ranks_concepts(index):
+    # Fraud names a service and an algorithm too, but a phenomenon's name is a concept.
+    result = index.search("only 1% of my transactions are fraud and the model says everything is legitimate, what is this problem called?")
+    assert [e.type for e in result.entities[:3]] == ["Concept"] * 3
+    assert "Class imbalance" in [e.label for e in result.entities[:3]]
