@@ -145,6 +145,13 @@ class ChunkStore:
     def iter_chunks(self) -> Iterable[sqlite3.Row]:
         return self.db.execute("SELECT * FROM chunks ORDER BY id")
 
+    def documents_of(self, rowids: Sequence[int]) -> dict[int, str]:
+        """The document id of each chunk."""
+        if not rowids:
+            return {}
+        marks = ",".join("?" * len(rowids))
+        return dict(self.db.execute(f"SELECT id, doc_id FROM chunks WHERE id IN ({marks})", list(rowids)))
+
     def entities_of(self, rowids: Sequence[int]) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {r: [] for r in rowids}
         if rowids:

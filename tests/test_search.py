@@ -211,3 +211,34 @@ def test_asking_what_a_problem_is_called_ranks_concepts(index):
     result = index.search("only 1% of my transactions are fraud and the model says everything is legitimate, what is this problem called?")
     assert [e.type for e in result.entities[:3]] == ["Concept"] * 3
     assert "Class imbalance" in [e.label for e in result.entities[:3]]
+
+
+def test_a_document_with_several_matching_passages_outranks_one_lucky_passage():
+    from indexer.search import DOCUMENT_SHARE, _add_document_evidence
+
+    # Passage 1 scores best alone; document "b" has three good passages. Fewer passages than
+    # candidates: the background is the lowest score, and what lies above it counts.
+    fused = {1: 1.0, 2: 0.9, 3: 0.8, 4: 0.7, 5: 0.1}
+    _add_document_evidence(fused, {1: "a", 2: "b", 3: "b", 4: "b", 5: "b"})
+    assert fused[1] == 1.0
+    assert fused[2] == pytest.approx(0.9 + DOCUMENT_SHARE * (0.7 + 0.6))
+    assert fused[2] > fused[1]
+    # Only a document's best passages count: the weak ones add nothing to the others.
+    assert fused[3] == pytest.approx(0.8 + DOCUMENT_SHARE * (0.8 + 0.6))
+    assert fused[5] == 0.1
+
+
+def test_many_weak_passages_do_not_make_a_document_relevant():
+    from indexer.search import _add_document_evidence
+
+    fused = {1: 1.0, 2: 0.12, 3: 0.11, 4: 0.11, 5: 0.1}
+    _add_document_evidence(fused, {1: "a", 2: "b", 3: "b", 4: "b", 5: "c"})
+    assert max(fused[2], fused[3], fused[4]) < 0.2 < fused[1]
+
+
+def test_plain_bm25_mode_stays_plain(index):
+    # The baseline the full system is compared with gets no document evidence.
+    lexical = [rowid for rowid, _ in index.searcher.store.lexical_search("kinesis shards retention", 10)]
+    hits = index.search("kinesis shards retention", k=3, mode="bm25").hits
+    first = index.searcher.store.chunks_by_rowid(lexical[:1])[lexical[0]]
+    assert hits[0].chunk_id == first["chunk_id"]
