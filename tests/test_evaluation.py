@@ -253,6 +253,13 @@ def test_shipped_gold_labels_are_english_preflabels_of_the_graph():
     assert not unknown, f"gold labels that are not English prefLabels in corpus/graph: {unknown}"
 
 
+def test_the_unseen_file_shares_no_question_with_the_tuned_set():
+    tuned = {q.q.lower() for q in load_questions(QUESTIONS)}
+    unseen = load_questions(QUESTIONS.with_name("unseen.jsonl"))
+    assert len(unseen) >= 100
+    assert not [q.q for q in unseen if q.q.lower() in tuned]
+
+
 # ---- on a real index ---------------------------------------------------------------
 # What the fixture corpus (tests/fixtures/corpus) has pages or notes about: the shipped
 # questions about these make the subset. The session index of that corpus is built
