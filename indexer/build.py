@@ -1,10 +1,9 @@
 """The build: sources -> chunks -> entity links -> vectors -> stored index, published atomically.
 
-``build_index`` makes a whole new index (training the default encoder unless a model is
-named); ``add_folder`` updates the live index with one folder of a user's notes,
-re-embedding only files whose content changed. When a folder is large next to what the
-trained encoder learned from (a documentation set on top of the shipped corpus), the add
-retrains the encoder on everything the index holds, so the new vocabulary gets vectors too.
+``build_index`` makes a whole new index; ``add_folder`` updates the live index with one
+folder of a user's notes, re-embedding only files whose content changed. The encoder is
+not stored in the index (the default one is 470 MB): the manifest names it and records its
+fingerprint, and every later add or search must load the same model.
 """
 
 from __future__ import annotations
@@ -25,22 +24,17 @@ from kg.errors import KGError
 
 from . import __version__
 from .chunking import chunk_document
-from .encoder import TRAINED_MODEL_NAME, Encoder, model_fingerprint
-from .errors import ModelError, SourceError
+from .encoder import Encoder
+from .errors import IndexMismatchError, SourceError
 from .layout import current_version, default_graph_path, writing
 from .manifest import Manifest, corpus_fingerprint
-from .pairs import chunk_text_for_encoding, entity_texts, training_pairs
+from .passages import chunk_text_for_encoding, entity_text
 from .records import Chunk, Document, Skipped
 from .sources import iter_documents
 from .store import ChunkStore
-from .vectors import EXACT_SEARCH_LIMIT, VectorIndex
+from .vectors import EXACT_SEARCH_LIMIT, EntityVectors, VectorIndex
 
 log = logging.getLogger(__name__)
-
-# An add retrains the default encoder when the index would hold more than this many times
-# the chunks the encoder learned from; below that the encoder already knows most of the words
-# and an add only embeds what is new.
-RETRAIN_GROWTH = 2.0
 
 # progress(stage, done, total): the CLI draws tqdm bars from it, the app st.progress.
 Progress = Callable[[str, int, int], None]
@@ -64,7 +58,6 @@ class BuildReport:
     model: str
     vector_index: str
     seconds: float
-    retrained: bool = False
     published: bool = True
     extra: dict = field(default_factory=dict)
 
@@ -75,7 +68,6 @@ def build_index(
     *,
     model: str | None = None,
     graph_dir: Path | None = None,
-    tune_encoder: bool = True,
     exact_limit: int = EXACT_SEARCH_LIMIT,
     progress: Progress | None = None,
 ) -> BuildReport:
@@ -95,10 +87,10 @@ def build_index(
         raise SourceError(f"no indexable files in {', '.join(map(str, corpus_dirs))} ({len(skipped)} skipped)")
     chunks_by_doc, warnings = _chunk_and_link(documents, graph, report)
     all_chunks = [c for chunks in chunks_by_doc.values() for c in chunks]
-    encoder = _encoder_for_build(model, graph, all_chunks, tune_encoder, report)
+    encoder = _load_encoder(model, report)
     vectors = _encode(encoder, all_chunks, report)
+    entity_vectors = _encode_entities(encoder, graph, report)
     with writing(index_path) as folder:
-        encoder.save(folder / "model")
         store = ChunkStore(folder / "chunks.db")
         rowids = _store_documents(store, documents, chunks_by_doc, graph, report)
         store.set_skipped(skipped)
@@ -106,8 +98,9 @@ def build_index(
         store.close()
         index = VectorIndex(np.asarray(rowids, dtype=np.int64), vectors, exact_limit=exact_limit)
         index.save(folder)
+        entity_vectors.save(folder)
         graph.save(folder / "graph")
-        manifest = _manifest(folder, encoder, model is None, documents.values(), len(all_chunks), index, corpus_dirs, started, graph)
+        manifest = _manifest(encoder, documents.values(), len(all_chunks), index, corpus_dirs, started, graph)
         manifest.save(folder)
     return BuildReport(
         index_path=str(index_path),
@@ -127,31 +120,22 @@ def build_index(
     )
 
 
-def add_folder(folder: Path, index_path: Path, *, retrain: bool | None = None, progress: Progress | None = None) -> BuildReport:
+def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = None) -> BuildReport:
     """Index one folder of a user's notes into the live index incrementally.
 
     Unchanged files (same content hash) are left alone, changed files replace their old
     chunks, files gone from the folder are removed. When nothing changed no new version is
     written, so running it twice does no work the second time.
 
-    ``retrain``: None retrains the trained default encoder when the index outgrows what it
-    learned from (``RETRAIN_GROWTH``); True forces a retrain, False never retrains. An index
-    built with a pretrained ``--model`` is never retrained.
-
     Raises:
         SourceError: the folder holds no indexable file and none of it was indexed before.
-        ModelError: ``retrain=True`` on an index built with a pretrained model.
+        IndexMismatchError: the encoder the index was built with is no longer the one that loads.
     """
     started = time.perf_counter()
     report = progress or _silent
     root = Path(folder).expanduser().resolve()
     live = current_version(index_path)
     manifest = Manifest.load(live)
-    if retrain and not manifest.model_trained:
-        raise ModelError(
-            f"this index uses the pretrained model '{manifest.model_name}', which studykg does not retrain; "
-            "rebuild with 'studykg build' to change the encoder"
-        )
     documents, skipped = _read([root], exclude=None, default_kind="user", progress=report)
     live_store = ChunkStore(live / "chunks.db", readonly=True)
     known = {doc_id: row["sha256"] for doc_id, row in live_store.documents(root=str(root)).items()}
@@ -165,6 +149,12 @@ def add_folder(folder: Path, index_path: Path, *, retrain: bool | None = None, p
     unchanged = len(documents) - len(added) - len(changed)
     if not (added or changed or removed):
         return _report_unchanged(index_path, manifest, documents, skipped, unchanged, started)
+    encoder = _load_encoder(manifest.model_name, report)
+    if encoder.fingerprint() != manifest.model_fingerprint:
+        raise IndexMismatchError(
+            f"{index_path}: the encoder '{manifest.model_name}' now loads with other weights than the index was built with; "
+            "rebuild with 'studykg build'"
+        )
     with writing(index_path) as new:
         _copy_version(live, new)
         graph = KnowledgeGraph.load(new / "graph")
@@ -179,17 +169,8 @@ def add_folder(folder: Path, index_path: Path, *, retrain: bool | None = None, p
         rowids = _store_documents(store, fresh, chunks_by_doc, graph, report)
         store.set_skipped(skipped, under=[str(root)])
         store.commit()
-        retrain = _should_retrain(manifest, store.chunk_count(), retrain)
-        if retrain:
-            all_rowids, all_chunks = _stored_chunks(store)
-            encoder = _encoder_for_build(None, graph, all_chunks, True, report)
-            shutil.rmtree(new / "model")
-            encoder.save(new / "model")
-            index = VectorIndex(np.asarray(all_rowids, dtype=np.int64), _encode(encoder, all_chunks, report), exact_limit=EXACT_SEARCH_LIMIT)
-        else:
-            encoder = Encoder.load(new / "model", name=manifest.model_name)
-            vectors = _encode(encoder, new_chunks, report)
-            index = VectorIndex.load(new, exact_limit=EXACT_SEARCH_LIMIT).without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
+        vectors = _encode(encoder, new_chunks, report)
+        index = VectorIndex.load(new, exact_limit=EXACT_SEARCH_LIMIT).without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
         for name in ("ids.npy", "vectors.npy", "vectors.faiss"):
             (new / name).unlink(missing_ok=True)
         index.save(new)
@@ -212,14 +193,12 @@ def add_folder(folder: Path, index_path: Path, *, retrain: bool | None = None, p
             graph_triples=len(graph.graph),
             studykg_version=__version__,
         )
-        if retrain:
-            updated = replace(updated, model_fingerprint=model_fingerprint(new / "model"), encoder_chunks=chunk_total)
         updated.save(new)
     return BuildReport(
         index_path=str(index_path),
         documents=len(documents),
         chunks=len(new_chunks),
-        embedded=chunk_total if retrain else len(new_chunks),
+        embedded=len(new_chunks),
         added=tuple(added),
         changed=tuple(changed),
         removed=tuple(removed),
@@ -230,7 +209,6 @@ def add_folder(folder: Path, index_path: Path, *, retrain: bool | None = None, p
         model=manifest.model_name,
         vector_index=index.kind,
         seconds=round(time.perf_counter() - started, 2),
-        retrained=retrain,
     )
 
 
@@ -268,44 +246,30 @@ def _chunk_and_link(documents: dict[str, Document], graph: KnowledgeGraph, progr
     return chunks_by_doc, warnings
 
 
-def _encoder_for_build(model: str | None, graph: KnowledgeGraph, chunks: list[Chunk], tune: bool, progress: Progress) -> Encoder:
-    if model:
-        progress("loading model", 0, 1)
-        encoder = Encoder.load(model)
-        progress("loading model", 1, 1)
-        return encoder
-    from .training import train_encoder
-
-    texts = [chunk_text_for_encoding(c) for c in chunks] + entity_texts(graph)
-    pairs = training_pairs(graph, chunks)
-    trained = train_encoder(texts, pairs, tune=tune, progress=lambda stage, f: progress("training encoder", int(f * 100), 100))
-    return Encoder(trained, TRAINED_MODEL_NAME)
-
-
-def _should_retrain(manifest: Manifest, chunk_total: int, requested: bool | None) -> bool:
-    if not manifest.model_trained:
-        return False
-    if requested is not None:
-        return requested
-    return chunk_total > RETRAIN_GROWTH * manifest.encoder_chunks
-
-
-def _stored_chunks(store: ChunkStore) -> tuple[list[int], list[Chunk]]:
-    """Every chunk the store holds, with its row id: what a retrained encoder learns from and embeds."""
-    rowids, chunks = [], []
-    for row in store.iter_chunks():
-        rowids.append(row["id"])
-        chunks.append(Chunk(**{name: row[name] for name in Chunk.__dataclass_fields__}))
-    return rowids, chunks
+def _load_encoder(model: str | None, progress: Progress) -> Encoder:
+    progress("loading the encoder", 0, 1)
+    encoder = Encoder.load(model)
+    progress("loading the encoder", 1, 1)
+    return encoder
 
 
 def _encode(encoder: Encoder, chunks: list[Chunk], progress: Progress) -> np.ndarray:
-    texts = [chunk_text_for_encoding(c) for c in chunks]
+    return _encode_texts(encoder, [chunk_text_for_encoding(c) for c in chunks], "embedding chunks", progress)
+
+
+def _encode_entities(encoder: Encoder, graph: KnowledgeGraph, progress: Progress) -> EntityVectors:
+    """Every entity's names, definitions and keywords embedded once at build time, not at every open."""
+    iris = sorted(graph.entities)
+    texts = [entity_text(graph.entities[iri]) for iri in iris]
+    return EntityVectors(tuple(iris), _encode_texts(encoder, texts, "embedding entities", progress))
+
+
+def _encode_texts(encoder: Encoder, texts: list[str], stage: str, progress: Progress) -> np.ndarray:
     parts = []
-    step = 2048
+    step = 256  # small steps keep the progress bar moving: a transformer embeds ~100 passages a second here
     for start in range(0, len(texts), step):
-        parts.append(encoder.encode(texts[start : start + step]))
-        progress("embedding chunks", min(start + step, len(texts)), len(texts))
+        parts.append(encoder.encode_passages(texts[start : start + step]))
+        progress(stage, min(start + step, len(texts)), len(texts))
     return np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
 
 
@@ -356,9 +320,7 @@ def _copy_version(live: Path, new: Path) -> None:
 
 
 def _manifest(
-    folder: Path,
     encoder: Encoder,
-    trained: bool,
     documents: Iterable[Document],
     chunk_count: int,
     index: VectorIndex,
@@ -369,8 +331,8 @@ def _manifest(
     documents = list(documents)
     return Manifest(
         model_name=encoder.name,
-        model_trained=trained,
-        model_fingerprint=model_fingerprint(folder / "model"),
+        model_source=encoder.source,
+        model_fingerprint=encoder.fingerprint(),
         dim=encoder.dim,
         documents=len(documents),
         chunks=chunk_count,
@@ -382,7 +344,6 @@ def _manifest(
         build_seconds=round(time.perf_counter() - started, 2),
         graph_triples=len(graph.graph),
         studykg_version=__version__,
-        encoder_chunks=chunk_count if trained else 0,
     )
 
 

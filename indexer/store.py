@@ -42,6 +42,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 COMMON_TERM_SHARE = 0.2
 POSTINGS_BUDGET_MIN = 20_000
 POSTINGS_BUDGET_SHARE = 0.25
+PHRASE_WORDS = 3  # a run of three words is rarely shared by chance, and survives a partly quoted line
 # BM25 column weights: words in a heading or title say more about a passage than words in its body.
 # The *_words columns hold each field's camel-case names spelled as words ("Stop Endpoint"), weighted as the field.
 _FIELD_WEIGHTS = (1.0, 2.0, 1.5)
@@ -147,10 +148,21 @@ class ChunkStore:
 
     def documents_of(self, rowids: Sequence[int]) -> dict[int, str]:
         """The document id of each chunk."""
+        return self._column_of(rowids, "doc_id")
+
+    def languages(self) -> list[str]:
+        """The languages the indexed chunks are written in."""
+        return [row[0] for row in self.db.execute("SELECT DISTINCT lang FROM chunks")]
+
+    def languages_of(self, rowids: Sequence[int]) -> dict[int, str]:
+        """The language of each chunk."""
+        return self._column_of(rowids, "lang")
+
+    def _column_of(self, rowids: Sequence[int], column: str) -> dict[int, str]:
         if not rowids:
             return {}
         marks = ",".join("?" * len(rowids))
-        return dict(self.db.execute(f"SELECT id, doc_id FROM chunks WHERE id IN ({marks})", list(rowids)))
+        return dict(self.db.execute(f"SELECT id, {column} FROM chunks WHERE id IN ({marks})", list(rowids)))
 
     def entities_of(self, rowids: Sequence[int]) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {r: [] for r in rowids}
@@ -180,6 +192,25 @@ class ChunkStore:
             f"SELECT rowid, bm25(chunks_fts, {', '.join(map(str, COLUMN_WEIGHTS))}) AS score FROM chunks_fts"
             " WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?",
             (any_of(terms), k),
+        ).fetchall()
+        return [(row[0], -row[1]) for row in rows]
+
+    def phrase_search(self, query: str, k: int, *, length: int = PHRASE_WORDS) -> list[tuple[int, float]]:
+        """Chunks holding runs of ``length`` consecutive words of the question, most and rarest runs first.
+
+        Word order is what bag-of-words BM25 and a sentence embedding both blur: a line
+        copied from a note, or "text to speech" against "speech to text", is a run of words
+        only the right passages hold.
+        """
+        words = [fold(w) for w in _WORD.findall(query)]
+        runs = list(dict.fromkeys(" ".join(words[i : i + length]) for i in range(len(words) - length + 1)))
+        if not runs:
+            return []
+        match = " OR ".join(f'"{run}"' for run in runs)  # \w+ words hold no quote
+        rows = self.db.execute(
+            f"SELECT rowid, bm25(chunks_fts, {', '.join(map(str, COLUMN_WEIGHTS))}) AS score FROM chunks_fts"
+            " WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?",
+            (match, k),
         ).fetchall()
         return [(row[0], -row[1]) for row in rows]
 

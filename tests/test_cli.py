@@ -69,12 +69,12 @@ def test_k_out_of_range_is_usage_error(run):
     assert run("ask", "-k", "0", "x").exit_code == 2
 
 
-def test_build_prints_a_summary_with_skipped_files(tmp_path, corpus_copy, built_model):
+def test_build_prints_a_summary_with_skipped_files(tmp_path, corpus_copy, tiny_transformer_model):
     (corpus_copy / "notes" / "broken.md").write_text("---\ntitle: [oops\n---\nbody\n")
-    args = ["build", "--corpus", str(corpus_copy), "--index", str(tmp_path / "idx"), "--model", built_model]
+    args = ["build", "--corpus", str(corpus_copy), "--index", str(tmp_path / "idx"), "--model", str(tiny_transformer_model)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "documents  7" in result.stdout and f"model      {built_model}" in result.stdout
+    assert "documents  7" in result.stdout and f"model      {tiny_transformer_model}" in result.stdout
     assert "broken.md: broken YAML front matter" in result.output
     assert "languages  en" in result.output
 
