@@ -93,3 +93,28 @@ def test_html_markup_is_gone_but_its_words_and_structure_stay(tmp_path):
 def test_empty_or_blank_html_gives_empty_text():
     assert html_to_markdown("") == ""
     assert html_to_markdown("<p> </p>") == ""
+
+
+def test_bench_scores_the_answer_file_among_distinct_files():
+    from aws_docs_bench import Answer, summary
+
+    def answer(rank, corpus=0):
+        return Answer("q", "svc/Op.md", "en", "natural", "bm25", rank, (), corpus, 1.0)
+
+    # Ranks 1, 5, 6 and missing: two within five; reciprocal ranks 1 + 1/5 + 1/6 over four questions.
+    figures = summary([answer(1), answer(5, corpus=2), answer(6), answer(None, corpus=1)])
+
+    assert figures["n"] == 4
+    assert figures["file@5"] == 0.5
+    assert abs(figures["mrr@10"] - (1 + 1 / 5 + 1 / 6) / 4) < 1e-12
+    assert figures["corpus_in_top5"] == 0.75
+    assert figures["any_corpus_in_top5"] == 0.5
+
+
+def test_bench_counts_a_file_once_in_hit_order():
+    from types import SimpleNamespace
+
+    from aws_docs_bench import distinct_files
+
+    hits = [SimpleNamespace(source=s) for s in ("aws-docs/a.md", "corpus/n.md", "aws-docs/a.md", "aws-docs/b.md")]
+    assert distinct_files(SimpleNamespace(hits=hits)) == ["aws-docs/a.md", "corpus/n.md", "aws-docs/b.md"]
