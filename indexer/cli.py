@@ -96,8 +96,10 @@ def add(folder: Path, index_path: Path | None, json_: bool) -> None:
 @click.option("--model", help="Refuse to answer unless the index was built with this model.")
 @click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense", "nograph"]), default="hybrid", show_default=True,
               help="Retrievers to use (the others are for comparison).")
+@click.option("--lang", "lang", envvar="STUDYKG_LANG", metavar="CODE",
+              help="Prefer passages in this language, e.g. vi (default: the question's language; or $STUDYKG_LANG).")
 @JSON_OPTION
-def ask(question: str, k: int, index_path: Path | None, model: str | None, mode: str, json_: bool) -> None:
+def ask(question: str, k: int, index_path: Path | None, model: str | None, mode: str, lang: str | None, json_: bool) -> None:
     """Answer QUESTION from the study index; '-' reads one question per line from stdin (JSON Lines out).
 
     \b
@@ -111,12 +113,12 @@ def ask(question: str, k: int, index_path: Path | None, model: str | None, mode:
         for line in sys.stdin:
             if line.strip():
                 try:
-                    result = index.search(line.strip(), k, mode=mode).to_json()
+                    result = index.search(line.strip(), k, mode=mode, lang=lang).to_json()
                 except IndexerError as exc:
                     result = {"query": line.strip(), "error": str(exc), "entities": [], "hits": []}
                 click.echo(json.dumps(result, ensure_ascii=False))
         return
-    result = index.search(question, k, mode=mode)
+    result = index.search(question, k, mode=mode, lang=lang)
     if json_:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
     else:

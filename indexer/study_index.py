@@ -94,8 +94,11 @@ class StudyIndex:
         self.store.close()
 
     # ---- questions -------------------------------------------------------
-    def search(self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid") -> SearchResult:
-        return self.searcher.search(query, k, filters=filters, mode=mode)
+    def search(
+        self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid", lang: str | None = None
+    ) -> SearchResult:
+        """Hits and concepts for ``query``; passages in ``lang`` (default: the question's own language) first when as good."""
+        return self.searcher.search(query, k, filters=filters, mode=mode, lang=lang)
 
     def chunk(self, chunk_id: str) -> Chunk:
         row = self.store.chunk_by_id(chunk_id)

