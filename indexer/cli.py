@@ -403,3 +403,7 @@ def _print_result(result: SearchResult) -> None:
             click.echo("   why: " + "; ".join(reasons))
     if not result.hits:
         click.echo("No passage matched.")
+
+
+if __name__ == "__main__":  # ``python -m indexer.cli`` works like the ``studykg`` script
+    cli()
