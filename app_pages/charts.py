@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg import relation_phrase
+
 ENTITY_TYPES = ("Service", "Algorithm", "Concept", "ExamDomain", "TaskStatement")
 TYPE_TITLES = {
     "Service": "Service",
@@ -143,7 +145,9 @@ def _type_order(type_: str) -> int:
 
 def _add_edge(edges: dict, seen_from: str, relation) -> None:
     a, b = (seen_from, relation.target.iri) if relation.direction == "out" else (relation.target.iri, seen_from)
-    edges.setdefault((a, b, relation.label), Edge(a, b, relation.label))
+    # The arrow runs subject -> object, so it reads with the subject's phrase ("is a kind of", not "broader").
+    label = relation_phrase(relation.predicate, "out", fallback=relation.label)
+    edges.setdefault((a, b, label), Edge(a, b, label))
 
 
 def path_view(result, width: float = 900.0, row: float = 90.0) -> GraphView:
@@ -164,7 +168,8 @@ def path_view(result, width: float = 900.0, row: float = 90.0) -> GraphView:
                 nodes[ref.iri] = Node(ref.iri, ref.label, ref.type, 0 if main else 1, x=width * position / last, y=offset)
         for before, step, after in zip(chain_nodes, chain_edges, chain_nodes[1:]):
             a, b = (before.iri, after.iri) if step.direction == "out" else (after.iri, before.iri)
-            edges.setdefault((a, b, step.label), Edge(a, b, step.label, emphasis=main))
+            label = relation_phrase(step.predicate, "out", fallback=step.label)
+            edges.setdefault((a, b, label), Edge(a, b, label, emphasis=main))
     return GraphView(tuple(nodes.values()), tuple(edges.values()))
 
 

@@ -26,8 +26,9 @@ HIGHLIGHT = "orange-background"
 
 # What ``render`` leaves untouched: fenced code blocks (to the end of the text when a chunk
 # cut one open), code spans, link targets and bare URLs.
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", re.M | re.S)
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+# A fence may be indented (inside a list item); a code span never crosses a blank line.
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+_CODE_SPAN = re.compile(r"(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)
 _LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)")
 # Links keep working only to the web (or an e-mail address); any other target, javascript:
 # or a path relative to the app, is shown as text.

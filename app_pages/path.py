@@ -9,15 +9,19 @@ import streamlit as st
 from app_pages import common
 from app_pages.charts import graph_spec, path_view
 from app_pages.markup import escape_inline
+from kg import relation_phrase
 
 
 def chain(nodes, edges) -> str:
-    """"Random Cut Forest —*used for*→ Anomaly detection ←*supports*— …" with each edge's real direction."""
+    """"**Random Cut Forest** *is supported by* **Amazon Kinesis Data Analytics**": the path read left to right.
+
+    Each step uses the phrase for its real direction, so the chain reads as a sentence
+    instead of arrows the learner must turn around.
+    """
     parts = [f"**{escape_inline(nodes[0].label)}**"]
     for step, node in zip(edges, nodes[1:]):
-        label = escape_inline(step.label)
-        parts.append(f" —*{label}*→ " if step.direction == "out" else f" ←*{label}*— ")
-        parts.append(f"**{escape_inline(node.label)}**")
+        phrase = relation_phrase(step.predicate, step.direction, common.UI_LANG, step.label)
+        parts.append(f" → *{escape_inline(phrase)}* → **{escape_inline(node.label)}**")
     return "".join(parts)
 
 

@@ -196,10 +196,11 @@ def test_a_passage_opens_its_whole_note(app_url, page, shots):
     expect(page.get_by_text("Traceback")).to_have_count(0)
     page.screenshot(path=shots / "note.png")
 
-    # A note's raw HTML is text on the page, never an element.
-    page.goto(f"{app_url}/note?doc=notes/untrusted.en.md")
-    expect(page.get_by_text('<script>alert("polly")</script>', exact=False)).to_be_visible(timeout=PAGE_MS)
-    assert page.locator("[data-testid='stMain'] script").count() == 0
+    # What is left of a note's HTML is text on the page, never an element.
+    page.goto(f"{app_url}/note?doc=app_corpus/notes/untrusted.en.md")
+    expect(page.get_by_text("<!-- hidden note -->", exact=False)).to_be_visible(timeout=PAGE_MS)
+    expect(page.get_by_text(":red[not red]", exact=False)).to_be_visible(timeout=PAGE_MS)
+    assert page.locator("[data-testid='stMain'] img[src='x']").count() == 0
 
 
 def test_a_folder_is_indexed_then_removed(app_url, page, shots, tmp_path):
