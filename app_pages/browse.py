@@ -49,11 +49,11 @@ def note_card(index, iri: str, item, number: int) -> None:
     heading = f" › {escape_inline(tail)}" if tail else ""
     found = [m for m in index.graph.link(chunk.text) if m.iri == iri]
     text, spans, before, after = excerpt(chunk.text, found)
-    more = f" · {item.passages} passages mention it" if item.passages > 1 else ""
+    more = " · " + escape_inline(f"{item.passages} passages mention it") if item.passages > 1 else ""
     with st.container(border=True, key=f"note_{number}"):
         st.markdown(
             f"**{escape_inline(chunk.title or chunk.source)}**{heading}  \n"
-            f"{small(source_line(chunk.source, chunk.line_start, chunk.line_end, chunk.lang) + escape_inline(more))}\n\n"
+            f"{small(source_line(chunk.source, chunk.line_start, chunk.line_end, chunk.lang) + more)}\n\n"
             + ("…\n\n" if before else "")
             + render(text, spans)
             + ("\n\n…" if after else "")

@@ -55,7 +55,8 @@ def show_folders(index: StudyIndex) -> None:
         with st.container(border=True, key=f"folder_{number}"):
             text, action = st.columns([5, 1], vertical_alignment="center")
             kind = "the shipped notes and service pages" if folder in shipped else "your notes"
-            text.markdown(f"`{folder.replace('`', '')}`  \n{small(f'{count:,} documents · {kind}')}")
+            documents = f"{count:,} document{'s' if count != 1 else ''}"
+            text.markdown(f"`{folder.replace('`', '')}`  \n{small(f'{documents} · {kind}')}")
             if folder not in shipped:
                 if action.button("Remove", key=f"remove_{number}", icon=":material/delete:", help="Take this folder's notes out of the index; the files stay"):
                     remove_folder(index, folder)
@@ -130,7 +131,8 @@ if "notes_report" in st.session_state:
     show_report(*st.session_state.notes_report)
 if "notes_removed" in st.session_state:
     removed_folder, removed_count = st.session_state.pop("notes_removed")
-    st.success(f"Removed {removed_count} documents of {escape_inline(removed_folder)} from the index.", icon=":material/delete:")
+    noun = "document" if removed_count == 1 else "documents"
+    st.success(f"Removed {removed_count} {noun} of {escape_inline(removed_folder)} from the index.", icon=":material/delete:")
 
 index = common.get_index()
 show_folders(index)

@@ -53,7 +53,7 @@ st.caption(source_line(first.source, first.line_start, last.line_end, first.lang
 
 # The passage the learner came from is highlighted with the entities it shares with the note's topic.
 focus = {iri for iri, _ in entities[:3]}
-text_column, side = st.columns([3, 1], gap="large")
+text_column, side = st.columns([2, 1], gap="large")
 with text_column:
     position = chunks.index(target) if target else 0
     previous = ""

@@ -118,7 +118,8 @@ def remove(folder: Path, index_path: Path | None, json_: bool) -> None:
     if json_:
         click.echo(json.dumps(asdict(report), ensure_ascii=False))
         return
-    click.echo(f"Removed {len(report.removed)} documents of {folder.expanduser().resolve()} from {report.index_path}")
+    noun = "document" if len(report.removed) == 1 else "documents"
+    click.echo(f"Removed {len(report.removed)} {noun} of {folder.expanduser().resolve()} from {report.index_path}")
     click.echo(f"  documents left {report.documents}   seconds {report.seconds:.1f}")
 
 

@@ -216,11 +216,11 @@ def test_a_folder_is_indexed_then_removed(app_url, page, shots, tmp_path):
     folder.fill(str(notes))
     page.get_by_role("button", name="Index this folder").click()
     expect(heading(page, "Indexed folders (2)")).to_be_visible(timeout=120_000)
-    expect(page.get_by_text(str(notes.resolve()), exact=True)).to_be_visible(timeout=PAGE_MS)
+    expect(page.locator("code", has_text=str(notes.resolve()))).to_be_visible(timeout=PAGE_MS)
 
     page.get_by_role("button", name="Remove").last.click()
     expect(heading(page, "Indexed folders (1)")).to_be_visible(timeout=120_000)
-    expect(page.get_by_text("Removed 1 documents")).to_be_visible(timeout=PAGE_MS)
+    expect(page.get_by_text("Removed 1 document")).to_be_visible(timeout=PAGE_MS)
     expect(heading(page, "Your notes in the index (0)")).to_be_visible(timeout=PAGE_MS)
     page.screenshot(path=shots / "my-notes-removed.png")
 
