@@ -180,13 +180,14 @@ def _margins(view: GraphView) -> dict:
     """Room around a hand-laid drawing for the labels that stick out of it (sideways or above)."""
     sideways = any(node.label_at in ("left", "right") for node in view.nodes)
     side = LABEL_WIDTH + 12 if sideways else LABEL_WIDTH // 2 + 8
-    return {"left": side, "right": side, "top": 44, "bottom": 28}
+    # Below the legend, with room for a label above the topmost node.
+    return {"left": side, "right": side, "top": 76, "bottom": 28}
 
 
 def chart_height(view: GraphView, minimum: int = 320) -> int:
     """Pixels a hand-laid drawing needs so its rows keep their spacing: its height plus legend and margins."""
     ys = [node.y for node in view.nodes if node.y is not None]
-    return max(minimum, int(max(ys, default=0) - min(ys, default=0)) + 130)
+    return max(minimum, int(max(ys, default=0) - min(ys, default=0)) + 150)
 
 
 def graph_spec(view: GraphView, *, center: str | None = None, edge_labels: bool = True) -> dict:

@@ -67,14 +67,14 @@ common.entity_chips(result.nodes, "path_nodes")
 view = path_view(result)
 chart_key = f"path:{source}:{target}:{alternatives}"
 st.echarts_chart(
-    graph_spec(view, center=None),
+    graph_spec(view, center=None, edge_labels=False),  # the chain above reads the relations; labels on the curves collided
     key=chart_key,
     on_select=partial(common.open_clicked_node, chart_key, view.names, common.BROWSE),
     height=420,
     renderer="svg",
     alt=f"Paths from {result.source.label} to {result.target.label}",
 )
-st.caption("Solid edges: the shortest path; dashed: the other paths. Click a node to open its page.")
+st.caption("Solid edges: the shortest path; dashed: the other paths; arrows point from subject to object. Click a node to open its page.")
 
 if result.alternatives:
     st.subheader("Other paths", anchor=False)
