@@ -72,7 +72,7 @@ class GraphView:
 # The neighbourhood drawing: nodes in columns left and right of the centre, one row each,
 # so no two labels share a line. Data coordinates are pixels at the chart's full width.
 ROW = 34.0
-COLUMN = 330.0
+COLUMN = 250.0  # half the drawing's width: with labels beside it, it fits a 900-pixel column
 SIDE_ROWS = {1: 12, 2: 7}  # first-hop rows per side, at depth 1 and 2
 SECOND_HOPS_PER_NODE = 2
 SECOND_HOP_ROWS = 11  # per side
@@ -177,7 +177,17 @@ LABEL_WIDTH = 170
 
 
 def _margins(view: GraphView) -> dict:
-    """Room around a hand-laid drawing for the labels that stick out of it (sideways or above)."""
+    """Where a hand-laid drawing goes: a box the size of its coordinates, centred, below the legend.
+
+    ECharts scales a drawing's x and y to fit its box separately, and scales the node
+    symbols by x only: with a box of another shape the circles became ovals and rows
+    squeezed together. A box of the drawing's own size keeps both scales at one.
+    """
+    xs = [node.x for node in view.nodes if node.x is not None]
+    ys = [node.y for node in view.nodes if node.y is not None]
+    width, height = max(xs, default=0) - min(xs, default=0), max(ys, default=0) - min(ys, default=0)
+    if width > 0 and height > 0:
+        return {"left": "center", "top": 76, "width": width, "height": height}
     sideways = any(node.label_at in ("left", "right") for node in view.nodes)
     side = LABEL_WIDTH + 12 if sideways else LABEL_WIDTH // 2 + 8
     # Below the legend, with room for a label above the topmost node.
@@ -187,7 +197,7 @@ def _margins(view: GraphView) -> dict:
 def chart_height(view: GraphView, minimum: int = 320) -> int:
     """Pixels a hand-laid drawing needs so its rows keep their spacing: its height plus legend and margins."""
     ys = [node.y for node in view.nodes if node.y is not None]
-    return max(minimum, int(max(ys, default=0) - min(ys, default=0)) + 150)
+    return max(minimum, int(max(ys, default=0) - min(ys, default=0)) + 76 + 48)
 
 
 def graph_spec(view: GraphView, *, center: str | None = None, edge_labels: bool = True) -> dict:

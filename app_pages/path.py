@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages import common
-from app_pages.charts import graph_spec, path_view
+from app_pages.charts import chart_height, graph_spec, path_view
 from app_pages.markup import escape_inline
 from kg import relation_phrase
 
@@ -64,13 +64,13 @@ st.subheader(f"Shortest path: {steps} step{'s' if steps != 1 else ''}", anchor=F
 st.markdown(chain(result.nodes, result.edges))
 common.entity_chips(result.nodes, "path_nodes")
 
-view = path_view(result)
+view = path_view(result, width=680)  # leaves room beside it for the end labels
 chart_key = f"path:{source}:{target}:{alternatives}"
 st.echarts_chart(
     graph_spec(view, center=None, edge_labels=False),  # the chain above reads the relations; labels on the curves collided
     key=chart_key,
     on_select=partial(common.open_clicked_node, chart_key, view.names, common.BROWSE),
-    height=420,
+    height=chart_height(view, 360),
     renderer="svg",
     alt=f"Paths from {result.source.label} to {result.target.label}",
 )

@@ -111,6 +111,8 @@ def main() -> None:
                 page.goto(url + path)
                 if ready:
                     expect(page.get_by_role("heading", name=ready, exact=True)).to_be_visible(timeout=60_000)
+                    if name == "browse":  # the graph draws after the heading
+                        expect(page.locator("svg text", has_text="Amazon SageMaker").first).to_be_visible(timeout=60_000)
                 else:
                     expect(page.get_by_role("heading", name="Find a path", exact=True)).to_be_visible(timeout=60_000)
                     expect(page.locator("svg text").first).to_be_visible(timeout=60_000)
