@@ -60,6 +60,8 @@ pages = {
     "Plan": [
         st.Page(common.EXAM_MAP, title="Exam map", icon=":material/map:", url_path="exam-map"),
         st.Page(common.MY_NOTES, title="My notes", icon=":material/upload_file:", url_path="my-notes"),
+        # Opened from a passage (?doc=…&chunk=…), not from the menu.
+        st.Page(common.NOTE, title="Note", icon=":material/article:", url_path="note", visibility="hidden"),
     ],
 }
 page = st.navigation(pages)

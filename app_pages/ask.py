@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from app_pages.cards import concept_card, hit_card
+from app_pages.cards import concept_card, focus_entities, hit_card
 from app_pages.markup import escape_inline
 from indexer import SearchFilters
+from indexer.language import detect_language
 
 HITS = 8
 EXAMPLES = (
@@ -81,11 +82,14 @@ except common.USER_ERRORS as exc:
     common.fail(exc)
 
 if result.entities:
-    concept_card(index, result.entities[0].iri, others=result.entities[1:])
+    # The card answers in the question's language when the graph has it (definitions exist in en/vi/it).
+    asked_in = detect_language(question)
+    lang = asked_in if asked_in in common.LANGUAGES else common.UI_LANG
+    concept_card(index, result.entities[0].iri, others=result.entities[1:], lang=lang)
 if not result.hits:
     st.info("No passage matches this question with these filters. Try fewer filters or other words.", icon=":material/search_off:")
     st.stop()
 st.subheader(f"Passages ({len(result.hits)})")
 for rank, hit in enumerate(result.hits, 1):
-    hit_card(index, hit, rank)
+    hit_card(index, hit, rank, focus_entities(hit, result.entities))
 st.caption(f"{len(result.hits)} passages for “{escape_inline(question)}” · searched in {result.seconds * 1000:.0f} ms")

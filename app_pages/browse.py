@@ -1,4 +1,4 @@
-"""Browse graph: one entity's page, with its relations, the notes that mention it and its neighbourhood drawn.
+"""Browse graph: one entity's page, with its neighbourhood drawn, its relations and the notes most about it.
 
 Clicking a node in the drawing opens that node's page; the entity lives in ``?entity=``,
 so a link can be shared and the browser's back and forward buttons retrace the walk.
@@ -12,11 +12,12 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.cards import entity_summary, grouped_relations, heading_tail, relation_heading, small, source_line
-from app_pages.charts import graph_spec, neighbourhood
-from app_pages.markup import escape_inline, highlight, snippet
+from app_pages.charts import chart_height, graph_spec, neighbourhood
+from app_pages.markup import escape_inline, excerpt, render
+from indexer.reading import notes_about
 
-CAPS = {1: 40, 2: 70}
-NOTES_SHOWN = 12
+NOTES_SHOWN = 8  # notes listed at first, and added by each "Show more"
+RELATION_CHIPS = 12
 STARTERS = ("SageMaker", "RandomCutForest", "KinesisDataAnalytics", "Polly", "XGBoost", "Overfitting")
 
 
@@ -29,6 +30,35 @@ def remember(name: str) -> list[str]:
         trail.append(name)
         del trail[:-8]
     return trail
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def ranked_notes(version: str, iri: str, _index):
+    """The notes about an entity, most about it first; once per index version and entity."""
+    return notes_about(_index, iri)
+
+
+def show_more(key: str) -> None:
+    st.session_state[key] = st.session_state.get(key, NOTES_SHOWN) + NOTES_SHOWN
+
+
+def note_card(index, iri: str, item, number: int) -> None:
+    """A note's best passage about the entity: the block that mentions it, and a link to the whole note."""
+    chunk = index.chunk(item.chunk_id)
+    tail = heading_tail(chunk.title, chunk.heading)
+    heading = f" › {escape_inline(tail)}" if tail else ""
+    found = [m for m in index.graph.link(chunk.text) if m.iri == iri]
+    text, spans, before, after = excerpt(chunk.text, found)
+    more = " · " + escape_inline(f"{item.passages} passages mention it") if item.passages > 1 else ""
+    with st.container(border=True, key=f"note_{number}"):
+        st.markdown(
+            f"**{escape_inline(chunk.title or chunk.source)}**{heading}  \n"
+            f"{small(source_line(chunk.source, chunk.line_start, chunk.line_end, chunk.lang) + more)}\n\n"
+            + ("…\n\n" if before else "")
+            + render(text, spans)
+            + ("\n\n…" if after else "")
+        )
+        common.note_link(chunk.doc_id, chunk.chunk_id)
 
 
 index = common.get_index()
@@ -60,49 +90,46 @@ with st.container(horizontal=True, gap="small"):
     st.page_link(common.RELATED, label="Related topics", icon=":material/join:", query_params={"entity": entity.name})
     st.page_link(common.PATH, label="Find a path from here", icon=":material/route:", query_params={"from": entity.name})
 
-# ---- neighbourhood and relations ---------------------------------------------
-left, right = st.columns([3, 2], gap="large")
+# ---- neighbourhood ---------------------------------------------------------------
+hops = {1: "Neighbours", 2: "Neighbours and theirs"}
+depth = st.segmented_control("Depth", list(hops), default=1, key="browse_depth", format_func=hops.get) or 1
+view = neighbourhood(index.graph, entity, depth=depth)
+chart_key = f"graph:{entity.name}:{depth}"
+st.echarts_chart(
+    graph_spec(view, center=entity.iri, edge_labels=False),
+    key=chart_key,
+    on_select=partial(common.open_clicked_node, chart_key, view.names, None),
+    height=chart_height(view),
+    renderer="svg",  # nodes and labels as SVG elements: crisp, and a browser test can find them
+    alt=f"Graph of {entity.label} and its neighbours",
+)
+more = f" The {view.hidden} most general ones are left out of the drawing; the relations below list them all." if view.hidden else ""
+st.caption(f"The most specific neighbours, grouped by type.{more} Click a node to open it; hover a node to see its links.")
+
+# ---- relations and notes -------------------------------------------------------
+left, right = st.columns([2, 3], gap="large")
 with left:
-    hops = {1: "1 hop", 2: "2 hops"}
-    depth = st.segmented_control("Depth", list(hops), default=1, key="browse_depth", format_func=hops.get) or 1
-    view = neighbourhood(index.graph, entity, depth=depth, cap=CAPS[depth])
-    chart_key = f"graph:{entity.name}:{depth}"
-    st.echarts_chart(
-        graph_spec(view, center=entity.iri, edge_labels=depth == 1),
-        key=chart_key,
-        on_select=partial(common.open_clicked_node, chart_key, view.names, None),
-        height=520,
-        renderer="svg",  # nodes and labels as SVG elements: crisp, and a browser test can find them
-        alt=f"Graph of {entity.label} and its neighbours",
-    )
-    more = f"; {view.hidden} more left out to keep it readable" if view.hidden else ""
-    st.caption(f"{len(view.nodes) - 1} neighbours within {hops[depth]}{more}. Click a node to open it; drag to move, scroll to zoom.")
-with right:
     st.subheader("Relations", anchor=False)
     groups = grouped_relations(index, entity.iri)
     if not groups:
         st.caption("No relations in the graph.")
-    for number, ((label, direction), targets) in enumerate(groups.items()):
-        heading = relation_heading(label, direction, entity.label)
-        common.entity_chips(targets, f"relation_{number}", page=None, limit=12, label=heading)
-        if len(targets) > 12:
-            st.caption(f"and {len(targets) - 12} more")
-
-# ---- notes that mention it ---------------------------------------------------
-chunk_ids = index.mentioned_in(entity.iri)
-st.subheader(f"Notes that mention it ({len(chunk_ids)})", anchor=False)
-if not chunk_ids:
-    st.caption("No passage of the notes or service pages mentions it yet.")
-for chunk_id in chunk_ids[:NOTES_SHOWN]:
-    chunk = index.chunk(chunk_id)
-    tail = heading_tail(chunk.title, chunk.heading)
-    heading = f" › {escape_inline(tail)}" if tail else ""
-    found = [m for m in index.graph.link(chunk.text) if m.iri == entity.iri]
-    text, spans = snippet(chunk.text, found)
-    with st.container(border=True):
-        st.markdown(
-            f"**{escape_inline(chunk.title or chunk.source)}**{heading}  \n"
-            f"{small(source_line(chunk.source, chunk.line_start, chunk.line_end, chunk.lang))}\n\n{highlight(text, spans)}"
+    for number, (phrase, targets) in enumerate(groups.items()):
+        common.entity_chips(targets, f"relation_{number}", page=None, limit=RELATION_CHIPS, label=relation_heading(phrase, entity.label))
+        if len(targets) > RELATION_CHIPS:
+            st.caption(f"and {len(targets) - RELATION_CHIPS} more")
+with right:
+    notes = ranked_notes(str(index.folder), entity.iri, index)
+    st.subheader(f"Notes about it ({len(notes)})", anchor=False)
+    if not notes:
+        st.caption("No passage of the notes or service pages mentions it yet.")
+    else:
+        st.caption("Its own page first, then the notes most about it: it in a heading, and how much of each passage is about it.")
+    shown_key = f"notes_shown:{entity.name}"
+    shown = st.session_state.get(shown_key, NOTES_SHOWN)
+    for number, item in enumerate(notes[:shown], 1):
+        note_card(index, entity.iri, item, number)
+    if len(notes) > shown:
+        st.button(
+            f"Show more ({len(notes) - shown} left)", icon=":material/expand_more:", key="notes_more",
+            on_click=show_more, args=(shown_key,),
         )
-if len(chunk_ids) > NOTES_SHOWN:
-    st.caption(f"and {len(chunk_ids) - NOTES_SHOWN} more passages; ask a question to rank them.")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg import relation_phrase
+
 ENTITY_TYPES = ("Service", "Algorithm", "Concept", "ExamDomain", "TaskStatement")
 TYPE_TITLES = {
     "Service": "Service",
@@ -41,8 +43,9 @@ class Node:
     label: str
     type: str
     hop: int
-    x: float | None = None  # fixed position, for drawings laid out by hand (paths)
+    x: float | None = None  # fixed position, for drawings laid out by hand (paths, neighbourhoods)
     y: float | None = None
+    label_at: str = ""  # where the label goes ("left", "right", "top", "bottom"); "" for the chart's default
 
 
 @dataclass(frozen=True)
@@ -66,36 +69,85 @@ class GraphView:
         return tuple(local_name(n.iri) for n in self.nodes)
 
 
-def neighbourhood(graph, center, depth: int = 1, cap: int = 40) -> GraphView:
-    """The entities within ``depth`` hops of ``center`` (an Entity), at most ``cap`` of them.
+# The neighbourhood drawing: nodes in columns left and right of the centre, one row each,
+# so no two labels share a line. Data coordinates are pixels at the chart's full width.
+ROW = 34.0
+COLUMN = 250.0  # half the drawing's width: with labels beside it, it fits a 900-pixel column
+SIDE_ROWS = {1: 12, 2: 7}  # first-hop rows per side, at depth 1 and 2
+SECOND_HOPS_PER_NODE = 2
+SECOND_HOP_ROWS = 11  # per side
 
-    ``graph`` is a ``kg.KnowledgeGraph``; its ``neighbours`` gives typed edges in both
-    directions. Nearer nodes come first, so the cap drops the farthest ones.
+
+def neighbourhood(graph, center, depth: int = 1, cap: int = 40) -> GraphView:
+    """A readable drawing of the entities within ``depth`` (1 or 2) hops of ``center`` (an Entity).
+
+    ``graph`` is a ``kg.KnowledgeGraph``. A force layout of 40-70 nodes was a tangle with
+    colliding labels, so this one keeps the most specific neighbours (fewest links of their
+    own: "Concept drift" before "Amazon S3"; exam domains last), at most ``cap``, and lays
+    them out in columns: first-hop nodes left and right of the centre, grouped by type,
+    second-hop nodes in an outer column beside their parent. Every node has a row of its
+    own, and labels point away from the centre.
     """
-    nodes: dict[str, Node] = {center.iri: Node(center.iri, center.label, center.type, 0)}
+    nodes: dict[str, Node] = {center.iri: Node(center.iri, center.label, center.type, 0, x=0.0, y=0.0, label_at="bottom")}
     edges: dict[tuple[str, str, str], Edge] = {}
-    hidden: set[str] = set()
-    frontier = [center.iri]
-    for hop in range(1, depth + 1):
-        following: list[str] = []
-        for iri in frontier:
-            if hop > 1 and nodes[iri].type in HUB_TYPES:
-                continue
-            for relation in graph.neighbours(iri):
-                target = relation.target
-                if hop > 1 and target.type in HUB_TYPES and target.iri not in nodes:
-                    continue
-                if target.iri not in nodes:
-                    if len(nodes) >= cap:
-                        hidden.add(target.iri)
+    degree: dict[str, int] = {}
+
+    def specificity(ref) -> tuple:
+        if ref.iri not in degree:
+            degree[ref.iri] = len(graph.neighbours(ref.iri))
+        return (ref.type in HUB_TYPES, degree[ref.iri], ref.label.casefold())
+
+    first: dict[str, tuple] = {}
+    for relation in graph.neighbours(center.iri):
+        first.setdefault(relation.target.iri, (relation.target, relation))
+    limit = min(2 * SIDE_ROWS[min(depth, 2)], max(cap - 1, 1))
+    kept = sorted(first.values(), key=lambda item: specificity(item[0]))[:limit]
+    hidden = len(first) - len(kept)
+    # Grouped by type (the legend's colours), then by label, and split into two columns.
+    kept.sort(key=lambda item: (_type_order(item[0].type), item[0].label.casefold()))
+    half = (len(kept) + 1) // 2
+    sides = {-1: kept[:half], 1: kept[half:]}
+    inner = COLUMN / 2 if depth > 1 else COLUMN
+    for side, column in sides.items():
+        for row, (ref, relation) in enumerate(column):
+            y = (row - (len(column) - 1) / 2) * ROW * (1.6 if depth > 1 else 1.0)
+            # Outward, or above the node when a second-hop column stands beyond it.
+            label_at = "top" if depth > 1 else ("left" if side < 0 else "right")
+            nodes[ref.iri] = Node(ref.iri, ref.label, ref.type, 1, x=side * inner, y=y, label_at=label_at)
+            _add_edge(edges, center.iri, relation)
+    if depth > 1:
+        for side, column in sides.items():
+            outer: list[tuple] = []
+            for ref, _ in column:
+                if ref.type in HUB_TYPES:
+                    continue  # an exam domain's neighbours are half the graph
+                found = [r for r in graph.neighbours(ref.iri) if r.target.iri not in nodes and r.target.type not in HUB_TYPES]
+                found.sort(key=lambda r: specificity(r.target))
+                taken = 0
+                for relation in found:
+                    if taken == SECOND_HOPS_PER_NODE or len(outer) == SECOND_HOP_ROWS:
+                        break
+                    if any(relation.target.iri == r.target.iri for _, r in outer):
                         continue
-                    nodes[target.iri] = Node(target.iri, target.label, target.type, hop)
-                    following.append(target.iri)
-                a, b = (iri, target.iri) if relation.direction == "out" else (target.iri, iri)
-                edges.setdefault((a, b, relation.label), Edge(a, b, relation.label))
-        frontier = following
-    hidden -= set(nodes)
-    return GraphView(tuple(nodes.values()), tuple(edges.values()), len(hidden))
+                    outer.append((ref.iri, relation))
+                    taken += 1
+            for row, (parent, relation) in enumerate(outer):
+                target = relation.target
+                y = (row - (len(outer) - 1) / 2) * ROW
+                nodes[target.iri] = Node(target.iri, target.label, target.type, 2, x=side * COLUMN, y=y, label_at="left" if side < 0 else "right")
+                _add_edge(edges, parent, relation)
+    return GraphView(tuple(nodes.values()), tuple(edges.values()), hidden)
+
+
+def _type_order(type_: str) -> int:
+    return ENTITY_TYPES.index(type_) if type_ in ENTITY_TYPES else len(ENTITY_TYPES)
+
+
+def _add_edge(edges: dict, seen_from: str, relation) -> None:
+    a, b = (seen_from, relation.target.iri) if relation.direction == "out" else (relation.target.iri, seen_from)
+    # The arrow runs subject -> object, so it reads with the subject's phrase ("is a kind of", not "broader").
+    label = relation_phrase(relation.predicate, "out", fallback=relation.label)
+    edges.setdefault((a, b, label), Edge(a, b, label))
 
 
 def path_view(result, width: float = 900.0, row: float = 90.0) -> GraphView:
@@ -116,8 +168,36 @@ def path_view(result, width: float = 900.0, row: float = 90.0) -> GraphView:
                 nodes[ref.iri] = Node(ref.iri, ref.label, ref.type, 0 if main else 1, x=width * position / last, y=offset)
         for before, step, after in zip(chain_nodes, chain_edges, chain_nodes[1:]):
             a, b = (before.iri, after.iri) if step.direction == "out" else (after.iri, before.iri)
-            edges.setdefault((a, b, step.label), Edge(a, b, step.label, emphasis=main))
+            label = relation_phrase(step.predicate, "out", fallback=step.label)
+            edges.setdefault((a, b, label), Edge(a, b, label, emphasis=main))
     return GraphView(tuple(nodes.values()), tuple(edges.values()))
+
+
+LABEL_WIDTH = 170
+
+
+def _margins(view: GraphView) -> dict:
+    """Where a hand-laid drawing goes: a box the size of its coordinates, centred, below the legend.
+
+    ECharts scales a drawing's x and y to fit its box separately, and scales the node
+    symbols by x only: with a box of another shape the circles became ovals and rows
+    squeezed together. A box of the drawing's own size keeps both scales at one.
+    """
+    xs = [node.x for node in view.nodes if node.x is not None]
+    ys = [node.y for node in view.nodes if node.y is not None]
+    width, height = max(xs, default=0) - min(xs, default=0), max(ys, default=0) - min(ys, default=0)
+    if width > 0 and height > 0:
+        return {"left": "center", "top": 76, "width": width, "height": height}
+    sideways = any(node.label_at in ("left", "right") for node in view.nodes)
+    side = LABEL_WIDTH + 12 if sideways else LABEL_WIDTH // 2 + 8
+    # Below the legend, with room for a label above the topmost node.
+    return {"left": side, "right": side, "top": 76, "bottom": 28}
+
+
+def chart_height(view: GraphView, minimum: int = 320) -> int:
+    """Pixels a hand-laid drawing needs so its rows keep their spacing: its height plus legend and margins."""
+    ys = [node.y for node in view.nodes if node.y is not None]
+    return max(minimum, int(max(ys, default=0) - min(ys, default=0)) + 76 + 48)
 
 
 def graph_spec(view: GraphView, *, center: str | None = None, edge_labels: bool = True) -> dict:
@@ -138,7 +218,7 @@ def graph_spec(view: GraphView, *, center: str | None = None, edge_labels: bool 
                 "name": node.label,
                 "category": category[node.type],
                 "symbolSize": 46 if is_center else (30 if node.hop <= 1 else 20),
-                "label": {"show": True, "fontWeight": "bold" if is_center else "normal"},
+                "label": {"show": True, "fontWeight": "bold" if is_center else "normal", **({"position": node.label_at} if node.label_at else {})},
                 "itemStyle": {"borderColor": "#111827", "borderWidth": 3} if is_center else {},
             }
         )
@@ -187,7 +267,14 @@ def graph_spec(view: GraphView, *, center: str | None = None, edge_labels: bool 
                     "gravity": 0.08,
                     "layoutAnimation": False,
                 },
-                "label": {"position": "top" if fixed else "right", "fontSize": 12, "width": 180, "overflow": "truncate"},
+                "label": {
+                    "position": "top" if fixed else "right", "fontSize": 12, "width": LABEL_WIDTH, "overflow": "truncate",
+                    # Readable where an edge passes behind a label.
+                    "backgroundColor": "rgba(255,255,255,0.85)", "padding": [1, 3], "borderRadius": 3,
+                },
+                # A label that would still overlap another one is hidden rather than drawn on top.
+                "labelLayout": {"hideOverlap": True},
+                **(_margins(view) if fixed else {}),
                 "lineStyle": {"color": "source", "curveness": 0.05 if fixed else 0.12},
                 "emphasis": {"focus": "adjacency", "label": {"show": True}, "edgeLabel": {"show": True}},
                 "select": {"itemStyle": {"borderColor": "#111827", "borderWidth": 3}},
@@ -209,37 +296,37 @@ class DomainCounts:
 
 
 def domain_chart_spec(rows: Sequence[DomainCounts]) -> dict:
-    """Grouped bars per domain: graph entities by type (stacked) next to note passages linked to the domain."""
-    labels = [r.label for r in rows]
+    """Horizontal stacked bars: the graph's entities in each domain, by type, one bar per domain.
+
+    One axis, one unit. The earlier chart put note passages on a second axis beside the
+    entity bars, and readers compared bars measured on different scales; the passage counts
+    now sit on the domain cards. Horizontal bars leave the long domain names room to wrap.
+    """
     types = ["Service", "Algorithm", "Concept", "TaskStatement"]
+    # The exam guide's first domain at the top, as on the cards.
+    ordered = list(reversed(rows))
     series = [
         {
             "name": TYPE_TITLES[t] + "s",
             "type": "bar",
-            "stack": "graph",
-            "yAxisIndex": 0,
+            "stack": "entities",
+            "barWidth": "55%",
             "itemStyle": {"color": TYPE_COLORS[t]},
-            "data": [r.by_type.get(t, 0) for r in rows],
+            "label": {"show": True, "color": "#ffffff", "fontSize": 11},
+            "labelLayout": {"hideOverlap": True},
+            "data": [r.by_type.get(t, 0) or None for r in ordered],
         }
         for t in types
     ]
-    series.append(
-        {
-            "name": "Note passages",
-            "type": "bar",
-            "yAxisIndex": 1,
-            "itemStyle": {"color": "#94a3b8"},
-            "data": [r.passages for r in rows],
-        }
-    )
     return {
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"top": 0},
-        "grid": {"left": 48, "right": 56, "top": 48, "bottom": 32, "containLabel": True},
-        "xAxis": {"type": "category", "data": labels, "axisLabel": {"interval": 0, "width": 150, "overflow": "break"}},
-        "yAxis": [
-            {"type": "value", "name": "graph entities", "minInterval": 1},
-            {"type": "value", "name": "note passages", "minInterval": 1, "splitLine": {"show": False}},
-        ],
+        "grid": {"left": 8, "right": 24, "top": 40, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "name": "entities in the graph", "nameLocation": "middle", "nameGap": 28, "minInterval": 1},
+        "yAxis": {
+            "type": "category",
+            "data": [r.label for r in ordered],
+            "axisLabel": {"interval": 0, "width": 210, "overflow": "break", "fontSize": 12},
+        },
         "series": series,
     }

@@ -27,6 +27,11 @@ PATH = "app_pages/path.py"
 RELATED = "app_pages/related.py"
 EXAM_MAP = "app_pages/exam_map.py"
 MY_NOTES = "app_pages/my_notes.py"
+NOTE = "app_pages/note.py"
+
+# The language the app speaks; relation phrases exist in every study language (kg.phrases),
+# and the concept card uses the question's language where the graph has it.
+UI_LANG = "en"
 
 TYPE_ICONS = {
     "Service": ":material/cloud:",
@@ -115,6 +120,12 @@ def entity_link(iri: str, label: str, type_: str, *, page: str = BROWSE) -> None
         icon=TYPE_ICONS.get(type_),
         query_params={"entity": local_name(iri)},
     )
+
+
+def note_link(doc_id: str, chunk_id: str | None = None, label: str = "Read the whole note") -> None:
+    """A link to the note view, opened at one passage (``?doc=…&chunk=…``, so it can be shared)."""
+    params = {"doc": doc_id, **({"chunk": chunk_id} if chunk_id else {})}
+    st.page_link(NOTE, label=escape_inline(label), icon=":material/article:", query_params=params)
 
 
 def entity_chips(refs, key: str, *, page: str | None = BROWSE, limit: int = 12, label: str | None = None) -> None:

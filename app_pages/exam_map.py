@@ -8,7 +8,8 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.charts import DomainCounts, domain_chart_spec
-from app_pages.markup import escape
+from app_pages.cards import small
+from app_pages.markup import escape, escape_inline
 
 SKG = "https://w3id.org/studykg/ontology#"
 WEIGHTS = f"PREFIX skg: <{SKG}> SELECT ?domain ?weight WHERE {{ ?domain a skg:ExamDomain . OPTIONAL {{ ?domain skg:weight ?weight }} }}"
@@ -74,15 +75,18 @@ if not rows:
     st.warning("The graph has no exam domains yet (corpus/graph should define skg:ExamDomain entities).", icon=":material/map:")
     st.stop()
 
-for column, row in zip(st.columns(len(rows)), rows):
-    column.metric(row.label, f"{row.weight} %" if row.weight is not None else "–", help="Share of the scored questions", border=True)
+# Cards rather than bare metrics: a metric's label is one line and cut the fourth domain's
+# long name short; here the name wraps and the passage counts sit with it.
+for number, (column, row) in enumerate(zip(st.columns(len(rows)), rows), 1):
+    with column.container(border=True, height="stretch"):
+        st.markdown(f"{small(f'Domain {number}')}  \n**{escape_inline(row.label)}**")
+        weight = f"{row.weight} %" if row.weight is not None else "–"
+        st.metric(row.label, weight, help="Share of the scored questions", label_visibility="collapsed")
+        st.caption(f"{row.passages:,} passages in {row.documents:,} documents")
 
 st.subheader("What studykg holds per domain", anchor=False)
-st.echarts_chart(domain_chart_spec(rows), height=380, alt="Graph entities by type and note passages per exam domain")
-st.caption(
-    "Coloured bars, left axis: entities of the knowledge graph in the domain, by type. "
-    "Grey bars, right axis: passages of the notes and service pages that mention them."
-)
+st.echarts_chart(domain_chart_spec(rows), height=300, alt="Entities of the knowledge graph per exam domain, by type")
+st.caption("Entities of the knowledge graph tested in each domain, by type. Open a domain below to see where to start.")
 
 st.subheader("Where to start", anchor=False)
 for tab, row in zip(st.tabs([r.label for r in rows]), rows):

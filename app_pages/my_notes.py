@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import streamlit as st
 
 from app_pages import common
+from app_pages.cards import small
 from app_pages.markup import escape_inline
 from indexer import BuildReport, StudyIndex
+from indexer.layout import default_corpus_path
 
 SUPPORTED = ["md", "markdown", "txt", "html", "htm"]
 
@@ -24,6 +27,39 @@ def add_folder(index: StudyIndex, folder: Path) -> None:
     common.forget_index()
     st.session_state.notes_report = (str(folder), report)
     st.rerun()  # draw the whole page, sidebar counts included, from the updated index
+
+
+def remove_folder(index: StudyIndex, folder: str) -> None:
+    """Take one folder out of the index (a new index version, published atomically) and say so after the rerun."""
+    bar = common.ProgressBar(f"Removing {folder}…")
+    try:
+        report = StudyIndex.remove(folder, path=index.index_path, progress=bar)
+    except common.USER_ERRORS as exc:
+        common.fail(exc)
+    uploads = Path(index.index_path) / "uploads"
+    if Path(folder) == uploads.resolve():
+        # Uploaded copies live only here: keep them and the next upload would bring them back.
+        shutil.rmtree(uploads, ignore_errors=True)
+    common.forget_index()
+    st.session_state.pop("notes_report", None)
+    st.session_state.notes_removed = (folder, len(report.removed))
+    st.rerun()
+
+
+def show_folders(index: StudyIndex) -> None:
+    """Every folder in the index with its document count; the learner's own can be removed."""
+    folders = index.folders()
+    st.subheader(f"Indexed folders ({len(folders)})", anchor=False)
+    shipped = {str(default_corpus_path().resolve())}
+    for number, (folder, count) in enumerate(folders.items()):
+        with st.container(border=True, key=f"folder_{number}"):
+            text, action = st.columns([5, 1], vertical_alignment="center")
+            kind = "the shipped notes and service pages" if folder in shipped else "your notes"
+            documents = f"{count:,} document{'s' if count != 1 else ''}"
+            text.markdown(f"`{folder.replace('`', '')}`  \n{small(f'{documents} · {kind}')}")
+            if folder not in shipped:
+                if action.button("Remove", key=f"remove_{number}", icon=":material/delete:", help="Take this folder's notes out of the index; the files stay"):
+                    remove_folder(index, folder)
 
 
 def save_uploads(index: StudyIndex, files) -> Path:
@@ -93,8 +129,13 @@ with by_upload:
 
 if "notes_report" in st.session_state:
     show_report(*st.session_state.notes_report)
+if "notes_removed" in st.session_state:
+    removed_folder, removed_count = st.session_state.pop("notes_removed")
+    noun = "document" if removed_count == 1 else "documents"
+    st.success(f"Removed {removed_count} {noun} of {escape_inline(removed_folder)} from the index.", icon=":material/delete:")
 
 index = common.get_index()
+show_folders(index)
 documents, skipped = user_notes(index)
 st.subheader(f"Your notes in the index ({len(documents['file'])})", anchor=False)
 if not documents["file"]:

@@ -7,17 +7,21 @@ from functools import partial
 import streamlit as st
 
 from app_pages import common
-from app_pages.charts import graph_spec, path_view
+from app_pages.charts import chart_height, graph_spec, path_view
 from app_pages.markup import escape_inline
+from kg import relation_phrase
 
 
 def chain(nodes, edges) -> str:
-    """"Random Cut Forest —*used for*→ Anomaly detection ←*supports*— …" with each edge's real direction."""
+    """"**Random Cut Forest** *is supported by* **Amazon Kinesis Data Analytics**": the path read left to right.
+
+    Each step uses the phrase for its real direction, so the chain reads as a sentence
+    instead of arrows the learner must turn around.
+    """
     parts = [f"**{escape_inline(nodes[0].label)}**"]
     for step, node in zip(edges, nodes[1:]):
-        label = escape_inline(step.label)
-        parts.append(f" —*{label}*→ " if step.direction == "out" else f" ←*{label}*— ")
-        parts.append(f"**{escape_inline(node.label)}**")
+        phrase = relation_phrase(step.predicate, step.direction, common.UI_LANG, step.label)
+        parts.append(f" → *{escape_inline(phrase)}* → **{escape_inline(node.label)}**")
     return "".join(parts)
 
 
@@ -60,17 +64,17 @@ st.subheader(f"Shortest path: {steps} step{'s' if steps != 1 else ''}", anchor=F
 st.markdown(chain(result.nodes, result.edges))
 common.entity_chips(result.nodes, "path_nodes")
 
-view = path_view(result)
+view = path_view(result, width=680)  # leaves room beside it for the end labels
 chart_key = f"path:{source}:{target}:{alternatives}"
 st.echarts_chart(
-    graph_spec(view, center=None),
+    graph_spec(view, center=None, edge_labels=False),  # the chain above reads the relations; labels on the curves collided
     key=chart_key,
     on_select=partial(common.open_clicked_node, chart_key, view.names, common.BROWSE),
-    height=420,
+    height=chart_height(view, 360),
     renderer="svg",
     alt=f"Paths from {result.source.label} to {result.target.label}",
 )
-st.caption("Solid edges: the shortest path; dashed: the other paths. Click a node to open its page.")
+st.caption("Solid edges: the shortest path; dashed: the other paths; arrows point from subject to object. Click a node to open its page.")
 
 if result.alternatives:
     st.subheader("Other paths", anchor=False)

@@ -6,10 +6,30 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.markup import escape_inline
+from kg import explain_path, together_phrase
+
+
+def reason(topic) -> str:
+    """Why, in a learner's words: the chain of relations ("Firehose delivers data to S3"), then how often the notes pair them."""
+    parts = []
+    if topic.steps:
+        sentences = explain_path(topic.path, topic.steps, common.UI_LANG)
+        lead = "Directly linked" if len(topic.steps) == 1 else f"Linked through {', '.join(n.label for n in topic.path[1:-1])}"
+        parts.append(f"{lead}: " + "; ".join(sentences))
+    elif topic.why:
+        parts.append(topic.why)
+    if topic.together:
+        text = together_phrase(topic.together, common.UI_LANG)
+        parts.append(text[0].upper() + text[1:])
+    return ". ".join(parts) + "."
+
 
 index = common.get_index()
 st.title("Related topics")
-st.caption("Close in the graph, or discussed together in the same passages: good things to revise side by side.")
+st.caption(
+    "Close in the graph, or discussed together in the same passages: good things to revise side by side. "
+    "Specific topics come before the services that touch everything."
+)
 
 left, right = st.columns([4, 1], vertical_alignment="bottom")
 name = common.entity_picker(index, "related_pick", container=left)
@@ -29,12 +49,8 @@ st.subheader(f"Related to {escape_inline(entity.label)}", anchor=False)
 common.entity_link(entity.iri, f"Open the page of {entity.label}", entity.type)
 if not topics:
     st.caption("Nothing related in the graph yet.")
-best = max((t.score for t in topics), default=1.0) or 1.0
 for rank, topic in enumerate(topics, 1):
     with st.container(border=True, key=f"related_{rank}"):
-        link, bar = st.columns([3, 2], vertical_alignment="center")
-        with link:
-            common.entity_link(topic.entity.iri, topic.entity.label, topic.entity.type)
-        bar.progress(min(topic.score / best, 1.0), text=f"score {topic.score:.3f}")
+        common.entity_link(topic.entity.iri, topic.entity.label, topic.entity.type)
         aliases = f" Also called {', '.join(topic.aliases[:4])}." if topic.aliases else ""
-        st.caption("Why: " + escape_inline(f"{topic.why.rstrip('.')}.{aliases}"))
+        st.caption("Why: " + escape_inline(reason(topic) + aliases))

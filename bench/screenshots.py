@@ -102,14 +102,21 @@ def main() -> None:
             expect(page.get_by_text(f"for “{QUESTIONS[0]}”")).to_be_visible(timeout=30_000)
             box.blur()
             page.screenshot(path=args.out / "ask.png")
+            # The note view, opened from the first passage.
+            page.get_by_role("link", name="Read the whole note").first.click()
+            expect(page.get_by_text("The passage you came from")).to_be_visible(timeout=60_000)
+            page.wait_for_timeout(800)
+            page.screenshot(path=args.out / "note.png")
             for name, path, ready in PAGES:
                 page.goto(url + path)
                 if ready:
                     expect(page.get_by_role("heading", name=ready, exact=True)).to_be_visible(timeout=60_000)
+                    if name == "browse":  # the graph draws after the heading
+                        expect(page.locator("svg text", has_text="Amazon SageMaker").first).to_be_visible(timeout=60_000)
                 else:
                     expect(page.get_by_role("heading", name="Find a path", exact=True)).to_be_visible(timeout=60_000)
                     expect(page.locator("svg text").first).to_be_visible(timeout=60_000)
-                page.wait_for_timeout(1500)  # let the force layout and the chart animations settle for the picture
+                page.wait_for_timeout(1500)  # let the charts draw for the picture
                 page.screenshot(path=args.out / f"{name}.png")
             page.goto(url + "/my-notes")
             folder = page.get_by_label("Folder", exact=True)
@@ -117,6 +124,7 @@ def main() -> None:
             folder.fill(str(work / "my-aws-notes"))
             page.get_by_role("button", name="Index this folder").click()
             expect(page.get_by_role("heading", name="Skipped files (2)")).to_be_visible(timeout=120_000)
+            expect(page.get_by_role("heading", name="Indexed folders (2)")).to_be_visible(timeout=60_000)
             page.wait_for_timeout(1500)  # the tables draw on a canvas after they appear
             page.screenshot(path=args.out / "my-notes.png")
             browser.close()

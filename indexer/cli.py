@@ -6,15 +6,20 @@ import json
 import logging
 import subprocess
 import sys
+import textwrap
 from dataclasses import asdict
 from pathlib import Path
+from urllib.parse import unquote
 
 import click
 
+from kg import relation_phrase
 from kg.errors import KGError
+from kg.vocab import PREFIXES
 
 from .errors import IndexerError
 from .layout import INDEX_ENV, REPO_ROOT
+from .markdown_text import plain_text
 from .progress import TqdmProgress
 from .records import SearchResult
 from .study_index import StudyIndex
@@ -24,6 +29,7 @@ INDEX_OPTION = click.option(
     help=f"Index folder (default: index/ at the repository root, or ${INDEX_ENV}).",
 )
 JSON_OPTION = click.option("json_", "--json", is_flag=True, help="Print one JSON object.")
+PASSAGE_LINES = 8  # lines of each passage that ``ask`` prints
 
 
 class StudyKGGroup(click.Group):
@@ -87,6 +93,31 @@ def add(folder: Path, index_path: Path | None, json_: bool) -> None:
     with TqdmProgress(disable=json_) as progress:
         report = StudyIndex.add(folder, index_path, progress=progress)
     _print_report(report, json_, "Added")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@INDEX_OPTION
+@JSON_OPTION
+def remove(folder: Path, index_path: Path | None, json_: bool) -> None:
+    """Take FOLDER's documents out of the index (the files stay where they are).
+
+    Its passages, vectors and graph links go in one new index version, published
+    atomically like an add. A folder that was never indexed is refused with the list
+    of indexed ones.
+
+    \b
+    Example:
+        studykg remove ~/notes/aws-ml
+    """
+    with TqdmProgress(disable=json_) as progress:
+        report = StudyIndex.remove(folder, index_path, progress=progress)
+    if json_:
+        click.echo(json.dumps(asdict(report), ensure_ascii=False))
+        return
+    noun = "document" if len(report.removed) == 1 else "documents"
+    click.echo(f"Removed {len(report.removed)} {noun} of {folder.expanduser().resolve()} from {report.index_path}")
+    click.echo(f"  documents left {report.documents}   seconds {report.seconds:.1f}")
 
 
 @cli.command()
@@ -195,7 +226,10 @@ def app(port: int) -> None:
     """Start the Streamlit study app (builds the index on first run)."""
     # Headless: no first-run e-mail prompt and no browser launch; Streamlit prints the URL to open.
     command = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               # A learner's app does not reload on code edits; watching the repository (and its
+               # .venv) flooded the terminal with "Inotify queue overflowed".
+               "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
     raise SystemExit(subprocess.call(command))
 
 
@@ -241,7 +275,7 @@ def graph_show(name: str, index_path: Path | None, json_: bool) -> None:
     click.echo("  " + entity.definition)
     groups: dict[str, list[str]] = {}
     for r in relations:
-        key = r.label if r.direction == "out" else f"{r.label} (from)"
+        key = relation_phrase(r.predicate, r.direction, fallback=r.label)
         groups.setdefault(key, []).append(r.target.label)
     for key, labels in groups.items():
         click.echo(f"  {key}: " + ", ".join(labels))
@@ -314,12 +348,13 @@ def graph_sparql(query: str, index_path: Path | None, json_: bool) -> None:
     """
     if query == "-":
         query = sys.stdin.read()
-    rows = _open_graph(index_path).sparql(query)
+    kg = _open_graph(index_path)
+    rows = kg.sparql(query)
     if json_:
-        click.echo(json.dumps({"rows": rows}, ensure_ascii=False))
+        click.echo(json.dumps({"rows": rows}, ensure_ascii=False))  # raw IRIs, for programs
         return
     for row in rows:
-        click.echo("\t".join(f"{k}={v}" for k, v in row.items()))
+        click.echo("\t".join(f"{k}={_readable(kg, v)}" for k, v in row.items()))
 
 
 def _open_graph(index_path: Path | None):
@@ -331,6 +366,17 @@ def _open_graph(index_path: Path | None):
     from .layout import default_graph_path
 
     return KnowledgeGraph.load_curated(default_graph_path())
+
+
+def _readable(kg, value: str) -> str:
+    """An entity IRI as its label, any other IRI in prefixed form (chunk:..., skg:...); literals as they are."""
+    entity = kg.entities.get(value)
+    if entity is not None:
+        return entity.label
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
+        if value.startswith(str(namespace)) and len(value) > len(str(namespace)):
+            return f"{prefix}:{unquote(value[len(str(namespace)):])}"
+    return value
 
 
 def _ref(ref) -> dict:
@@ -396,9 +442,16 @@ def _print_result(result: SearchResult) -> None:
     for n, hit in enumerate(result.hits, 1):
         click.echo("")
         click.secho(f"{n}. {hit.source}  [{hit.heading or hit.title}]  ({hit.lang}, score {hit.score:.4f})", bold=True)
-        text = " ".join(hit.text.split())
-        click.echo("   " + (text[:400] + "…" if len(text) > 400 else text))
+        lines = plain_text(hit.text)
+        for line in lines[:PASSAGE_LINES]:
+            click.echo(textwrap.fill(line, width=100, initial_indent="   ", subsequent_indent="     "))
+        if len(lines) > PASSAGE_LINES:
+            click.echo("   …")
         if reasons := hit.why.reasons():
             click.echo("   why: " + "; ".join(reasons))
     if not result.hits:
         click.echo("No passage matched.")
+
+
+if __name__ == "__main__":  # ``python -m indexer.cli`` works like the ``studykg`` script
+    cli()

@@ -24,3 +24,30 @@ def clean_markdown(text: str) -> str:
     text = _REFERENCE_LINK.sub(r"\1", text)
     text = _HTML_TAG.sub("", text)
     return _ESCAPE.sub(r"\1", text)
+
+
+_TABLE_RULE = re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+(\s*:?-{3,}:?\s*)?$")
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_CODE = re.compile(r"`+([^`]+)`+")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_BULLET = re.compile(r"^(\s*)[-*+]\s+")
+
+
+def plain_text(text: str) -> list[str]:
+    """Markdown as lines of plain text for a terminal: no pipes, stars, backticks or hashes.
+
+    A table row becomes its cells joined by " · " (the rule row goes), a bullet becomes "•",
+    bold and code marks are dropped, link targets too. Blank lines are dropped.
+    """
+    lines = []
+    for line in clean_markdown(text).split("\n"):
+        if not line.strip() or _TABLE_RULE.match(line) or line.strip().startswith(("```", "~~~")):
+            continue
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            line = " · ".join(cell.strip() for cell in stripped[1:-1].split("|"))
+        line = _HEADING.sub("", line)
+        line = _BULLET.sub(r"\1• ", line)
+        line = _CODE.sub(r"\1", _EMPHASIS.sub(r"\2", line))
+        lines.append(line.rstrip())
+    return lines

@@ -5,6 +5,13 @@ from __future__ import annotations
 from tqdm import tqdm
 
 
+# No rate: the build reports progress in jumps (a batch of 2048 chunks at once, a stage that
+# starts at its last step), so tqdm's rate read like "108752310 chunks/s". Counts and elapsed
+# time are what a reader can use.
+BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}]"
+COUNTER_FORMAT = "{desc}: {n_fmt} [{elapsed}]"
+
+
 class TqdmProgress:
     """A ``progress(stage, done, total)`` callable that draws a tqdm bar for the current stage."""
 
@@ -19,7 +26,10 @@ class TqdmProgress:
         if stage != self._stage:
             self.close()
             self._stage = stage
-            self._bar = tqdm(total=total or None, desc=stage, unit="", leave=False, dynamic_ncols=True)
+            self._bar = tqdm(
+                total=total or None, desc=stage, leave=False, dynamic_ncols=True,
+                bar_format=BAR_FORMAT if total else COUNTER_FORMAT,
+            )
         bar = self._bar
         if total and bar.total != total:
             bar.total = total

@@ -146,6 +146,16 @@ class ChunkStore:
     def iter_chunks(self) -> Iterable[sqlite3.Row]:
         return self.db.execute("SELECT * FROM chunks ORDER BY id")
 
+    def chunks_of_document(self, doc_id: str) -> list[sqlite3.Row]:
+        """A document's chunks in reading order."""
+        return self.db.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,)).fetchall()
+
+    def document_entities(self) -> list[tuple[str, str, int]]:
+        """(document id, entity IRI, chunks of the document that mention it) for every pair: for "notes like this one"."""
+        return self.db.execute(
+            "SELECT c.doc_id, e.iri, count(*) FROM chunk_entities e JOIN chunks c ON c.id = e.chunk GROUP BY c.doc_id, e.iri"
+        ).fetchall()
+
     def documents_of(self, rowids: Sequence[int]) -> dict[int, str]:
         """The document id of each chunk."""
         return self._column_of(rowids, "doc_id")

@@ -15,6 +15,7 @@ from .encoder import Encoder
 from .errors import IndexMismatchError, IndexerError
 from .layout import current_version, default_corpus_path, default_index_path, has_index
 from .manifest import Manifest
+from .remove import indexed_folders, remove_folder
 from .records import Chunk, IndexedDocument, SearchResult, Skipped
 from .search import SearchFilters, Searcher
 from .store import ChunkStore
@@ -89,6 +90,15 @@ class StudyIndex:
     def add(folder: Path | str, path: Path | str | None = None, *, progress: Progress | None = None) -> BuildReport:
         """Index a folder of the user's own notes incrementally into the live index."""
         return add_folder(Path(folder), Path(path) if path else default_index_path(), progress=progress)
+
+    @staticmethod
+    def remove(folder: Path | str, path: Path | str | None = None, *, progress: Progress | None = None) -> BuildReport:
+        """Take a folder's documents, chunks, vectors and graph links out of the live index (see ``remove_folder``)."""
+        return remove_folder(Path(folder), Path(path) if path else default_index_path(), progress=progress)
+
+    def folders(self) -> dict[str, int]:
+        """The folders this index was built or added from, with their document counts."""
+        return indexed_folders(self.index_path)
 
     def close(self) -> None:
         self.store.close()

@@ -14,6 +14,7 @@ from .errors import (
     UnknownTypeError,
 )
 from .folding import fold, fold_with_offsets, label_key
+from .phrases import explain_path, relation_phrase, together_phrase
 from .records import Entity, EntityRef, Mention, PathResult, PathStep, RelatedTopic, Relation
 from .store import KnowledgeGraph, new_graph
 from .vocab import CHUNK, DOC, ENTITY_TYPES, KG, SKG
@@ -39,8 +40,11 @@ __all__ = [
     "UnknownDocumentError",
     "UnknownEntityError",
     "UnknownTypeError",
+    "explain_path",
     "fold",
     "fold_with_offsets",
     "label_key",
     "new_graph",
+    "relation_phrase",
+    "together_phrase",
 ]

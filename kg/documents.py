@@ -112,3 +112,17 @@ def co_mentions(graph: Graph, entity_iri: str) -> Counter[str]:
     query = _CO_MENTIONS.format(entity=URIRef(entity_iri).n3())
     rows = cast(Iterable[ResultRow], graph.query(query, initNs={"skg": SKG._NS}))
     return Counter({str(row[0]): int(row[1]) for row in rows})
+
+
+_MENTION_COUNTS = """
+SELECT ?entity (COUNT(DISTINCT ?chunk) AS ?n) WHERE { ?chunk skg:mentions ?entity } GROUP BY ?entity
+"""
+_CHUNK_TOTAL = "SELECT (COUNT(DISTINCT ?chunk) AS ?n) WHERE { ?chunk a skg:Chunk }"
+
+
+def mention_counts(graph: Graph) -> tuple[Counter[str], int]:
+    """How many chunks mention each entity, and how many chunks there are: an entity's document frequency."""
+    rows = cast(Iterable[ResultRow], graph.query(_MENTION_COUNTS, initNs={"skg": SKG._NS}))
+    counts = Counter({str(row[0]): int(row[1]) for row in rows})
+    total = next(iter(cast(Iterable[ResultRow], graph.query(_CHUNK_TOTAL, initNs={"skg": SKG._NS}))))
+    return counts, int(total[0])

@@ -7,6 +7,7 @@ navigation nothing, and per-triple calls into the store stay out of interactive 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from itertools import islice, pairwise
@@ -16,6 +17,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDFS
 
 from .entities import local_name
+from .phrases import explain_path, together_phrase
 from .records import Entity, EntityRef, PathResult, PathStep, RelatedTopic, Relation
 from .vocab import DEFAULT_PREDICATE_LABELS, HUB_PREDICATES, RELATION_PREDICATES, SYMMETRIC_PREDICATES
 
@@ -28,6 +30,8 @@ HUB_WEIGHT = 4.0
 ALTERNATIVE_SLACK = 2.0
 # How related() mixes graph proximity and co-mentions, each scaled to 0..1 first.
 GRAPH_SHARE, CO_MENTION_SHARE = 0.6, 0.4
+# Proximity is divided by degree ** DEGREE_DAMPING, so generic hubs do not crowd out specific neighbours.
+DEGREE_DAMPING = 1.0
 # Explain a related topic's path in words up to this many hops.
 MAX_EXPLAINED_HOPS = 3
 HUB_TYPES = frozenset({"ExamDomain", "TaskStatement"})
@@ -146,14 +150,29 @@ class Navigator:
         nodes, steps = self._route(best)
         return PathResult(src, dst, nodes, steps, tuple(others))
 
-    def related(self, iri: str, k: int = 10, co_mentions: Mapping[str, int] | None = None) -> tuple[RelatedTopic, ...]:
+    def related(
+        self,
+        iri: str,
+        k: int = 10,
+        co_mentions: Mapping[str, int] | None = None,
+        mention_counts: Mapping[str, int] | None = None,
+        chunk_total: int = 0,
+    ) -> tuple[RelatedTopic, ...]:
         """Entities near `iri`: personalized PageRank over typed edges, mixed with co-mentions.
 
         `co_mentions` maps entity IRIs to the number of chunks that mention them together
-        with `iri`. Exam domains and task statements are left out unless `iri` is one:
+        with `iri`; `mention_counts` to the number of chunks that mention each at all, out
+        of `chunk_total`. Exam domains and task statements are left out unless `iri` is one:
         they are near everything.
+
+        Both signals favour generic hubs (SageMaker, S3, CloudWatch touch everything, so a
+        random walk keeps landing on them and every passage names them), and a learner asking
+        about model drift wants Clarify before S3. So proximity is damped by the square root
+        of a node's degree, and a co-mention count is weighed by how rare the other entity is
+        in the notes (its IDF), the same way BM25 weighs words.
         """
         co_mentions = co_mentions or {}
+        mention_counts = mention_counts or {}
         # Walk only the seed's component: nodes it cannot reach are unrelated, not "slightly related".
         component = self._projection.subgraph(nx.node_connected_component(self._projection, iri))
         proximity = nx.pagerank(component, alpha=0.85, personalization={iri: 1.0}, weight="pull")
@@ -168,35 +187,48 @@ class Navigator:
         candidates |= {n for n, count in co_mentions.items() if count > 0 and wanted(n)}
         if not candidates:
             return ()
-        top_proximity = max(proximity.get(n, 0.0) for n in candidates) or 1.0
-        top_count = max((co_mentions.get(n, 0) for n in candidates), default=0) or 1
-        scores = {
-            n: GRAPH_SHARE * proximity.get(n, 0.0) / top_proximity
-            + CO_MENTION_SHARE * co_mentions.get(n, 0) / top_count
-            for n in candidates
-        }
+        total = max(chunk_total, max(mention_counts.values(), default=0), 1)
+
+        def near(n: str) -> float:
+            return proximity.get(n, 0.0) / max(self._projection.degree(n), 1) ** DEGREE_DAMPING
+
+        def together(n: str) -> float:
+            count = co_mentions.get(n, 0)
+            return count * math.log(1.0 + total / max(mention_counts.get(n, count), 1)) if count else 0.0
+
+        top_near = max(near(n) for n in candidates) or 1.0
+        top_together = max(together(n) for n in candidates) or 1.0
+        scores = {n: GRAPH_SHARE * near(n) / top_near + CO_MENTION_SHARE * together(n) / top_together for n in candidates}
         ranked = sorted(candidates, key=lambda n: (-scores[n], self._entities[n].label.casefold()))[: max(k, 0)]
         paths = nx.single_source_dijkstra_path(self._projection, iri, weight="weight")
-        return tuple(
-            RelatedTopic(
-                entity=self._ref(n),
-                aliases=self._entities[n].aliases,
-                score=round(scores[n], 4),
-                why=self._why(paths.get(n), co_mentions.get(n, 0)),
+        topics = []
+        for n in ranked:
+            nodes = paths.get(n)
+            route = self._route(nodes) if nodes and len(nodes) - 1 <= MAX_EXPLAINED_HOPS else ((), ())
+            count = co_mentions.get(n, 0)
+            topics.append(
+                RelatedTopic(
+                    entity=self._ref(n),
+                    aliases=self._entities[n].aliases,
+                    score=round(scores[n], 4),
+                    why=self._why(route, nodes, count),
+                    path=route[0],
+                    steps=route[1],
+                    together=count,
+                )
             )
-            for n in ranked
-        )
+        return tuple(topics)
 
-    def _why(self, nodes: list[str] | None, count: int) -> str:
+    @staticmethod
+    def _why(route, nodes: list[str] | None, count: int) -> str:
+        """The reason in plain English: the chain of relations, then how often the notes pair them."""
         reasons = []
-        if nodes and len(nodes) - 1 <= MAX_EXPLAINED_HOPS:
-            hops = len(nodes) - 1
-            labels = " -> ".join(step.label for step in self._route(nodes)[1])
-            reasons.append(f"{hops} hop{'s' if hops > 1 else ''}: {labels}")
+        if route[1]:
+            reasons.append("; ".join(explain_path(route[0], route[1])))
         elif nodes:
-            reasons.append(f"{len(nodes) - 1} hops away")
+            reasons.append(f"{len(nodes) - 1} steps apart in the graph")
         if count:
-            reasons.append(f"co-mentioned in {count} chunk{'s' if count > 1 else ''}")
+            reasons.append(together_phrase(count))
         return "; ".join(reasons)
 
     def entities_by_type(self, type_: str) -> tuple[Entity, ...]:

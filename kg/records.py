@@ -94,9 +94,17 @@ class PathResult:
 
 @dataclass(frozen=True)
 class RelatedTopic:
-    """An entity related to another one, with the score and the reason in words."""
+    """An entity related to another one, with the score and the reason in words.
+
+    `path` and `steps` are the shortest chain of relations from the entity asked about
+    (empty when it is too long to explain), and `together` the number of passages that
+    mention both: the facts behind `why`, so a caller can word them in another language.
+    """
 
     entity: EntityRef
     aliases: tuple[str, ...]
     score: float
     why: str
+    path: tuple[EntityRef, ...] = ()
+    steps: tuple[PathStep, ...] = ()
+    together: int = 0

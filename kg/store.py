@@ -123,6 +123,7 @@ class KnowledgeGraph:
     def __init__(self, graph: Graph, graph_dir: Path | None = None) -> None:
         self._graph = graph
         self._graph_dir = graph_dir
+        self._mention_counts: tuple[Mapping[str, int], int] | None = None  # per entity, and chunks in all
 
     # ---- loading and saving ------------------------------------------------------
     @classmethod
@@ -279,7 +280,10 @@ class KnowledgeGraph:
     def related(self, name: str, k: int = 10) -> tuple[RelatedTopic, ...]:
         """Entities related by graph proximity and by co-mention in chunks, best first."""
         iri = self.resolve(name).iri
-        return self._navigator.related(iri, k, documents.co_mentions(self._graph, iri))
+        if self._mention_counts is None:
+            self._mention_counts = documents.mention_counts(self._graph)
+        counts, total = self._mention_counts
+        return self._navigator.related(iri, k, documents.co_mentions(self._graph, iri), counts, total)
 
     def entities_by_type(self, type_: str) -> tuple[Entity, ...]:
         """Entities of a type given as "Service", "service", "skg:Service" or the class IRI.
@@ -320,6 +324,7 @@ class KnowledgeGraph:
         `describes` names the entity of a service page (any name `resolve` accepts).
         """
         iri = self.resolve(describes).iri if describes is not None else None
+        self._mention_counts = None
         documents.add_document(self._graph, doc_id, source, title, iri)
 
     def add_chunk(self, chunk_id: str, doc_id: str, mentions: Iterable[str]) -> None:
@@ -333,10 +338,12 @@ class KnowledgeGraph:
             raise UnknownDocumentError(doc_id)
         entities = self.entities
         iris = [m if m in entities else self.resolve(m).iri for m in mentions]
+        self._mention_counts = None
         documents.add_chunk(self._graph, chunk_id, doc_id, iris)
 
     def remove_document(self, doc_id: str) -> None:
         """Remove a document, its chunks and their mentions (an unknown id is a no-op)."""
+        self._mention_counts = None
         documents.remove_document(self._graph, doc_id)
 
     def mentioned_in(self, name: str) -> tuple[str, ...]:

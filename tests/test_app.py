@@ -76,7 +76,7 @@ def test_asking_a_question_shows_a_concept_card_and_hits(monkeypatch, app_index)
     assert_no_problem(at)
     assert any("Best matching concept" in t for t in texts(at))
     assert any(s.startswith("Passages (") for s in subheaders(at))
-    assert any(":orange-background[**" in t for t in texts(at)), "linked entities are highlighted"
+    assert any(":orange-background[" in t for t in texts(at)), "the question's entities are highlighted"
     assert any("Why: " in t for t in texts(at))
     assert at.query_params["q"] == "Which algorithm finds anomalies in a stream?"
 
@@ -117,16 +117,36 @@ def test_a_bad_question_gets_a_friendly_message(monkeypatch, app_index, question
     assert "Traceback" not in at.error[0].value
 
 
-def test_note_text_is_escaped_never_rendered_as_html(monkeypatch, app_index):
+def test_note_text_renders_as_markdown_but_never_as_html(monkeypatch, app_index):
     at = open_app(monkeypatch, app_index, q="Polly script alert")
 
     assert_no_problem(at)
     passage = next(m.value for m in at.markdown if "not red" in m.value)
-    assert "\\*\\*not bold\\*\\*" in passage
-    assert "\\:red\\[not red\\]" in passage
-    assert "\\$x\\^2\\$" in passage
-    assert "<script>" not in passage and "](javascript" not in passage
+    assert "**not bold**" in passage, "Markdown formatting in a note renders"
+    # The indexer drops HTML tags from Markdown (indexer/markdown_text.py); what is left of HTML shows as text.
+    assert "<script>" not in passage
+    assert "\\<!-- hidden note --" in passage and "<!--" not in passage.replace("\\<!--", ""), "HTML shows as text"
+    assert "\\:red[not red]" in passage
+    assert "\\$x^2\\$" in passage
+    assert "javascript" not in passage, "the indexer keeps a link's text, not its target"
     assert all(not m.proto.allow_html for m in at.markdown)
+
+
+def test_every_hit_links_to_its_note_at_the_passage(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, q="Which algorithm finds anomalies in a stream?")
+
+    links = [link for link in at.get("page_link") if link.proto.label == "Read the whole note"]
+    assert links, "a hit opens its whole note"
+    assert links[0].proto.page.endswith("note")
+    assert "doc=" in links[0].proto.query_string and "chunk=" in links[0].proto.query_string
+
+
+def test_a_vietnamese_question_gets_the_vietnamese_definition(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, q="phát hiện bất thường trên dữ liệu streaming")
+
+    assert_no_problem(at)
+    card = next(t for t in texts(at) if "Best matching concept" in t)
+    assert any(ch in card for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"), card
 
 
 def test_filters_narrow_the_hits(monkeypatch, app_index):
@@ -161,7 +181,7 @@ def test_entity_page_opens_from_a_shared_url(monkeypatch, app_index):
     assert_no_problem(at)
     assert at.header[0].value == "Random Cut Forest"
     assert "Relations" in subheaders(at)
-    assert any(s.startswith("Notes that mention it (") and not s.endswith("(0)") for s in subheaders(at))
+    assert any(s.startswith("Notes about it (") and not s.endswith("(0)") for s in subheaders(at))
     assert "Amazon Kinesis Data Analytics" in node_names(at)
 
 
@@ -258,7 +278,10 @@ def test_related_topics_come_with_reasons(monkeypatch, app_index):
     assert_no_problem(at)
     links = [link.proto.label for link in at.get("page_link")]
     assert "Amazon Kinesis Data Streams" in links
-    assert sum(c.value.startswith("Why: ") for c in at.caption) >= 3
+    reasons = [c.value for c in at.caption if c.value.startswith("Why: ")]
+    assert len(reasons) >= 3
+    assert not any(jargon in r for r in reasons for jargon in ("hop", "score", "chunk")), reasons
+    assert any("reads data from" in r or "delivers data to" in r for r in reasons), reasons
 
 
 def test_exam_map_shows_the_four_domains_with_weights(monkeypatch, app_index):
@@ -270,7 +293,8 @@ def test_exam_map_shows_the_four_domains_with_weights(monkeypatch, app_index):
     assert weights["Modeling"] == "36 %"
     assert sorted(int(v.split()[0]) for v in weights.values()) == [20, 20, 24, 36]
     spec = json.loads(at.get("echarts_chart")[0].proto.spec)
-    assert len(spec["xAxis"]["data"]) == 4
+    assert len(spec["yAxis"]["data"]) == 4 and not isinstance(spec["yAxis"], list), "one chart, one value axis"
+    assert any("Machine Learning Implementation and Operations" in t for t in texts(at)), "the fourth card's name is whole"
     assert len(at.tabs) == 4
 
 
@@ -340,3 +364,73 @@ def test_first_start_without_an_index_builds_one(monkeypatch, tmp_path):
     assert StudyIndex.exists(empty)
     assert "Study index built" in at.toast[0].value
     assert at.text_input(key="ask_q") is not None
+
+
+# ---- the note view, notes about an entity, relation phrases, removing a folder ------------
+def test_the_note_view_opens_at_the_passage_with_entities_and_similar_notes(monkeypatch, app_index):
+    from indexer import StudyIndex
+
+    index = StudyIndex.open(app_index)
+    doc = next(d for d in index.documents() if d.entity == "RandomCutForest")
+    chunk_id = next(c for c in index.mentioned_in("RandomCutForest") if c.startswith(doc.doc_id))
+    at = open_app(monkeypatch, app_index, "app_pages/note.py", doc=doc.doc_id, chunk=chunk_id)
+
+    assert_no_problem(at)
+    assert at.title[0].value.replace("\\", "") == doc.title
+    assert "In this note" in subheaders(at) and "Notes like this one" in subheaders(at)
+    assert any("The passage you came from" in t for t in texts(at))
+    assert "Random Cut Forest" in " ".join(at.pills(key="note_entities").options)
+
+
+def test_the_note_view_shows_raw_html_of_a_note_as_text(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/note.py", doc="app_corpus/notes/untrusted.en.md")
+
+    assert_no_problem(at)
+    body = next(m.value for m in at.markdown if "not red" in m.value)
+    assert "\\<!-- hidden note --" in body and "<!--" not in body.replace("\\<!--", "")
+    assert all(not m.proto.allow_html for m in at.markdown)
+
+
+def test_an_unknown_note_is_one_friendly_line(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/note.py", doc="notes/<b>gone</b>.md")
+
+    assert not at.exception
+    assert "No note" in at.warning[0].value and "<b>" not in at.warning[0].value
+
+
+def test_notes_about_an_entity_start_with_its_own_page(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/browse.py", entity="RandomCutForest")
+
+    assert_no_problem(at)
+    heading = next(s for s in subheaders(at) if s.startswith("Notes about it"))
+    first = next(m.value for m in at.markdown if m.value.startswith("**") and "services" in m.value)
+    assert "RandomCutForest" in first.split("\n")[1], "the entity's own page comes first"
+    assert int(heading.split("(")[1].rstrip(")")) >= 1
+
+
+def test_relations_read_as_phrases_without_duplicate_headings(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/browse.py", entity="RandomCutForest")
+
+    headings = [p.label for p in at.pills if p.key and p.key.startswith("relation_")]
+    assert any("**is supported by**" in h for h in headings), headings
+    assert all(h.startswith("Random Cut Forest **") for h in headings), "every heading reads from the entity"
+    assert len(headings) == len(set(headings))
+
+
+def test_a_folder_of_notes_can_be_removed_from_my_notes(monkeypatch, app_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(app_index, index)
+    notes = tmp_path / "my-notes"
+    shutil.copytree(APP_NOTES, notes)
+    at = open_app(monkeypatch, index, "app_pages/my_notes.py")
+    at.text_input(key="notes_folder").set_value(str(notes))
+    at.button[0].click().run()
+    assert "Indexed folders (2)" in subheaders(at)
+
+    at.button(key="remove_1").click().run()
+
+    assert_no_problem(at)
+    assert "Indexed folders (1)" in subheaders(at)
+    assert any("Removed 1 document" in s.value for s in at.success)
+    assert "Your notes in the index (0)" in subheaders(at)
+    assert notes.exists()

@@ -8,6 +8,7 @@ temporary folder, or in $STUDYKG_SCREENSHOTS when it is set.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,6 +29,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 APP = Path(__file__).parent.parent / "app.py"
+APP_NOTES = Path(__file__).parent / "fixtures" / "app_notes"
 # Opening the index imports torch and loads the encoder: the first page takes a while.
 FIRST_PAGE_MS = 120_000
 PAGE_MS = 30_000
@@ -165,6 +167,62 @@ def test_ask_click_a_node_and_go_back(app_url, page, shots):
     expect(heading(page, "Random Cut Forest")).to_be_visible(timeout=PAGE_MS)
     page.go_forward()
     expect(heading(page, "Amazon Kinesis Data Analytics")).to_be_visible(timeout=PAGE_MS)
+
+
+def test_two_hop_graph_click_through_and_notes_about_it(app_url, page, shots):
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/browse?entity=KinesisDataAnalytics")
+    expect(heading(page, "Amazon Kinesis Data Analytics")).to_be_visible(timeout=FIRST_PAGE_MS)
+    expect(page.get_by_text("Notes about it (")).to_be_visible(timeout=PAGE_MS)
+    page.get_by_text("Neighbours and theirs").click()
+    node = page.locator("svg text", has_text="Random Cut Forest").first
+    expect(node).to_be_visible(timeout=PAGE_MS)
+    page.screenshot(path=shots / "browse-2-hops.png")
+    click_chart_label(node)
+    expect(heading(page, "Random Cut Forest")).to_be_visible(timeout=PAGE_MS)
+    assert page.url.endswith("/browse?entity=RandomCutForest")
+
+
+def test_a_passage_opens_its_whole_note(app_url, page, shots):
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/?q=Which+algorithm+finds+anomalies+in+a+stream%3F")
+    expect(page.get_by_role("heading", name="Passages")).to_be_visible(timeout=FIRST_PAGE_MS)
+    page.get_by_role("link", name="Read the whole note").first.click()
+    expect(page.get_by_text("The passage you came from")).to_be_visible(timeout=PAGE_MS)
+    assert "/note?doc=" in page.url and "chunk=" in page.url
+    expect(heading(page, "Notes like this one")).to_be_visible(timeout=PAGE_MS)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    page.screenshot(path=shots / "note.png")
+
+    # What is left of a note's HTML is text on the page, never an element.
+    page.goto(f"{app_url}/note?doc=app_corpus/notes/untrusted.en.md")
+    expect(page.get_by_text("<!-- hidden note -->", exact=False)).to_be_visible(timeout=PAGE_MS)
+    expect(page.get_by_text(":red[not red]", exact=False)).to_be_visible(timeout=PAGE_MS)
+    assert page.locator("[data-testid='stMain'] img[src='x']").count() == 0
+
+
+def test_a_folder_is_indexed_then_removed(app_url, page, shots, tmp_path):
+    """Adds a folder to the shared index and takes it out again, so the index ends as it began."""
+    from playwright.sync_api import expect
+
+    notes = tmp_path / "my-notes"
+    shutil.copytree(APP_NOTES, notes)
+    page.goto(f"{app_url}/my-notes")
+    folder = page.get_by_label("Folder", exact=True)
+    expect(folder).to_be_visible(timeout=FIRST_PAGE_MS)
+    expect(heading(page, "Indexed folders (1)")).to_be_visible(timeout=PAGE_MS)
+    folder.fill(str(notes))
+    page.get_by_role("button", name="Index this folder").click()
+    expect(heading(page, "Indexed folders (2)")).to_be_visible(timeout=120_000)
+    expect(page.locator("code", has_text=str(notes.resolve()))).to_be_visible(timeout=PAGE_MS)
+
+    page.get_by_role("button", name="Remove").last.click()
+    expect(heading(page, "Indexed folders (1)")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("Removed 1 document")).to_be_visible(timeout=PAGE_MS)
+    expect(heading(page, "Your notes in the index (0)")).to_be_visible(timeout=PAGE_MS)
+    page.screenshot(path=shots / "my-notes-removed.png")
 
 
 @pytest.mark.parametrize(

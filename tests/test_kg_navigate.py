@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF
 
+from conftest import REAL_GRAPH
 from kg import KG, SKG, KGError, UnknownTypeError
+from kg.phrases import LANGUAGES, PHRASES, relation_phrase
+from kg.vocab import RELATION_PREDICATES
 
 
 def by_target(relations):
@@ -92,7 +97,9 @@ def test_related_topics_come_from_graph_proximity(fixture_kg):
     assert all(r.entity.type not in ("ExamDomain", "TaskStatement") for r in related)
     assert [r.score for r in related] == sorted((r.score for r in related), reverse=True)
     kds = related[names.index("KinesisDataStreams")]
-    assert kds.why.startswith("1 hop: ")
+    assert kds.why.startswith("Amazon Kinesis Data Firehose reads data from Amazon Kinesis Data Streams")
+    assert [n.label for n in kds.path] == ["Amazon Kinesis Data Firehose", "Amazon Kinesis Data Streams"]
+    assert "hop" not in kds.why and "score" not in kds.why
     assert "Kinesis Data Streams" in kds.aliases
 
 
@@ -101,7 +108,7 @@ def test_related_topics_count_co_mentions(fixture_kg):
     for i in range(3):
         fixture_kg.add_chunk(f"chat-{i}", "notes/chat.md", [str(KG.KinesisDataFirehose), str(KG.Lex)])
     lex = [r for r in fixture_kg.related("Firehose", k=20) if r.entity.iri == str(KG.Lex)]
-    assert lex and lex[0].why.endswith("co-mentioned in 3 chunks")
+    assert lex and lex[0].why.endswith("discussed together in 3 passages") and lex[0].together == 3
 
 
 def test_related_of_a_domain_lists_its_members(fixture_kg):
@@ -137,3 +144,31 @@ def test_entities_of_a_task_statement_are_those_covering_it(fixture_kg):
 def test_entities_in_domain_refuses_a_non_domain(fixture_kg):
     with pytest.raises(KGError, match="'S3' is a Service, not an exam domain"):
         fixture_kg.entities_in_domain("S3")
+
+
+def test_related_topics_put_specific_neighbours_before_hubs(fixture_kg):
+    """A hub linked to everything (here: S3 for every service) ranks below a neighbour only the seed has."""
+    hub = URIRef(str(KG.S3))
+    for entity in list(fixture_kg.entities.values()):
+        if entity.type == "Service" and entity.iri != str(hub):
+            fixture_kg.graph.add((URIRef(entity.iri), SKG.integratesWith, hub))
+    names = [r.entity.iri.rsplit("#", 1)[1] for r in fixture_kg.related("Firehose", k=10)]
+    assert "S3" in names and names.index("KinesisDataStreams") < names.index("S3")
+
+
+def test_every_relation_reads_both_ways_in_every_language():
+    """Each relation property of the ontology has a phrase per direction; only symmetric ones read the same."""
+    ontology = Graph().parse(REAL_GRAPH / "ontology.ttl")
+    declared = {str(p) for p in ontology.subjects(RDF.type, OWL.ObjectProperty)} - {
+        str(SKG.mentions), str(SKG.describes), str(SKG.inDocument)
+    }
+    assert declared <= {str(p) for p in RELATION_PREDICATES} == set(PHRASES)
+    for predicate in PHRASES:
+        for lang in LANGUAGES:
+            out, in_ = relation_phrase(predicate, "out", lang), relation_phrase(predicate, "in", lang)
+            assert out and in_
+            symmetric = (URIRef(predicate), RDF.type, OWL.SymmetricProperty) in ontology
+            assert (out == in_) == symmetric or predicate.endswith("#related"), predicate
+    assert relation_phrase(str(SKG.supports), "in", "it") == "è supportato da"
+    assert relation_phrase(str(SKG.supports), "in", "xx") == "is supported by", "unknown languages read English"
+

@@ -1,0 +1,88 @@
+"""A note: the whole document a passage came from, opened at that passage, with its entities and similar notes.
+
+Reached from every passage (Ask, Browse graph) as ``/note?doc=…&chunk=…``, so a note
+at a passage can be shared and back and forward work. The passages before the one asked
+for are folded away, so the page opens at it; the rest of the note follows.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import common
+from app_pages.cards import heading_tail, small, source_line
+from app_pages.markup import escape_inline, render
+from indexer.reading import document_chunks, document_entities, similar_notes
+
+ENTITIES_SHOWN = 16
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def note_parts(version: str, doc_id: str, _index):
+    """The note's passages, entities and similar notes; once per index version and note."""
+    return document_chunks(_index, doc_id), document_entities(_index, doc_id), similar_notes(_index, doc_id, k=6)
+
+
+def passage_markdown(chunk, previous_heading: str, spans) -> str:
+    """A passage with its heading when the heading changed; the note's headings stay headings."""
+    tail = heading_tail(chunk.title, chunk.heading)
+    heading = f"#### {escape_inline(tail)}\n\n" if tail and chunk.heading != previous_heading else ""
+    return heading + render(chunk.text, spans, headings="keep")
+
+
+index = common.get_index()
+doc_id = st.query_params.get("doc", "")
+chunk_id = st.query_params.get("chunk", "")
+if not doc_id and chunk_id:
+    doc_id = chunk_id.rsplit("#", 1)[0]
+chunks, entities, similar = note_parts(str(index.folder), doc_id, index) if doc_id else ([], [], [])
+if not chunks:
+    st.title("Note")
+    if doc_id:
+        st.warning(f"No note {escape_inline(doc_id)} in the study index: it may have been removed.", icon=":material/article:")
+    else:
+        st.info("Open a note from a passage on the Ask or Browse graph page.", icon=":material/article:")
+    st.page_link(common.ASK, label="Ask a question", icon=":material/search:")
+    st.stop()
+
+first = chunks[0]
+target = next((c for c in chunks if c.chunk_id == chunk_id), None)
+st.title(escape_inline(first.title or first.source), anchor=False)
+last = chunks[-1]
+st.caption(source_line(first.source, first.line_start, last.line_end, first.lang, first.kind))
+
+# The passage the learner came from is highlighted with the entities it shares with the note's topic.
+focus = {iri for iri, _ in entities[:3]}
+text_column, side = st.columns([2, 1], gap="large")
+with text_column:
+    position = chunks.index(target) if target else 0
+    previous = ""
+    if position:
+        with st.expander(f"Before this passage ({position} of {len(chunks)} passages)", icon=":material/unfold_less:"):
+            for chunk in chunks[:position]:
+                st.markdown(passage_markdown(chunk, previous, ()))
+                previous = chunk.heading
+    for chunk in chunks[position:]:
+        if chunk is target:
+            with st.container(border=True, key="note_passage"):
+                st.markdown(small("The passage you came from"))
+                mentions = [m for m in index.graph.link(chunk.text) if m.iri in focus]
+                st.markdown(passage_markdown(chunk, "", mentions))
+        else:
+            st.markdown(passage_markdown(chunk, previous, ()))
+        previous = chunk.heading
+
+with side:
+    st.subheader("In this note", anchor=False)
+    refs = [index.graph.entities[iri].ref() for iri, _ in entities if iri in index.graph.entities]
+    if refs:
+        common.entity_chips(refs, "note_entities", limit=ENTITIES_SHOWN)
+    else:
+        st.caption("No entity of the graph is named in it.")
+    st.subheader("Notes like this one", anchor=False)
+    if not similar:
+        st.caption("No other note shares its topics.")
+    for number, note in enumerate(similar):
+        labels = [index.graph.entities[iri].label for iri in note.shared[:3] if iri in index.graph.entities]
+        common.note_link(note.doc.doc_id, label=note.doc.title or note.doc.path)
+        st.caption("Also about " + escape_inline(", ".join(labels)))

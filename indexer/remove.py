@@ -1,0 +1,108 @@
+"""Taking a folder out of the study index: its documents, chunks, vectors and graph links.
+
+Like ``add_folder``, a removal writes a new index version from a copy of the live one and
+publishes it atomically (``layout.writing``): a reader sees the index with the folder or
+without it, never half of it, and a removal that fails leaves the live index as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+from kg import KnowledgeGraph
+
+from . import __version__
+from .build import BuildReport, Progress, _copy_version, _silent
+from .errors import SourceError
+from .layout import current_version, writing
+from .manifest import Manifest, corpus_fingerprint
+from .store import ChunkStore
+from .vectors import EXACT_SEARCH_LIMIT, VectorIndex
+
+__all__ = ["indexed_folders", "remove_folder"]
+
+
+def indexed_folders(index_path: Path) -> dict[str, int]:
+    """Every folder the live index was built or added from, with how many documents it holds now."""
+    live = current_version(index_path)
+    manifest = Manifest.load(live)
+    store = ChunkStore(live / "chunks.db", readonly=True)
+    try:
+        counts = Counter(row["root"] for row in store.documents().values())
+    finally:
+        store.close()
+    return {root: counts.get(root, 0) for root in dict.fromkeys([*manifest.roots, *counts])}
+
+
+def remove_folder(folder: Path, index_path: Path, *, progress: Progress | None = None) -> BuildReport:
+    """Remove every document indexed from ``folder`` (as given to build or add) and publish the result.
+
+    The files themselves are not touched. The folder is matched after resolving it, the
+    way ``add`` recorded it.
+
+    Raises:
+        SourceError: the folder was never indexed, or removing it would leave the index empty.
+    """
+    started = time.perf_counter()
+    report = progress or _silent
+    root = str(Path(folder).expanduser().resolve())
+    live = current_version(index_path)
+    manifest = Manifest.load(live)
+    folders = indexed_folders(index_path)
+    if root not in folders:
+        known = ", ".join(folders) or "none"
+        raise SourceError(f"{root} is not an indexed folder (indexed: {known})")
+    if folders[root] and not any(count for other, count in folders.items() if other != root):
+        raise SourceError(f"{root} holds every document of the index; build a new one with 'studykg build' instead")
+    with writing(index_path) as new:
+        _copy_version(live, new)
+        graph = KnowledgeGraph.load(new / "graph")
+        store = ChunkStore(new / "chunks.db")
+        documents = store.documents(root=root)
+        gone: set[int] = set()
+        for number, doc_id in enumerate(documents, 1):
+            gone.update(store.delete_document(doc_id))
+            graph.remove_document(doc_id)
+            report("removing documents", number, len(documents))
+        store.set_skipped((), under=[root])
+        store.commit()
+        index = VectorIndex.load(new, exact_limit=EXACT_SEARCH_LIMIT).without(gone)
+        for name in ("ids.npy", "vectors.npy", "vectors.faiss"):
+            (new / name).unlink(missing_ok=True)
+        index.save(new)
+        graph.save(new / "graph")
+        remaining = {row["doc_id"]: row for row in store.documents().values()}
+        chunk_total = store.chunk_count()
+        store.close()
+        replace(
+            manifest,
+            documents=len(remaining),
+            chunks=chunk_total,
+            languages=dict(Counter(row["lang"] for row in remaining.values()).most_common()),
+            corpus_fingerprint=corpus_fingerprint({d: r["sha256"] for d, r in remaining.items()}),
+            vector_index=index.kind,
+            roots=tuple(r for r in manifest.roots if r != root),
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            build_seconds=round(time.perf_counter() - started, 2),
+            graph_triples=len(graph.graph),
+            studykg_version=__version__,
+        ).save(new)
+    return BuildReport(
+        index_path=str(index_path),
+        documents=len(remaining),
+        chunks=0,
+        embedded=0,
+        added=(),
+        changed=(),
+        removed=tuple(documents),
+        unchanged=0,
+        languages={},
+        skipped=(),
+        warnings=(),
+        model=manifest.model_name,
+        vector_index=index.kind,
+        seconds=round(time.perf_counter() - started, 2),
+    )
