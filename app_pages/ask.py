@@ -29,9 +29,9 @@ def use_example() -> None:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def search(version: str, question: str, filters: SearchFilters, _index):
-    """Search once per question and filters; back, forward and reruns come from the cache."""
-    return _index.search(question, HITS, filters=filters)
+def search(version: str, question: str, filters: SearchFilters, lang: str | None, _index):
+    """Search once per question, filters and preferred language; back, forward and reruns come from the cache."""
+    return _index.search(question, HITS, filters=filters, lang=lang)
 
 
 index = common.get_index()
@@ -47,6 +47,19 @@ st.text_input(
     args=("ask_q", "q"),
 )
 st.pills("Try", EXAMPLES, key="ask_example", on_change=use_example, label_visibility="collapsed")
+# A preference, not a filter: passages in this language come first when they are about as good.
+common.from_url("ask_lang", "lang")
+preferred_options = ["", *sorted(index.manifest.languages)]
+if st.session_state.ask_lang not in preferred_options:
+    st.session_state.ask_lang = ""
+st.sidebar.selectbox(
+    "Prefer passages in",
+    preferred_options,
+    format_func=lambda c: common.LANGUAGES.get(c, c) if c else "The question's language",
+    key="ask_lang",
+    on_change=common.to_url,
+    args=("ask_lang", "lang"),
+)
 
 domains = common.entity_names(index, ("ExamDomain",))
 caption = common.entity_caption(index)
@@ -77,13 +90,13 @@ filters = SearchFilters(
     entity_types=tuple(types),
 )
 try:
-    result = search(str(index.folder), question, filters, index)
+    result = search(str(index.folder), question, filters, st.session_state.ask_lang or None, index)
 except common.USER_ERRORS as exc:
     common.fail(exc)
 
 if result.entities:
-    # The card answers in the question's language when the graph has it (definitions exist in en/vi/it).
-    asked_in = detect_language(question)
+    # The card answers in the preferred or the question's language when the graph has it (definitions exist in en/vi/it).
+    asked_in = st.session_state.ask_lang or detect_language(question)
     lang = asked_in if asked_in in common.LANGUAGES else common.UI_LANG
     concept_card(index, result.entities[0].iri, others=result.entities[1:], lang=lang)
 if not result.hits:

@@ -76,13 +76,14 @@ class Encoder:
         """Vectors for questions (e5: ``query: `` prompt)."""
         return self._encode(texts, self._prompts.get("query"))
 
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+    def encode_passages(self, texts: Sequence[str], *, cached: bool = True) -> np.ndarray:
         """Vectors for what answers questions: chunks and entity descriptions (e5: ``passage: `` prompt).
 
-        Passages already embedded by this model (an earlier build, another index) come from the cache.
+        Passages already embedded by this model (an earlier build, another index) come from the
+        cache; ``cached=False`` computes every vector (what a benchmark of the model measures).
         """
         prompt = self._prompts.get("passage")
-        if self._cache is None:
+        if self._cache is None or not cached:
             return self._encode(texts, prompt)
         return self._cache.encode(texts, prompt or "", lambda missing: self._encode(missing, prompt))
 
