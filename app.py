@@ -57,6 +57,10 @@ pages = {
         st.Page(common.PATH, title="Find a path", icon=":material/route:", url_path="path"),
         st.Page(common.RELATED, title="Related topics", icon=":material/join:", url_path="related"),
     ],
+    "Practise": [
+        st.Page(common.PRACTICE, title="Practice", icon=":material/quiz:", url_path="practice"),
+        st.Page(common.REVIEW, title="Review", icon=":material/style:", url_path="review"),
+    ],
     "Plan": [
         st.Page(common.EXAM_MAP, title="Exam map", icon=":material/map:", url_path="exam-map"),
         st.Page(common.MY_NOTES, title="My notes", icon=":material/upload_file:", url_path="my-notes"),

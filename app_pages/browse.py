@@ -59,6 +59,7 @@ st.markdown("\n\n".join(entity_summary(index, entity, max_names=12)))
 with st.container(horizontal=True, gap="small"):
     st.page_link(common.RELATED, label="Related topics", icon=":material/join:", query_params={"entity": entity.name})
     st.page_link(common.PATH, label="Find a path from here", icon=":material/route:", query_params={"from": entity.name})
+    common.add_to_cards_button(index, "browse_add_cards", entity=entity.name)
 
 # ---- neighbourhood and relations ---------------------------------------------
 left, right = st.columns([3, 2], gap="large")
@@ -104,5 +105,6 @@ for chunk_id in chunk_ids[:NOTES_SHOWN]:
             f"**{escape_inline(chunk.title or chunk.source)}**{heading}  \n"
             f"{small(source_line(chunk.source, chunk.line_start, chunk.line_end, chunk.lang))}\n\n{highlight(text, spans)}"
         )
+        common.add_to_cards_button(index, f"browse_add_passage_{chunk_id}", chunk_id=chunk_id)
 if len(chunk_ids) > NOTES_SHOWN:
     st.caption(f"and {len(chunk_ids) - NOTES_SHOWN} more passages; ask a question to rank them.")

@@ -9,7 +9,7 @@ import streamlit as st
 from indexer import Hit, StudyIndex
 
 from .charts import HUB_TYPES
-from .common import LANGUAGES, entity_chips, entity_link, type_markdown
+from .common import LANGUAGES, add_to_cards_button, entity_chips, entity_link, type_markdown
 from .markup import escape, escape_inline, highlight
 
 KIND_TITLES = {"service": "service page", "algorithm": "algorithm page", "note": "study note", "user": "my notes"}
@@ -128,3 +128,4 @@ def hit_card(index: StudyIndex, hit: Hit, rank: int) -> None:
         )
         refs = [index.graph.entities[t.iri].ref() for t in hit.entities if t.iri in index.graph.entities]
         entity_chips(refs, f"hit_entities_{rank}", limit=8)
+        add_to_cards_button(index, f"hit_add_card_{rank}", chunk_id=hit.chunk_id)

@@ -28,6 +28,7 @@ __all__ = [
     "TaskProfile",
     "UnknownExamError",
     "current_exam",
+    "domain_members",
     "exam_profiles",
     "find_exam",
     "task_coverage",
@@ -211,3 +212,14 @@ def task_coverage(kg, exam: ExamProfile) -> dict[str, tuple[str, ...]]:
         if tasks:
             coverage[iri] = tuple(sorted(tasks))
     return coverage
+
+
+def domain_members(kg, exam: ExamProfile, coverage: dict[str, tuple[str, ...]] | None = None) -> dict[str, tuple[str, ...]]:
+    """Domain IRI -> IRIs of the services, algorithms and concepts studied for it (through its tasks)."""
+    coverage = task_coverage(kg, exam) if coverage is None else coverage
+    domain_of = {t.iri: d.iri for d in exam.domains for t in d.tasks}
+    members: dict[str, set[str]] = {d.iri: set() for d in exam.domains}
+    for iri, tasks in coverage.items():
+        for task in tasks:
+            members[domain_of[task]].add(iri)
+    return {d: tuple(sorted(m)) for d, m in members.items()}

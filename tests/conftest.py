@@ -13,8 +13,9 @@ FIXTURE_CORPUS = FIXTURES / "corpus"
 
 @pytest.fixture(autouse=True)
 def _no_user_index(monkeypatch, tmp_path_factory):
-    """Keep tests away from the real index/ folder and from the network."""
+    """Keep tests away from the real index/ folder, the user's learner database and the network."""
     monkeypatch.setenv("STUDYKG_INDEX", str(tmp_path_factory.mktemp("default-index")))
+    monkeypatch.setenv("STUDYKG_LEARNER_DB", str(tmp_path_factory.mktemp("learner") / "learner.db"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
