@@ -331,7 +331,6 @@ LEARNER_OPTION = click.option(
 EXAM_OPTION = click.option("--exam", help="Exam code, e.g. MLA-C01 or MLS-C01 (default: the current exam).")
 LANG_OPTION = click.option("--lang", type=click.Choice(["en", "vi", "it"]), default="en", show_default=True,
                            help="Language of questions and cards.")
-GRADES = ("again", "hard", "good", "easy")
 
 
 def _session(index_path: Path | None, learner_db: Path | None, exam: str | None):
