@@ -12,6 +12,7 @@ scenario may not name any of the choices.
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,9 +33,11 @@ __all__ = ["KINDS", "Choice", "Fact", "Question", "QuizMaker"]
 KINDS = ("service", "metric", "remedy", "versus")
 _PREDICATE = {"service": SKG.usedFor, "versus": SKG.usedFor, "metric": SKG.measures, "remedy": SKG.remedyFor}
 # What else makes an entity right for a topic: offering the task counts like being used for it.
-_ALSO_RIGHT = {SKG.usedFor: (SKG.usedFor, SKG.supports), SKG.measures: (SKG.measures,), SKG.remedyFor: (SKG.remedyFor,)}
+# A metric "evaluates" a task, which a learner also reads as being used for it.
+_ALSO_RIGHT = {SKG.usedFor: (SKG.usedFor, SKG.supports, SKG.measures), SKG.measures: (SKG.measures,), SKG.remedyFor: (SKG.remedyFor,)}
 _CHOICES = 4
 _PASSAGES = 3
+_SPECIFIC = 4  # a contrast question's purpose is served by at most this many entities
 
 
 @dataclass(frozen=True)
@@ -176,8 +179,15 @@ class QuizMaker:
             for b in sorted(others):
                 if self.entities[a].type not in ("Service", "Algorithm", "Concept") or self.entities[b].type != self.entities[a].type:
                     continue
+                # A contrast is fair when each of the two has a purpose the other lacks, and the
+                # question asks about a specific purpose (few entities serve it): two similar
+                # tools both "used for ETL" would make the graph's silence the only judge.
+                own_b = [u for u in self._edges[SKG.usedFor].get(b, ()) if a not in self.right_answers(SKG.usedFor, u)]
+                if not own_b:
+                    continue
                 for topic in sorted(self._edges[SKG.usedFor].get(a, ())):
-                    if b not in self.right_answers(SKG.usedFor, topic):
+                    right = self.right_answers(SKG.usedFor, topic)
+                    if b not in right and len(right) <= _SPECIFIC:
                         found.append(Fact("versus", a, topic, b))
         if self._coverage is not None:
             found = [f for f in found if f.answer in self._coverage]
@@ -205,6 +215,25 @@ class QuizMaker:
                 return True
         return False
 
+    @cached_property
+    def _texts(self) -> dict[str, str]:
+        """Each entity's definitions and keywords in all languages, folded, for `_describes_topic`."""
+        return {iri: fold(" ".join(t for _, t in (*e.definitions, *e.keywords))) for iri, e in self.entities.items()}
+
+    @cached_property
+    def _topic_patterns(self) -> dict[str, re.Pattern]:
+        return {}
+
+    def _describes_topic(self, iri: str, topic: str) -> bool:
+        """True when an entity's own definition or keywords name the topic (or a broader or narrower one):
+        the graph may lack the edge, but the text says the entity is about it, so it is no wrong choice."""
+        pattern = self._topic_patterns.get(topic)
+        if pattern is None:
+            names = {fold(n) for t in self.related_topics(topic) for n in (self.entities[t].label, *self.entities[t].aliases) if len(n) > 3}
+            alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+            pattern = self._topic_patterns[topic] = re.compile(rf"\b(?:{alternatives})\b" if alternatives else r"(?!)")
+        return bool(pattern.search(self._texts[iri]))
+
     def _distractors(self, fact: Fact, predicate: URIRef, rng: random.Random) -> list[str]:
         answer = self.entities[fact.answer]
         wrong_pool = self.right_answers(predicate, fact.topic)
@@ -216,7 +245,7 @@ class QuizMaker:
             pool = set(self._edges[predicate])  # other metrics, other remedies
         if self.exam and self.exam.in_scope and answer.type == "Service":
             pool &= set(self.exam.in_scope)
-        pool -= wrong_pool
+        pool = {i for i in pool - wrong_pool if not self._describes_topic(i, fact.topic)}
         near = sorted(pool & self._neighbours.get(fact.answer, set()))
         rest = sorted(pool - set(near))
         rng.shuffle(near)
@@ -231,7 +260,7 @@ class QuizMaker:
         topic = self.entities[fact.topic]
         topic_label = self.label(fact.topic, lang)
         if fact.kind == "versus":
-            if fact.other in self.right_answers(predicate, fact.topic):
+            if fact.other in self.right_answers(predicate, fact.topic) or self._describes_topic(fact.other, fact.topic):
                 return None
             chosen = [fact.answer, fact.other]
             prompt = template(lang, "versus").format(a=self.label(fact.answer, lang), b=self.label(fact.other, lang), topic=lower_first(topic_label))

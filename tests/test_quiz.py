@@ -14,15 +14,15 @@ from conftest import REAL_GRAPH
 
 SKG = "https://w3id.org/studykg/ontology#"
 # What makes a choice right for a question on (predicate, topic), in the graph's own terms: it
-# stands in the relation to the topic or to a broader or narrower topic (offering a task counts
-# like being used for it). Read with SPARQL, apart from the generator's own code.
+# stands in the relation to the topic or to a broader or narrower topic (offering a task, or
+# evaluating models for it, counts like being used for it). Read with SPARQL, apart from the generator's own code.
 RIGHT = """PREFIX skg: <https://w3id.org/studykg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?choice ?topic WHERE {{
   ?choice {path} ?x .
   {{ ?x skos:broader* ?topic }} UNION {{ ?topic skos:broader* ?x }}
 }}"""
 PATHS = {
-    f"{SKG}usedFor": "skg:usedFor|skg:supports",
+    f"{SKG}usedFor": "skg:usedFor|skg:supports|skg:measures",
     f"{SKG}measures": "skg:measures",
     f"{SKG}remedyFor": "skg:remedyFor",
 }
