@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -326,21 +326,30 @@ class QuizMaker:
         for facts in by_kind.values():
             rng.shuffle(facts)
         order = [k for k in kinds if by_kind[k]]
-        # Most facts are "which service": weigh the kinds so each quiz mixes them.
-        plan = [k for _ in range(n) for k in order]
+        # Most facts are "which service": take the kinds in turn so each quiz mixes them, and
+        # within a kind prefer the domain asked least so far, so one quiz moves every domain.
+        domain_of = {t.iri: d.iri for d in self.exam.domains for t in d.tasks} if self.exam else {}
+        asked: Counter[str] = Counter()
+
+        def spread(fact: Fact) -> int:
+            domains = {domain_of[t] for t in self.tasks_of([fact.answer, fact.topic]) if t in domain_of}
+            return min((asked[d] for d in domains), default=0)
+
         questions: list[Question] = []
         used: set[str] = set()
-        for kind in plan:
+        for kind in [k for _ in range(n) for k in order]:
             if len(questions) == n:
                 break
-            while by_kind[kind]:
-                fact = by_kind[kind].pop()
+            pool = by_kind[kind]
+            while pool:
+                fact = pool.pop(min(range(len(pool)), key=lambda i: (spread(pool[i]), -i)))
                 if fact.answer in used or fact.topic in used:
                     continue
                 made = self.question(fact, lang, seed or 0)
                 if made:
                     questions.append(made)
                     used |= {fact.answer, fact.topic}
+                    asked.update({domain_of[t] for t in made.tasks if t in domain_of})
                     break
         return tuple(questions)
 
