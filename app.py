@@ -1,4 +1,4 @@
-"""studykg: a study assistant for the AWS Certified Machine Learning - Specialty exam.
+"""studykg: a study assistant for the AWS machine learning certifications (MLA-C01, and the retired MLS-C01).
 
 Run it with ``streamlit run app.py``. This file lays out the frame: it builds the study
 index on the very first start, lists the pages, and hands over to the page the learner
@@ -12,7 +12,7 @@ import streamlit as st
 from app_pages import common
 from indexer import StudyIndex
 
-st.set_page_config(page_title="studykg · AWS ML Specialty", page_icon=":material/school:", layout="wide")
+st.set_page_config(page_title="studykg · AWS ML exams", page_icon=":material/school:", layout="wide")
 
 
 def build_first_index() -> None:

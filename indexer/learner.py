@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -153,6 +154,8 @@ class Learner:
         self.path = Path(path)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.scheduler = Scheduler()
+        # The app shares one Learner between its sessions' threads: one writer at a time.
+        self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, check_same_thread=False)
@@ -186,11 +189,16 @@ class Learner:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        try:
-            with self._db:
+        """One transaction; nested uses join the outer one, so a compound change commits once."""
+        with self._lock:
+            if self._db.in_transaction:
                 yield self._db
-        except sqlite3.Error as exc:
-            raise LearnerError(f"{self.path}: {exc}") from None
+                return
+            try:
+                with self._db:
+                    yield self._db
+            except sqlite3.Error as exc:
+                raise LearnerError(f"{self.path}: {exc}") from None
 
     # ---- cards ------------------------------------------------------------------
     def add_card(self, face: CardFace) -> StudyCard:
@@ -256,15 +264,15 @@ class Learner:
         `question` is a `kg.quiz.Question`. Returns whether the answer was right.
         """
         correct = question.is_right(chosen)
-        with self._transaction() as db:
+        with self._transaction() as db:  # the answer and its card's review commit together
             db.execute(
                 "INSERT OR IGNORE INTO answers (question, kind, exam, lang, entities, correct, answered) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (question.id, question.kind, exam, question.lang, json.dumps([question.right.iri, question.topic]),
                  int(correct), _iso(self.now())),
             )
-        if card is not None:
-            self.add_card(card)
-            self.grade(card.key, "good" if correct else "again")
+            if card is not None:
+                self.add_card(card)
+                self.grade(card.key, "good" if correct else "again")
         return correct
 
     def answers(self, exam: str | None = None) -> list[AnswerRecord]:

@@ -144,6 +144,7 @@ def exam_profiles(kg) -> tuple[ExamProfile, ...]:
     for exam in graph.subjects(RDF.type, SKG.Exam):
         retired = _first(graph, exam, SKG.retiredOn)
         replaced = _first(graph, exam, SKG.replacedBy)
+        successor = _first(graph, replaced, SKG.examCode) if replaced is not None else None
         domains = sorted(domains_of[str(exam)], key=lambda d: (_task_key(d.tasks[0].number) if d.tasks else (999,), d.name))
         exams.append(
             ExamProfile(
@@ -152,7 +153,7 @@ def exam_profiles(kg) -> tuple[ExamProfile, ...]:
                 title=_english(graph, exam, RDFS.label),
                 domains=tuple(domains),
                 retired_on=str(retired) if retired is not None else None,
-                replaced_by=str(_first(graph, replaced, SKG.examCode) or "") or None if replaced is not None else None,
+                replaced_by=str(successor) if successor is not None else None,
                 in_scope=tuple(sorted(str(s) for s in graph.objects(exam, SKG.inScope))),
             )
         )
