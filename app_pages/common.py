@@ -19,6 +19,7 @@ from indexer.learner import LEARNER_ENV, Learner
 from indexer.practice import StudySession
 from kg.errors import KGError
 from kg.exams import ExamProfile, exam_profiles
+from kg.quiz import QuizMaker
 
 from .charts import TYPE_TITLES, local_name
 from .markup import escape_inline
@@ -74,6 +75,7 @@ def get_index() -> StudyIndex:
 def forget_index() -> None:
     """Drop the cached index and everything computed from it (after a build or an add)."""
     _open_index.clear()
+    _quiz_maker.clear()  # its questions link the old index's passages
     st.cache_data.clear()
     gc.unfreeze()  # let the old index's objects be collected; the next open freezes the new one
 
@@ -310,10 +312,16 @@ def exam_picker(index: StudyIndex) -> ExamProfile:
     return exam
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _quiz_maker(location: str, exam_code: str, _index: StudyIndex, _exam: ExamProfile) -> QuizMaker:
+    # One per index and exam: it reads the graph's facts once, then every quiz is quick.
+    return QuizMaker(_index.graph, _exam)
+
+
 def study_session(index: StudyIndex, exam: ExamProfile) -> StudySession:
     """Quiz, cards and readiness for this learner and exam (cheap: the heavy parts are cached)."""
     try:
-        return StudySession(index.graph, get_learner(), exam.code)
+        return StudySession(index.graph, get_learner(), exam.code, maker=_quiz_maker(str(index.folder), exam.code, index, exam))
     except USER_ERRORS as exc:
         fail(exc)
 

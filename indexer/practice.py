@@ -41,12 +41,14 @@ class StudySession:
         session.readiness()[0].domain.label      # the weakest domain
     """
 
-    def __init__(self, kg, learner: Learner, exam: str | None = None, today: date | None = None) -> None:
+    def __init__(self, kg, learner: Learner, exam: str | None = None, today: date | None = None,
+                 maker: QuizMaker | None = None) -> None:
         self.kg = kg
         self.learner = learner
         self.today = today or learner.now().date()
         self.exam: ExamProfile = find_exam(kg, exam, self.today)
-        self.maker = QuizMaker(kg, self.exam)
+        # A long-lived caller (the app) passes one maker per exam: it reads the graph's edges once.
+        self.maker = maker if maker is not None and maker.exam == self.exam else QuizMaker(kg, self.exam)
 
     def exams(self) -> tuple[ExamProfile, ...]:
         return exam_profiles(self.kg)

@@ -101,6 +101,8 @@ class QuizMaker:
         self.kg = kg
         self.exam = exam
         self.entities = kg.entities
+        self._inverses: dict[URIRef, dict[str, set[str]]] = {}
+        self._right: dict[tuple[URIRef, str], frozenset[str]] = {}
 
     # ---- the graph, read once -------------------------------------------------------
     @cached_property
@@ -117,11 +119,13 @@ class QuizMaker:
         return edges
 
     def _inverse(self, predicate: URIRef) -> dict[str, set[str]]:
-        inverse: dict[str, set[str]] = defaultdict(set)
-        for s, objects in self._edges[predicate].items():
-            for o in objects:
-                inverse[o].add(s)
-        return inverse
+        if predicate not in self._inverses:
+            inverse: dict[str, set[str]] = defaultdict(set)
+            for s, objects in self._edges[predicate].items():
+                for o in objects:
+                    inverse[o].add(s)
+            self._inverses[predicate] = inverse
+        return self._inverses[predicate]
 
     @cached_property
     def _neighbours(self) -> dict[str, set[str]]:
@@ -147,14 +151,17 @@ class QuizMaker:
         """The topic with every broader and narrower topic: an answer right for one is right for the question."""
         return self._closure(topic, self._edges[SKOS.broader]) | self._closure(topic, self._inverse(SKOS.broader))
 
-    def right_answers(self, predicate: URIRef, topic: str) -> set[str]:
+    def right_answers(self, predicate: URIRef, topic: str) -> frozenset[str]:
         """Every entity the graph makes right for "which X <predicate> <topic>?", parts and wholes included."""
-        topics = self.related_topics(topic)
-        right = set()
-        for p in _ALSO_RIGHT[predicate]:
-            right |= {s for s, objects in self._edges[p].items() if objects & topics}
-        whole, parts = self._edges[SKG.partOf], self._inverse(SKG.partOf)
-        return right | {x for r in right for x in self._closure(r, whole) | self._closure(r, parts)}
+        if (predicate, topic) not in self._right:
+            topics = self.related_topics(topic)
+            right = set()
+            for p in _ALSO_RIGHT[predicate]:
+                right |= {s for s, objects in self._edges[p].items() if objects & topics}
+            whole, parts = self._edges[SKG.partOf], self._inverse(SKG.partOf)
+            closed = right | {x for r in right for x in self._closure(r, whole) | self._closure(r, parts)}
+            self._right[(predicate, topic)] = frozenset(closed)
+        return self._right[(predicate, topic)]
 
     @cached_property
     def _coverage(self) -> dict[str, tuple[str, ...]] | None:
