@@ -1,4 +1,4 @@
-"""studykg: a study assistant for the AWS Certified Machine Learning - Specialty exam.
+"""studykg: a study assistant for the AWS machine learning certifications (MLA-C01, and the retired MLS-C01).
 
 Run it with ``streamlit run app.py``. This file lays out the frame: it builds the study
 index on the very first start, lists the pages, and hands over to the page the learner
@@ -12,7 +12,7 @@ import streamlit as st
 from app_pages import common
 from indexer import StudyIndex
 
-st.set_page_config(page_title="studykg · AWS ML Specialty", page_icon=":material/school:", layout="wide")
+st.set_page_config(page_title="studykg · AWS ML exams", page_icon=":material/school:", layout="wide")
 
 
 def build_first_index() -> None:
@@ -56,6 +56,10 @@ pages = {
         st.Page(common.BROWSE, title="Browse graph", icon=":material/hub:", url_path="browse"),
         st.Page(common.PATH, title="Find a path", icon=":material/route:", url_path="path"),
         st.Page(common.RELATED, title="Related topics", icon=":material/join:", url_path="related"),
+    ],
+    "Practise": [
+        st.Page(common.PRACTICE, title="Practice", icon=":material/quiz:", url_path="practice"),
+        st.Page(common.REVIEW, title="Review", icon=":material/style:", url_path="review"),
     ],
     "Plan": [
         st.Page(common.EXAM_MAP, title="Exam map", icon=":material/map:", url_path="exam-map"),

@@ -58,7 +58,11 @@ def note_card(index, iri: str, item, number: int) -> None:
             + render(text, spans)
             + ("\n\n…" if after else "")
         )
-        common.note_link(chunk.doc_id, chunk.chunk_id)
+        left, right = st.columns(2)
+        with left:
+            common.note_link(chunk.doc_id, chunk.chunk_id)
+        with right:
+            common.add_to_cards_button(index, f"browse_add_passage_{number}", chunk_id=chunk.chunk_id)
 
 
 index = common.get_index()
@@ -89,6 +93,7 @@ st.markdown("\n\n".join(entity_summary(index, entity, max_names=12)))
 with st.container(horizontal=True, gap="small"):
     st.page_link(common.RELATED, label="Related topics", icon=":material/join:", query_params={"entity": entity.name})
     st.page_link(common.PATH, label="Find a path from here", icon=":material/route:", query_params={"from": entity.name})
+    common.add_to_cards_button(index, "browse_add_cards", entity=entity.name)
 
 # ---- neighbourhood ---------------------------------------------------------------
 hops = {1: "Neighbours", 2: "Neighbours and theirs"}

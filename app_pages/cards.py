@@ -10,7 +10,7 @@ from indexer import Hit, StudyIndex
 from kg import relation_phrase
 
 from .charts import HUB_TYPES
-from .common import LANGUAGES, UI_LANG, entity_chips, entity_link, note_link, type_markdown
+from .common import LANGUAGES, UI_LANG, add_to_cards_button, entity_chips, entity_link, note_link, type_markdown
 from .markup import escape, escape_inline, render
 
 KIND_TITLES = {"service": "service page", "algorithm": "algorithm page", "note": "study note", "user": "my notes"}
@@ -155,3 +155,4 @@ def hit_card(index: StudyIndex, hit: Hit, rank: int, focus: set[str] = frozenset
             entity_chips(refs, f"hit_entities_{rank}", limit=8)
         with right:
             note_link(hit.chunk_id.rsplit("#", 1)[0], hit.chunk_id)
+            add_to_cards_button(index, f"hit_add_card_{rank}", chunk_id=hit.chunk_id)

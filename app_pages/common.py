@@ -9,11 +9,17 @@ import gc
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
 
 from indexer import IndexerError, StudyIndex
+from indexer.layout import default_index_path
+from indexer.learner import LEARNER_ENV, Learner
+from indexer.practice import StudySession
 from kg.errors import KGError
+from kg.exams import ExamProfile, exam_profiles
+from kg.quiz import QuizMaker
 
 from .charts import TYPE_TITLES, local_name
 from .markup import escape_inline
@@ -28,6 +34,8 @@ RELATED = "app_pages/related.py"
 EXAM_MAP = "app_pages/exam_map.py"
 MY_NOTES = "app_pages/my_notes.py"
 NOTE = "app_pages/note.py"
+PRACTICE = "app_pages/practice.py"
+REVIEW = "app_pages/review.py"
 
 # The language the app speaks; relation phrases exist in every study language (kg.phrases),
 # and the concept card uses the question's language where the graph has it.
@@ -72,6 +80,7 @@ def get_index() -> StudyIndex:
 def forget_index() -> None:
     """Drop the cached index and everything computed from it (after a build or an add)."""
     _open_index.clear()
+    _quiz_maker.clear()  # its questions link the old index's passages
     st.cache_data.clear()
     gc.unfreeze()  # let the old index's objects be collected; the next open freezes the new one
 
@@ -267,3 +276,86 @@ class ProgressBar:
 
     def done(self, text: str) -> None:
         self.bar.progress(1.0, text=text)
+
+
+# ---- study mode: the learner's database and the chosen exam ---------------------------
+def learner_location() -> str:
+    """The learner database as configured (``$STUDYKG_LEARNER_DB``, or "" for the user data folder)."""
+    return os.environ.get(LEARNER_ENV, "")
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda learner: learner.close())
+def _open_learner(location: str, index: str) -> Learner:
+    return Learner.open(location or None, index_path=Path(index) if index else default_index_path())
+
+
+def get_learner() -> Learner:
+    """The learner's own database, kept apart from the index; a problem with it stops the page with one line."""
+    try:
+        return _open_learner(learner_location(), index_location())
+    except USER_ERRORS as exc:
+        fail(exc)
+
+
+def exam_picker(index: StudyIndex) -> ExamProfile:
+    """The exam the learner prepares for, chosen in the sidebar and kept in ``?exam=`` (default: the current one)."""
+    exams = {exam.code: exam for exam in exam_profiles(index.graph)}
+    if not exams:
+        fail(KGError("the graph defines no exam (corpus/graph/exams.ttl should define skg:Exam profiles)"))
+    default = next(iter(exams))  # current exams come first
+    wanted = from_url("exam_pick", "exam", default)
+    if wanted not in exams:
+        st.sidebar.warning(f"Unknown exam '{escape_inline(wanted)}', showing {default}.", icon=":material/help:")
+        st.session_state["exam_pick"] = default
+    code = st.sidebar.selectbox(
+        "Exam",
+        list(exams),
+        key="exam_pick",
+        format_func=lambda c: f"{c} · {exams[c].status()}",
+        on_change=to_url,
+        args=("exam_pick", "exam"),
+        help="Practice questions, readiness and the exam map follow this exam.",
+    )
+    exam = exams[code]
+    if exam.is_retired():
+        replaced = f"; its successor is {exam.replaced_by}" if exam.replaced_by else ""
+        st.sidebar.caption(f"{exam.code} was retired on {exam.retired_on}{replaced}.")
+    return exam
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _quiz_maker(location: str, exam_code: str, _index: StudyIndex, _exam: ExamProfile) -> QuizMaker:
+    # One per index and exam: it reads the graph's facts once, then every quiz is quick.
+    return QuizMaker(_index.graph, _exam)
+
+
+def study_session(index: StudyIndex, exam: ExamProfile) -> StudySession:
+    """Quiz, cards and readiness for this learner and exam (cheap: the heavy parts are cached)."""
+    try:
+        return StudySession(index.graph, get_learner(), exam.code, maker=_quiz_maker(str(index.folder), exam.code, index, exam))
+    except USER_ERRORS as exc:
+        fail(exc)
+
+
+def add_to_cards_button(index: StudyIndex, key: str, *, entity: str | None = None, chunk_id: str | None = None) -> None:
+    """"Add to my cards" for an entity (its definition and uses) or a passage; a toast confirms."""
+    st.button("Add to my cards", key=key, icon=":material/add_card:", type="tertiary",
+              on_click=_add_cards, args=(index, entity, chunk_id))
+
+
+def _add_cards(index: StudyIndex, entity: str | None, chunk_id: str | None) -> None:
+    from indexer.practice import passage_card
+    from kg.flashcards import entity_cards
+
+    learner = get_learner()
+    lang = st.session_state.get("practice_lang") or "en"
+    try:
+        if chunk_id:
+            faces = [passage_card(index.chunk(chunk_id), index.chunk_entities(chunk_id))]
+        else:
+            faces = list(entity_cards(index.graph, entity, lang))
+        cards = [learner.add_card(face) for face in faces]
+    except USER_ERRORS as exc:
+        st.toast(str(exc), icon=":material/error:")
+        return
+    st.toast(f"Added {len(cards)} card{'s' if len(cards) != 1 else ''} to your deck.", icon=":material/add_card:")

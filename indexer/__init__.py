@@ -7,20 +7,27 @@ from .errors import IndexerError, IndexMismatchError, IndexMissingError, ModelEr
 from .records import Chunk, ConceptMatch, Document, EntityTag, Hit, IndexedDocument, SearchResult, Skipped, Why  # noqa: E402
 from .reading import NotePassage, SimilarNote  # noqa: E402
 from .remove import remove_folder  # noqa: E402
+from .learner import Learner, LearnerError, StudyCard  # noqa: E402
+from .practice import StudySession  # noqa: E402
+from .readiness import AreaReadiness, DomainReadiness  # noqa: E402
 from .search import SearchFilters  # noqa: E402
 from .study_index import StudyIndex  # noqa: E402
 
 __all__ = [
+    "AreaReadiness",
     "BuildReport",
     "Chunk",
     "ConceptMatch",
     "Document",
+    "DomainReadiness",
     "EntityTag",
     "Hit",
     "IndexedDocument",
     "IndexMismatchError",
     "IndexMissingError",
     "IndexerError",
+    "Learner",
+    "LearnerError",
     "ModelError",
     "NotePassage",
     "QueryError",
@@ -29,7 +36,9 @@ __all__ = [
     "SourceError",
     "SimilarNote",
     "Skipped",
+    "StudyCard",
     "StudyIndex",
+    "StudySession",
     "Why",
     "__version__",
     "add_folder",

@@ -13,8 +13,11 @@ from .errors import (
     UnknownEntityError,
     UnknownTypeError,
 )
+from .exams import DomainProfile, ExamProfile, TaskProfile, UnknownExamError, exam_profiles, find_exam
+from .flashcards import CardFace, entity_cards
 from .folding import fold, fold_with_offsets, label_key
 from .phrases import explain_path, relation_phrase, together_phrase
+from .quiz import Choice, Fact, Question, QuizMaker
 from .records import Entity, EntityRef, Mention, PathResult, PathStep, RelatedTopic, Relation
 from .store import KnowledgeGraph, new_graph
 from .vocab import CHUNK, DOC, ENTITY_TYPES, KG, SKG
@@ -25,8 +28,13 @@ __all__ = [
     "ENTITY_TYPES",
     "KG",
     "SKG",
+    "CardFace",
+    "Choice",
+    "DomainProfile",
     "Entity",
     "EntityRef",
+    "ExamProfile",
+    "Fact",
     "GraphLoadError",
     "GraphSaveError",
     "KGError",
@@ -35,12 +43,19 @@ __all__ = [
     "PathResult",
     "PathStep",
     "QueryRefusedError",
+    "Question",
+    "QuizMaker",
     "RelatedTopic",
     "Relation",
+    "TaskProfile",
+    "UnknownExamError",
     "UnknownDocumentError",
     "UnknownEntityError",
     "UnknownTypeError",
     "explain_path",
+    "entity_cards",
+    "exam_profiles",
+    "find_exam",
     "fold",
     "fold_with_offsets",
     "label_key",

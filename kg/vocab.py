@@ -40,6 +40,7 @@ class SKG(DefinedNamespace):
     Concept: URIRef  # An ML task, technique, metric, data practice, format or operational idea.
     ExamDomain: URIRef  # One of the four weighted content areas of the exam.
     TaskStatement: URIRef  # A numbered skill inside an exam domain.
+    Exam: URIRef  # An AWS certification exam with its domains, in-scope services and retirement date.
     Document: URIRef  # A source file that the index build read.
     Chunk: URIRef  # A passage of a document; added by the index build.
 
@@ -57,6 +58,12 @@ class SKG(DefinedNamespace):
     remedyFor: URIRef
     accepts: URIRef
     measures: URIRef
+    continues: URIRef  # a newer exam's task statement -> an older one whose ground it covers
+
+    # exam profiles
+    inExam: URIRef
+    inScope: URIRef
+    replacedBy: URIRef
 
     # bookkeeping written by the index build
     mentions: URIRef
@@ -68,6 +75,8 @@ class SKG(DefinedNamespace):
     weight: URIRef
     taskNumber: URIRef
     sourcePath: URIRef
+    examCode: URIRef
+    retiredOn: URIRef
 
 
 KG = Namespace("https://w3id.org/studykg/kg#")
@@ -92,6 +101,7 @@ RELATION_PREDICATES: tuple[URIRef, ...] = (
     SKG.remedyFor,
     SKG.accepts,
     SKG.measures,
+    SKG.continues,
     SKOS.broader,
     SKOS.narrower,
     SKOS.related,
@@ -105,7 +115,7 @@ SYMMETRIC_PREDICATES: frozenset[URIRef] = frozenset(
 
 # Nearly every entity links to an exam domain or task statement, so these edges would turn
 # any two entities into a two-hop path; paths and related topics weigh them down.
-HUB_PREDICATES: frozenset[URIRef] = frozenset({SKG.inDomain, SKG.coversTask})
+HUB_PREDICATES: frozenset[URIRef] = frozenset({SKG.inDomain, SKG.coversTask, SKG.continues})
 
 BOOKKEEPING_PREDICATES: frozenset[URIRef] = frozenset({SKG.mentions, SKG.describes, SKG.inDocument})
 

@@ -64,7 +64,8 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60.
 @pytest.fixture(scope="module")
 def app_url(app_index, tmp_path_factory):
     port = free_port()
-    env = {**os.environ, "STUDYKG_INDEX": str(app_index), "HF_HUB_OFFLINE": "1"}
+    learner_db = tmp_path_factory.mktemp("learner") / "learner.db"
+    env = {**os.environ, "STUDYKG_INDEX": str(app_index), "STUDYKG_LEARNER_DB": str(learner_db), "HF_HUB_OFFLINE": "1"}
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
@@ -242,3 +243,25 @@ def test_every_page_renders_in_a_browser(app_url, page, shots, name, path, ready
     expect(page.get_by_text("Traceback")).to_have_count(0)
     page.screenshot(path=shots / f"{name}.png")
     assert (shots / f"{name}.png").stat().st_size > 10_000
+
+
+def test_practice_a_question_and_see_readiness(app_url, page, shots):
+    """A new learner takes a quiz in Italian, answers, sees the evidence, and finds it on the Exam map."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/practice?lang=it")
+    expect(heading(page, "Practice")).to_be_visible(timeout=FIRST_PAGE_MS)
+    page.get_by_role("button", name="New quiz").click()
+    expect(page.get_by_text("Question 1 of 10")).to_be_visible(timeout=PAGE_MS)
+    page.get_by_role("radiogroup").locator("label").first.click()  # an option's label, as a learner clicks it
+    check = page.get_by_role("button", name="Check")
+    expect(check).to_be_enabled(timeout=PAGE_MS)
+    check.click()
+    expect(page.get_by_text("Evidence")).to_be_visible(timeout=PAGE_MS)
+    page.screenshot(path=shots / "practice.png")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text("Question 2 of 10")).to_be_visible(timeout=PAGE_MS)
+
+    page.goto(f"{app_url}/exam-map")
+    expect(heading(page, "Your readiness, weakest first")).to_be_visible(timeout=PAGE_MS)
+    expect(page.get_by_text("right (", exact=False).first).to_be_visible(timeout=PAGE_MS)

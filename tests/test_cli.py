@@ -129,7 +129,9 @@ def test_graph_related_json(run):
 
 
 def test_graph_sparql_reads_and_refuses_updates(run):
-    select = run("graph", "sparql", "--json", "SELECT ?s WHERE { ?s a <https://w3id.org/studykg/ontology#ExamDomain> }")
+    query = ("PREFIX skg: <https://w3id.org/studykg/ontology#> "
+             "SELECT ?s WHERE { ?s a skg:ExamDomain ; skg:inExam <https://w3id.org/studykg/kg#MLA_C01> }")
+    select = run("graph", "sparql", "--json", query)
     assert select.exit_code == 0 and len(json.loads(select.stdout)["rows"]) == 4
     update = run("graph", "sparql", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
     assert update.exit_code == 1 and "refused" in update.stderr

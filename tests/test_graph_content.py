@@ -42,15 +42,18 @@ def test_counts_by_type_meet_the_exam_ground(graph):
     assert counts["Service"] >= 60
     assert counts["Algorithm"] >= 17
     assert counts["Concept"] >= 100
-    assert counts["ExamDomain"] == 4
-    assert counts["TaskStatement"] == 15
+    # Two exam profiles: MLS-C01 (4 domains, 15 task statements) and MLA-C01 (4 domains, 12).
+    assert counts["ExamDomain"] == 8
+    assert counts["TaskStatement"] == 27
 
 
-def test_domains_carry_their_weights(graph):
+@pytest.mark.parametrize("exam, weights", [("MLS_C01", [20, 20, 24, 36]), ("MLA_C01", [22, 24, 26, 28])])
+def test_domains_carry_their_weights(graph, exam, weights):
     rows = graph.sparql(
-        "PREFIX skg: <https://w3id.org/studykg/ontology#> SELECT ?d ?w WHERE { ?d a skg:ExamDomain ; skg:weight ?w }"
+        "PREFIX skg: <https://w3id.org/studykg/ontology#> PREFIX kg: <https://w3id.org/studykg/kg#> "
+        f"SELECT ?d ?w WHERE {{ ?d a skg:ExamDomain ; skg:weight ?w ; skg:inExam kg:{exam} }}"
     )
-    assert sorted(int(r["w"]) for r in rows) == [20, 20, 24, 36]
+    assert sorted(int(r["w"]) for r in rows) == weights
 
 
 @pytest.mark.parametrize("name", CHECKLIST_NAMES)
