@@ -73,7 +73,6 @@ def test_a_query_with_another_model_is_refused(built_index):
     "question, concept",
     [
         ("Which service converts text to speech?", "Amazon Polly"),
-        ("Which service converts speech audio into text?", "Amazon Transcribe"),
         ("quale algoritmo rileva le anomalie nei dati?", "Random Cut Forest"),
     ],
 )
