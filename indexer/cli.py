@@ -15,9 +15,9 @@ from kg.errors import KGError
 
 from .errors import IndexerError
 from .layout import INDEX_ENV, REPO_ROOT
-from .progress import TqdmProgress
+from .questions import check_question
 from .records import SearchResult
-from .study_index import StudyIndex
+from .study_index import StudyIndex  # cheap: it opens the encoder, FAISS and the graph only when used
 
 INDEX_OPTION = click.option(
     "--index", "index_path", type=click.Path(file_okay=False, path_type=Path), envvar=INDEX_ENV,
@@ -65,6 +65,8 @@ def build(corpora: tuple[Path, ...], index_path: Path | None, model: str | None,
     Example:
         studykg build --corpus corpus --corpus ~/notes --index /tmp/studykg
     """
+    from .progress import TqdmProgress
+
     with TqdmProgress(disable=json_) as progress:
         report = StudyIndex.build(list(corpora) or None, index_path, model=model, progress=progress)
     _print_report(report, json_, "Built")
@@ -87,6 +89,8 @@ def add(folder: Path, index_path: Path | None, retrain: bool | None, json_: bool
     Example:
         studykg add ~/notes/aws-ml
     """
+    from .progress import TqdmProgress
+
     with TqdmProgress(disable=json_) as progress:
         report = StudyIndex.add(folder, index_path, retrain=retrain, progress=progress)
     _print_report(report, json_, "Added")
@@ -109,6 +113,8 @@ def ask(question: str, k: int, index_path: Path | None, model: str | None, mode:
         studykg ask --json -k 3 "Kinesis Data Streams vs Firehose"
         printf 'what is RCF?\\nwhat is NTM?\\n' | studykg ask -
     """
+    if question != "-":
+        question = check_question(question)  # a question with no words is refused before anything loads
     index = StudyIndex.open(index_path, model=model)
     if question == "-":
         for line in sys.stdin:
@@ -171,6 +177,7 @@ def eval_(questions_file: Path, split: str, modes: tuple[str, ...], other_indexe
         studykg eval bench/eval/questions.jsonl --split heldout
     """
     from .evaluation import MODES, evaluate_file, failures, format_table
+    from .progress import TqdmProgress
 
     modes = modes or MODES
     with TqdmProgress(disable=json_) as progress:
@@ -403,3 +410,7 @@ def _print_result(result: SearchResult) -> None:
             click.echo("   why: " + "; ".join(reasons))
     if not result.hits:
         click.echo("No passage matched.")
+
+
+if __name__ == "__main__":  # ``python -m indexer.cli``: the same as the ``studykg`` script
+    cli()

@@ -24,11 +24,11 @@ from .encoder import Encoder
 from .entity_words import EntityWords
 from .errors import QueryError
 from .identifiers import with_identifier_words
+from .questions import MAX_QUESTION_CHARS, check_question as _check_question  # noqa: F401 (re-exported)
 from .records import ConceptMatch, EntityTag, Hit, SearchResult, Why
 from .store import ChunkStore
 from .vectors import VectorIndex
 
-MAX_QUESTION_CHARS = 1000
 RRF_K = 60
 # Reciprocal rank fusion weights of the retrievers for the passages (measured with bench/docs_bench.py
 # and studykg eval), and of the two retrievers whose top passages are evidence for the concepts
@@ -94,7 +94,6 @@ _CONTEXT_WORDS = {
     "trên", "tren", "từ", "tu", "vào", "vao", "tới", "toi", "đến", "den", "trong",
 }
 _ENTITY_RELATIONS = ("usedFor", "supports", "partOf", "remedyFor", "measures", "accepts", "comparedWith", "alternativeTo", "readsFrom", "deliversTo", "integratesWith", "broader")
-_WORDLIKE = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -318,17 +317,6 @@ class Searcher:
         if filters.entity_types and not any(e.type in filters.entity_types for e in entities):
             return False
         return True
-
-
-def _check_question(query: str) -> str:
-    query = " ".join((query or "").split())
-    if not query:
-        raise QueryError("the question is empty; type a few words, e.g. 'which service converts text to speech?'")
-    if len(query) > MAX_QUESTION_CHARS:
-        raise QueryError(f"the question is {len(query):,} characters long; the limit is {MAX_QUESTION_CHARS:,}: ask about one thing at a time")
-    if not _WORDLIKE.search(query):
-        raise QueryError(f"nothing to search for in '{query[:40]}': the question has no words")
-    return query
 
 
 def _entity_text(graph: KnowledgeGraph, iri: str) -> str:

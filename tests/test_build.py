@@ -50,6 +50,7 @@ def test_incremental_add_handles_new_changed_and_deleted_files(index_copy, tmp_p
 
     again = StudyIndex.add(notes, index_copy)
     assert not again.published and again.embedded == 0 and again.unchanged == 2
+    assert again.documents == 2 and again.languages == {"en": 2}
 
     (notes / "a.md").write_text("# Lex\nAmazon Lex builds conversational bots; it pairs with Polly for voice.\n")
     (notes / "b.md").unlink()
@@ -64,6 +65,26 @@ def test_incremental_add_handles_new_changed_and_deleted_files(index_copy, tmp_p
     hit_ids = [h.chunk_id for h in index.search("chatbot conversational bots Lex", k=10).hits]
     assert "mynotes/a.md#0" in hit_ids
     assert len(index.vectors) == index.store.chunk_count()
+
+
+def test_an_add_with_nothing_new_parses_no_file_and_writes_no_version(index_copy, tmp_path, monkeypatch):
+    import indexer.sources as sources
+
+    notes = tmp_path / "mynotes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Lex\nAmazon Lex builds chatbots with voice and text.\n")
+    (notes / "skip.bin").write_bytes(b"\x00")
+    StudyIndex.add(notes, index_copy)
+    live = current_version(index_copy)
+
+    parsed = []
+    real_read = sources.read_document
+    monkeypatch.setattr(sources, "read_document", lambda path, *a, **kw: parsed.append(path.name) or real_read(path, *a, **kw))
+    again = StudyIndex.add(notes, index_copy)
+    assert not again.published and again.unchanged == 1
+    assert parsed == ["skip.bin"]  # only the file the index does not hold is looked at again
+    assert [s.reason for s in again.skipped] == ["unsupported file type '.bin' (supported: .md, .txt, .html)"]
+    assert current_version(index_copy) == live
 
 
 def _vocabulary(index_path) -> dict:
