@@ -1,4 +1,14 @@
-"""Shared fixtures: a small corpus, and one index built from it per test session."""
+"""Shared fixtures: a small corpus, and one index built from it per test session.
+
+Building and opening indexes is what makes the suite slow, so each is done once and shared:
+``built_index`` (tests/fixtures/corpus) and ``app_index`` (tests/fixtures/app_corpus) are
+built once per session with the trained default encoder (studykg-static, a StaticEmbedding:
+seconds to train and to encode), ``opened_index`` opens ``built_index`` once for the tests
+that only read it, and tests that change an index work on ``index_copy``. Tests that rebuild
+pass ``model=built_model`` so they reuse the session's encoder instead of training again.
+Tests of plumbing must not depend on a large pretrained model: with one as the default,
+these fixtures must name a small encoder explicitly.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +36,16 @@ def built_index(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("index")
     StudyIndex.build([FIXTURE_CORPUS], path)
     return path
+
+
+@pytest.fixture(scope="session")
+def opened_index(built_index):
+    """The session index opened once, every part loaded, for tests that only read and search it."""
+    from indexer import StudyIndex
+
+    index = StudyIndex.open(built_index).load_all()
+    yield index
+    index.close()
 
 
 @pytest.fixture(scope="session")

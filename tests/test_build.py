@@ -205,8 +205,8 @@ def test_opening_a_missing_index_says_how_to_build(tmp_path):
         StudyIndex.open(tmp_path / "nothing")
 
 
-def test_export_chunks_writes_every_chunk_with_metadata(built_index, tmp_path):
-    index = StudyIndex.open(built_index)
+def test_export_chunks_writes_every_chunk_with_metadata(opened_index, tmp_path):
+    index = opened_index
     out = tmp_path / "chunks.jsonl"
     count = index.export_chunks(out)
     rows = [json.loads(line) for line in out.read_text().splitlines()]
