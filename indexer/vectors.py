@@ -20,7 +20,7 @@ EXACT_SEARCH_LIMIT = 50_000  # below this many vectors, exact search is fast eno
 # IVF_NPROBE lists searched per query (tuned with bench/bench_vectors.py at 100k and 1M x 384).
 IVF_LISTS_PER_SQRT = 4
 IVF_TRAIN_PER_LIST = 40
-IVF_NPROBE = 32
+IVF_NPROBE = 128
 IVF_SEED = 7
 # HNSW (indexes built before IVF became the default still load and search with these).
 HNSW_EF_SEARCH = 96
