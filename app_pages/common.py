@@ -17,6 +17,7 @@ from indexer import IndexerError, StudyIndex
 from indexer.layout import default_index_path
 from indexer.learner import LEARNER_ENV, Learner
 from indexer.practice import StudySession
+from indexer.progress import LogProgress, StageClock, describe, format_seconds
 from kg.errors import KGError
 from kg.exams import ExamProfile, exam_profiles
 from kg.quiz import QuizMaker
@@ -61,7 +62,8 @@ def index_location() -> str:
 @st.cache_resource(show_spinner="Opening the study index…", on_release=lambda index: index.close())
 def _open_index(location: str) -> StudyIndex:
     # Keyed by the configured location, so tests (and users) pointing elsewhere get their own.
-    index = StudyIndex.open(location or None)
+    # Everything opens now, so the first question does not wait for the encoder.
+    index = StudyIndex.open(location or None).load_all()
     # Streamlit runs a full garbage collection after every rerun; with the encoder, FAISS
     # and the graph loaded, walking their millions of objects took ~400 ms a rerun, during
     # which no message reached the browser. Frozen objects are skipped by the collector.
@@ -255,27 +257,57 @@ def open_clicked_node(chart_key: str, names: tuple[str, ...], page: str | None) 
 
 # ---- progress ----------------------------------------------------------------
 class ProgressBar:
-    """A ``progress(stage, done, total)`` callable for StudyIndex.build/add that draws ``st.progress``."""
+    """A ``progress(stage, done, total)`` callable for StudyIndex.build/add: the stages in an ``st.status``.
 
-    def __init__(self, text: str) -> None:
-        self.bar = st.progress(0.0, text=text)
-        self._stage = ""
+    The browser sees every finished stage with its time and the current one as a bar with an
+    estimate of the time left; the terminal that runs ``studykg app`` gets the same as log lines.
+    """
+
+    def __init__(self, text: str, *, title: str = "Building the study index") -> None:
+        self.title = title
+        self.status = st.status(title, expanded=True)
+        with self.status:
+            self.stages = st.empty()
+            self.bar = st.progress(0.0, text=text)
+        self.clock = StageClock()
+        self.log = LogProgress()
         self._drawn = 0.0
+        self._shown_stages = 0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        self.log(stage, done, total)
+        new_stage = stage != self.clock.stage
+        timing = self.clock.update(stage, done, total)
         now = time.monotonic()
         finished = bool(total) and done >= total
         # Redraw on a new stage, at the end of one, or every tenth of a second: each draw is a message to the browser.
-        if stage == self._stage and not finished and now - self._drawn < 0.1:
+        if not (new_stage or finished) and now - self._drawn < 0.1:
             return
-        self._stage, self._drawn = stage, now
-        if total:
-            self.bar.progress(min(done / total, 1.0), text=f"{stage}: {done:,} of {total:,}")
-        else:
-            self.bar.progress(0.0, text=f"{stage}: {done:,}")
+        self._drawn = now
+        if new_stage:
+            self._draw_finished_stages()
+            self.status.update(label=f"{self.title}: {stage}…")
+        self.bar.progress(timing.fraction, text=describe(timing))
 
     def done(self, text: str) -> None:
+        """The work is over: close the last stage and fold the status away under ``text``."""
+        self.clock.close()
+        self.log.finish(text)
+        self._draw_finished_stages()
         self.bar.progress(1.0, text=text)
+        self.status.update(label=text, state="complete", expanded=False)
+
+    def failed(self, text: str) -> None:
+        self.clock.close()
+        self.log.finish(text)
+        self.status.update(label=text, state="error", expanded=True)
+
+    def _draw_finished_stages(self) -> None:
+        if len(self.clock.finished) == self._shown_stages:
+            return
+        self._shown_stages = len(self.clock.finished)
+        lines = [f"- :green[:material/check:] {stage} · {format_seconds(seconds)}" for stage, seconds in self.clock.finished]
+        self.stages.markdown("\n".join(lines))
 
 
 # ---- study mode: the learner's database and the chosen exam ---------------------------
@@ -359,3 +391,4 @@ def _add_cards(index: StudyIndex, entity: str | None, chunk_id: str | None) -> N
         st.toast(str(exc), icon=":material/error:")
         return
     st.toast(f"Added {len(cards)} card{'s' if len(cards) != 1 else ''} to your deck.", icon=":material/add_card:")
+

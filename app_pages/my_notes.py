@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -12,19 +13,29 @@ from app_pages.cards import small
 from app_pages.markup import escape_inline
 from indexer import BuildReport, StudyIndex
 from indexer.layout import default_corpus_path
+from indexer.progress import format_seconds
 
 SUPPORTED = ["md", "markdown", "txt", "html", "htm"]
 
 
 def add_folder(index: StudyIndex, folder: Path) -> None:
-    """Index ``folder`` with a progress bar; keep the report to show it after the rerun."""
-    bar = common.ProgressBar(f"Reading {folder}…")
+    """Index ``folder`` with its stages shown; keep the report to show it after the rerun.
+
+    "Done" is said only once the updated index is open again, so the next question is answered at once.
+    """
+    started = time.perf_counter()
+    bar = common.ProgressBar(f"Reading {escape_inline(str(folder))}…", title="Adding your notes")
     try:
         report = StudyIndex.add(folder, path=index.index_path, progress=bar)
+        if report.published:
+            bar("opening the updated index", 0, 1)
+            common.forget_index()
+            common.get_index()
+            bar("opening the updated index", 1, 1)
     except common.USER_ERRORS as exc:
+        bar.failed("The notes could not be added")
         common.fail(exc)
-    bar.done(f"Done in {report.seconds:.1f} s")
-    common.forget_index()
+    bar.done(f"Done in {format_seconds(time.perf_counter() - started)}")
     st.session_state.notes_report = (str(folder), report)
     st.rerun()  # draw the whole page, sidebar counts included, from the updated index
 

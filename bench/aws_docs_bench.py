@@ -203,7 +203,6 @@ def main() -> None:
         "services": len({f.service for f in written}),
         "chunks_added": report.chunks,
         "model": report.model,
-        "retrained": getattr(report, "retrained", False),  # older/newer indexers may not retrain at all
         "docs_languages": report.languages,
         "skipped": len(report.skipped),
         "add_seconds": round(add_seconds, 1),
@@ -212,8 +211,7 @@ def main() -> None:
         "k": K,
     }
     print(f"\nAWS API reference bench: {meta['files']} files from {meta['services']} service models (botocore {meta['botocore']}), "
-          f"{meta['chunks_added']:,} chunks added in {add_seconds:.1f} s (model {report.model}, "
-          f"encoder {'retrained' if meta['retrained'] else 'kept'}), {len(questions)} questions"
+          f"{meta['chunks_added']:,} chunks added in {add_seconds:.1f} s (model {report.model}), {len(questions)} questions"
           + (f"; shipped corpus built in {build_seconds:.1f} s" if build_seconds is not None else ""))
     print()
     print(table)

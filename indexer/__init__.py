@@ -1,47 +1,74 @@
-"""studykg's indexer: sources -> chunks -> vectors + lexical index + graph links; search; CLI."""
+"""studykg's indexer: sources -> chunks -> vectors + lexical index + graph links; search; CLI.
+
+The names below are imported on first use (PEP 562 ``__getattr__``): ``import indexer`` stays
+cheap, so a graph command or a refused question does not load FAISS, the encoder or the build.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-from .build import BuildReport, add_folder, build_index  # noqa: E402
-from .errors import IndexerError, IndexMismatchError, IndexMissingError, ModelError, QueryError, SourceError  # noqa: E402
-from .records import Chunk, ConceptMatch, Document, EntityTag, Hit, IndexedDocument, SearchResult, Skipped, Why  # noqa: E402
-from .reading import NotePassage, SimilarNote  # noqa: E402
-from .remove import remove_folder  # noqa: E402
-from .learner import Learner, LearnerError, StudyCard  # noqa: E402
-from .practice import StudySession  # noqa: E402
-from .readiness import AreaReadiness, DomainReadiness  # noqa: E402
-from .search import SearchFilters  # noqa: E402
-from .study_index import StudyIndex  # noqa: E402
+# name -> the submodule that defines it
+_EXPORTS = {
+    "BuildReport": "build",
+    "add_folder": "build",
+    "build_index": "build",
+    "IndexerError": "errors",
+    "IndexMismatchError": "errors",
+    "IndexMissingError": "errors",
+    "ModelError": "errors",
+    "QueryError": "errors",
+    "SourceError": "errors",
+    "Chunk": "records",
+    "ConceptMatch": "records",
+    "Document": "records",
+    "EntityTag": "records",
+    "Hit": "records",
+    "IndexedDocument": "records",
+    "SearchResult": "records",
+    "Skipped": "records",
+    "Why": "records",
+    "SearchFilters": "search",
+    "StudyIndex": "study_index",
+    "check_question": "questions",
+    "NotePassage": "reading",
+    "SimilarNote": "reading",
+    "remove_folder": "remove",
+    "Learner": "learner",
+    "LearnerError": "learner",
+    "StudyCard": "learner",
+    "StudySession": "practice",
+    "AreaReadiness": "readiness",
+    "DomainReadiness": "readiness",
+}
 
-__all__ = [
-    "AreaReadiness",
-    "BuildReport",
-    "Chunk",
-    "ConceptMatch",
-    "Document",
-    "DomainReadiness",
-    "EntityTag",
-    "Hit",
-    "IndexedDocument",
-    "IndexMismatchError",
-    "IndexMissingError",
-    "IndexerError",
-    "Learner",
-    "LearnerError",
-    "ModelError",
-    "NotePassage",
-    "QueryError",
-    "SearchFilters",
-    "SearchResult",
-    "SourceError",
-    "SimilarNote",
-    "Skipped",
-    "StudyCard",
-    "StudyIndex",
-    "StudySession",
-    "Why",
-    "__version__",
-    "add_folder",
-    "build_index",
-    "remove_folder",
-]
+if TYPE_CHECKING:
+    from .build import BuildReport, add_folder, build_index
+    from .errors import IndexerError, IndexMismatchError, IndexMissingError, ModelError, QueryError, SourceError
+    from .learner import Learner, LearnerError, StudyCard
+    from .practice import StudySession
+    from .questions import check_question
+    from .readiness import AreaReadiness, DomainReadiness
+    from .reading import NotePassage, SimilarNote
+    from .records import Chunk, ConceptMatch, Document, EntityTag, Hit, IndexedDocument, SearchResult, Skipped, Why
+    from .remove import remove_folder
+    from .search import SearchFilters
+    from .study_index import StudyIndex
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'indexer' has no attribute '{name}'")
+    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+__all__ = sorted([*_EXPORTS, "__version__"])

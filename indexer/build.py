@@ -16,10 +16,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kg import KnowledgeGraph
 from kg.errors import KGError
 
 from . import __version__
@@ -30,9 +30,16 @@ from .layout import current_version, default_graph_path, writing
 from .manifest import Manifest, corpus_fingerprint
 from .passages import chunk_text_for_encoding, entity_text
 from .records import Chunk, Document, Skipped
-from .sources import iter_documents
+from .sources import file_fingerprints, iter_documents
 from .store import ChunkStore
 from .vectors import EXACT_SEARCH_LIMIT, EntityVectors, VectorIndex
+
+# The graph (rdflib, Oxigraph, networkx) and the encoder are imported by the steps that use
+# them: an add with nothing new answers before either is needed.
+if TYPE_CHECKING:
+    from kg import KnowledgeGraph
+
+    from .encoder import Encoder
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +85,8 @@ def build_index(
         ModelError: ``model`` cannot be loaded.
         KGError: the curated graph is malformed.
     """
+    from kg import KnowledgeGraph
+
     started = time.perf_counter()
     report = progress or _silent
     graph_dir = Path(graph_dir or default_graph_path())
@@ -136,19 +145,28 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
     root = Path(folder).expanduser().resolve()
     live = current_version(index_path)
     manifest = Manifest.load(live)
-    documents, skipped = _read([root], exclude=None, default_kind="user", progress=report)
     live_store = ChunkStore(live / "chunks.db", readonly=True)
-    known = {doc_id: row["sha256"] for doc_id, row in live_store.documents(root=str(root)).items()}
+    known_rows = live_store.documents(root=str(root))
     live_store.close()
+    known = {doc_id: row["sha256"] for doc_id, row in known_rows.items()}
+    # Fingerprints first: a file whose bytes hash to what the index holds is not parsed again,
+    # so an add with nothing new reads each file once and loads no encoder.
+    report("checking fingerprints", 0, len(known))
+    same = {d for d, sha in file_fingerprints(root, known).items() if known[d] == sha}
+    report("checking fingerprints", len(known), len(known))
+    documents, skipped = _read([root], exclude=None, default_kind="user", progress=report, skip=same)
     if not documents and not known:
         # An emptied folder that was indexed before is a removal; one never indexed is a mistake.
         raise SourceError(f"no indexable files in {root} ({len(skipped)} skipped)")
     added = [d for d in documents if d not in known]
     changed = [d for d in documents if d in known and known[d] != documents[d].sha256]
-    removed = [d for d in known if d not in documents]
-    unchanged = len(documents) - len(added) - len(changed)
+    removed = [d for d in known if d not in documents and d not in same]
+    unchanged = len(same) + len(documents) - len(added) - len(changed)
+    folder_languages = Counter(d.lang for d in documents.values()) + Counter(known_rows[d]["lang"] for d in same)
     if not (added or changed or removed):
-        return _report_unchanged(index_path, manifest, documents, skipped, unchanged, started)
+        return _report_unchanged(index_path, manifest, len(same) + len(documents), folder_languages, skipped, unchanged, started)
+    from kg import KnowledgeGraph
+
     encoder = _load_encoder(manifest.model_name, report)
     if encoder.fingerprint() != manifest.model_fingerprint:
         raise IndexMismatchError(
@@ -196,14 +214,14 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
         updated.save(new)
     return BuildReport(
         index_path=str(index_path),
-        documents=len(documents),
+        documents=len(documents) + len(same),
         chunks=len(new_chunks),
         embedded=len(new_chunks),
         added=tuple(added),
         changed=tuple(changed),
         removed=tuple(removed),
         unchanged=unchanged,
-        languages=dict(Counter(d.lang for d in documents.values()).most_common()),
+        languages=dict(folder_languages.most_common()),
         skipped=tuple(skipped),
         warnings=tuple(warnings),
         model=manifest.model_name,
@@ -217,11 +235,13 @@ def _silent(stage: str, done: int, total: int) -> None:
     return None
 
 
-def _read(roots: Sequence[Path], *, exclude: Path | None, default_kind: str, progress: Progress) -> tuple[dict[str, Document], list[Skipped]]:
+def _read(
+    roots: Sequence[Path], *, exclude: Path | None, default_kind: str, progress: Progress, skip: set[str] = frozenset()
+) -> tuple[dict[str, Document], list[Skipped]]:
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
     excluded = Path(exclude).resolve() if exclude else None
-    for item in iter_documents(roots, default_kind=default_kind):
+    for item in iter_documents(roots, default_kind=default_kind, skip=skip):
         if excluded and Path(item.path).resolve().is_relative_to(excluded):
             continue  # the curated graph is loaded as a graph, not read as notes
         if isinstance(item, Skipped):
@@ -348,18 +368,18 @@ def _manifest(
 
 
 def _report_unchanged(
-    index_path: Path, manifest: Manifest, documents: dict[str, Document], skipped: list[Skipped], unchanged: int, started: float
+    index_path: Path, manifest: Manifest, documents: int, languages: Counter, skipped: list[Skipped], unchanged: int, started: float
 ) -> BuildReport:
     return BuildReport(
         index_path=str(index_path),
-        documents=len(documents),
+        documents=documents,
         chunks=0,
         embedded=0,
         added=(),
         changed=(),
         removed=(),
         unchanged=unchanged,
-        languages=dict(Counter(d.lang for d in documents.values()).most_common()),
+        languages=dict(languages.most_common()),
         skipped=tuple(skipped),
         warnings=(),
         model=manifest.model_name,

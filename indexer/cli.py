@@ -20,9 +20,9 @@ from kg.vocab import PREFIXES
 from .errors import IndexerError
 from .layout import INDEX_ENV, REPO_ROOT
 from .markdown_text import plain_text
-from .progress import TqdmProgress
+from .questions import check_question
 from .records import SearchResult
-from .study_index import StudyIndex
+from .study_index import StudyIndex  # cheap: it opens the encoder, FAISS and the graph only when used
 
 INDEX_OPTION = click.option(
     "--index", "index_path", type=click.Path(file_okay=False, path_type=Path), envvar=INDEX_ENV,
@@ -71,6 +71,8 @@ def build(corpora: tuple[Path, ...], index_path: Path | None, model: str | None,
     Example:
         studykg build --corpus corpus --corpus ~/notes --index /tmp/studykg
     """
+    from .progress import TqdmProgress
+
     with TqdmProgress(disable=json_) as progress:
         report = StudyIndex.build(list(corpora) or None, index_path, model=model, progress=progress)
     _print_report(report, json_, "Built")
@@ -90,6 +92,8 @@ def add(folder: Path, index_path: Path | None, json_: bool) -> None:
     Example:
         studykg add ~/notes/aws-ml
     """
+    from .progress import TqdmProgress
+
     with TqdmProgress(disable=json_) as progress:
         report = StudyIndex.add(folder, index_path, progress=progress)
     _print_report(report, json_, "Added")
@@ -110,6 +114,8 @@ def remove(folder: Path, index_path: Path | None, json_: bool) -> None:
     Example:
         studykg remove ~/notes/aws-ml
     """
+    from .progress import TqdmProgress
+
     with TqdmProgress(disable=json_) as progress:
         report = StudyIndex.remove(folder, index_path, progress=progress)
     if json_:
@@ -139,6 +145,8 @@ def ask(question: str, k: int, index_path: Path | None, model: str | None, mode:
         studykg ask --json -k 3 "Kinesis Data Streams vs Firehose"
         printf 'what is RCF?\\nwhat is NTM?\\n' | studykg ask -
     """
+    if question != "-":
+        question = check_question(question)  # a question with no words is refused before anything loads
     index = StudyIndex.open(index_path, model=model)
     if question == "-":
         for line in sys.stdin:
@@ -201,6 +209,7 @@ def eval_(questions_file: Path, split: str, modes: tuple[str, ...], other_indexe
         studykg eval bench/eval/questions.jsonl --split heldout
     """
     from .evaluation import MODES, evaluate_file, failures, format_table
+    from .progress import TqdmProgress
 
     modes = modes or MODES
     with TqdmProgress(disable=json_) as progress:

@@ -26,11 +26,11 @@ from .errors import QueryError
 from .identifiers import with_identifier_words
 from .language import question_language
 from .passages import entity_text
+from .questions import check_question
 from .records import ConceptMatch, EntityTag, Hit, SearchResult, Why
 from .store import ChunkStore
 from .vectors import EntityVectors, VectorIndex
 
-MAX_QUESTION_CHARS = 1000
 RRF_K = 60
 # Reciprocal rank fusion weights of the retrievers for the passages (measured with bench/docs_bench.py
 # and studykg eval), and of the two retrievers whose top passages are evidence for the concepts
@@ -87,7 +87,6 @@ _TYPE_HINTS = {
 }
 _EXAM_WORDS = re.compile(r"\b(exam|domain|task statement|esame|dominio|kỳ thi|ky thi|lĩnh vực|linh vuc|weight|peso|trọng số)\b", re.I)
 _ENTITY_RELATIONS = ("usedFor", "supports", "partOf", "remedyFor", "measures", "accepts", "comparedWith", "alternativeTo", "readsFrom", "deliversTo", "integratesWith", "broader")
-_WORDLIKE = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -131,7 +130,7 @@ class Searcher:
         started = time.perf_counter()
         if mode not in MODES:
             raise QueryError(f"unknown search mode '{mode}': choose from {', '.join(MODES)}")
-        query = _check_question(query)
+        query = check_question(query)
         filters = filters or SearchFilters()
         use_dense = mode in ("hybrid", "dense", "nograph")
         use_lexical = mode in ("hybrid", "bm25", "nograph")
@@ -311,17 +310,6 @@ class Searcher:
         if filters.entity_types and not any(e.type in filters.entity_types for e in entities):
             return False
         return True
-
-
-def _check_question(query: str) -> str:
-    query = " ".join((query or "").split())
-    if not query:
-        raise QueryError("the question is empty; type a few words, e.g. 'which service converts text to speech?'")
-    if len(query) > MAX_QUESTION_CHARS:
-        raise QueryError(f"the question is {len(query):,} characters long; the limit is {MAX_QUESTION_CHARS:,}: ask about one thing at a time")
-    if not _WORDLIKE.search(query):
-        raise QueryError(f"nothing to search for in '{query[:40]}': the question has no words")
-    return query
 
 
 def _passage_focus(linked: list[str], concepts: list[tuple[str, float]]) -> list[str]:

@@ -10,7 +10,7 @@ import hashlib
 import logging
 import os
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from pathlib import Path
 
 import yaml
@@ -28,9 +28,16 @@ _FRONT_MATTER_FENCES = {"---": "YAML", "+++": "TOML"}
 
 
 def iter_documents(
-    roots: Sequence[Path], *, default_kind: str = "note", max_bytes: int = DEFAULT_MAX_BYTES
+    roots: Sequence[Path],
+    *,
+    default_kind: str = "note",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    skip: Container[str] = (),
 ) -> Iterator[Document | Skipped]:
     """Yield a ``Document`` or a ``Skipped`` for every file under ``roots``, in a stable order.
+
+    Files whose doc id is in ``skip`` (known unchanged, see ``file_fingerprints``) are passed
+    over without being read.
 
     Raises:
         SourceError: a root does not exist or is not a folder (nothing could be read at all).
@@ -42,7 +49,28 @@ def iter_documents(
         if not root.is_dir():
             raise SourceError(f"{root}: not a folder")
         for path in _walk(root):
+            if skip and doc_id_for(path, root) in skip:
+                continue
             yield read_document(path, root, default_kind=default_kind, max_bytes=max_bytes)
+
+
+def file_fingerprints(root: Path, wanted: Container[str]) -> dict[str, str]:
+    """The SHA-256 of the raw bytes of each file under ``root`` whose doc id is in ``wanted``.
+
+    The same hash as ``Document.sha256``, found without parsing front matter, cleaning
+    Markdown or detecting the language: an add compares these with the index first, so a
+    folder with nothing new costs one read of each file.
+    """
+    root = Path(root).expanduser().resolve()
+    found: dict[str, str] = {}
+    for path in _walk(root):
+        doc_id = doc_id_for(path, root)
+        if doc_id in wanted:
+            try:
+                found[doc_id] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                continue  # read_document reports it
+    return found
 
 
 def doc_id_for(path: Path, root: Path) -> str:

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import faiss
-
-from kg import KnowledgeGraph
-
-from .build import BuildReport, Progress, add_folder, build_index
-from .encoder import Encoder
 from .errors import IndexMismatchError, IndexerError
 from .layout import current_version, default_corpus_path, default_index_path, has_index
 from .manifest import Manifest
-from .remove import indexed_folders, remove_folder
 from .records import Chunk, IndexedDocument, SearchResult, Skipped
-from .search import SearchFilters, Searcher
 from .store import ChunkStore
-from .vectors import EntityVectors, VectorIndex
+
+# The heavy parts (the encoder with torch, FAISS, the search's word statistics, the build) are
+# imported where they are first used, so a graph command or a refused question never pays for them.
+if TYPE_CHECKING:
+    from kg import KnowledgeGraph
+
+    from .build import BuildReport, Progress
+    from .encoder import Encoder
+    from .search import SearchFilters, Searcher
+    from .vectors import VectorIndex
 
 
 class StudyIndex:
@@ -28,9 +31,13 @@ class StudyIndex:
     Args:
         folder: the version folder (``index/versions/<name>``); use ``StudyIndex.open``.
 
+    Parts open on first use (the graph for graph commands; encoder, vectors and searcher for
+    a search), so a command pays only for what it needs; ``load_all`` opens everything.
+
     Raises:
         IndexMissingError: there is no index yet (``open``).
-        IndexMismatchError: the index was built with another model or format.
+        IndexMismatchError: the index was built with another model or format (``open``), or
+            its encoder folder was changed since the build (first ``search``).
 
     Example::
 
@@ -48,19 +55,50 @@ class StudyIndex:
                 f"the index at {self.index_path} was built with model '{self.manifest.model_name}', not '{model}'; "
                 f"rebuild it with 'studykg build --model {model}' or drop --model"
             )
-        self.encoder = Encoder.load(self.manifest.model_name)
-        if self.encoder.fingerprint() != self.manifest.model_fingerprint:
+        self.store = ChunkStore(self.folder / "chunks.db", readonly=True)
+
+    # Each part opens on first use: graph commands need only the graph, a search needs all of them.
+    @cached_property
+    def graph(self) -> KnowledgeGraph:
+        from kg import KnowledgeGraph
+
+        return KnowledgeGraph.load(self.folder / "graph")
+
+    @cached_property
+    def encoder(self) -> Encoder:
+        from .encoder import Encoder
+
+        # Checked here, not at open: a graph command should not load torch and the model.
+        encoder = Encoder.load(self.manifest.model_name)
+        if encoder.fingerprint() != self.manifest.model_fingerprint:
             raise IndexMismatchError(
                 f"{self.index_path}: the encoder '{self.manifest.model_name}' now loads with other weights than the index was built with "
-                f"({self.encoder.source}); rebuild with 'studykg build'"
+                f"({encoder.source}); rebuild with 'studykg build'"
             )
-        self.store = ChunkStore(self.folder / "chunks.db", readonly=True)
-        self.vectors = VectorIndex.load(self.folder)
+        return encoder
+
+    @cached_property
+    def vectors(self) -> VectorIndex:
+        import faiss
+
+        from .vectors import VectorIndex
+
         # One interactive query at a time: FAISS's default OpenMP threads make each search
         # several times slower on a 2-core machine (DESIGN.md, performance notes).
         faiss.omp_set_num_threads(1)
-        self.graph = KnowledgeGraph.load(self.folder / "graph")
-        self.searcher = Searcher(self.store, self.vectors, self.encoder, self.graph, EntityVectors.load(self.folder))
+        return VectorIndex.load(self.folder)
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        from .search import Searcher
+        from .vectors import EntityVectors
+
+        return Searcher(self.store, self.vectors, self.encoder, self.graph, EntityVectors.load(self.folder))
+
+    def load_all(self) -> StudyIndex:
+        """Open every part now (the app does, so the first question does not wait for the encoder)."""
+        _ = self.searcher
+        return self
 
     # ---- lifecycle -------------------------------------------------------
     @classmethod
@@ -83,21 +121,29 @@ class StudyIndex:
         **options,
     ) -> BuildReport:
         """Build a new index from ``corpus`` folders (default: the shipped ``corpus/``) and publish it."""
+        from .build import build_index
+
         folders = [Path(c) for c in corpus] if corpus else [default_corpus_path()]
         return build_index(folders, Path(path) if path else default_index_path(), model=model, progress=progress, **options)
 
     @staticmethod
     def add(folder: Path | str, path: Path | str | None = None, *, progress: Progress | None = None) -> BuildReport:
         """Index a folder of the user's own notes incrementally into the live index."""
+        from .build import add_folder
+
         return add_folder(Path(folder), Path(path) if path else default_index_path(), progress=progress)
 
     @staticmethod
     def remove(folder: Path | str, path: Path | str | None = None, *, progress: Progress | None = None) -> BuildReport:
         """Take a folder's documents, chunks, vectors and graph links out of the live index (see ``remove_folder``)."""
+        from .remove import remove_folder
+
         return remove_folder(Path(folder), Path(path) if path else default_index_path(), progress=progress)
 
     def folders(self) -> dict[str, int]:
         """The folders this index was built or added from, with their document counts."""
+        from .remove import indexed_folders
+
         return indexed_folders(self.index_path)
 
     def close(self) -> None:

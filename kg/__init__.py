@@ -2,64 +2,89 @@
 
 `KnowledgeGraph` is the entry object; everything it returns is a frozen record from
 `kg.records`, and every error a user can fix is a `KGError`.
+
+The names below are imported on first use (PEP 562 ``__getattr__``), so importing
+``kg.errors`` (as every caller that reports errors does) does not load rdflib and Oxigraph.
 """
 
-from .errors import (
-    GraphLoadError,
-    GraphSaveError,
-    KGError,
-    QueryRefusedError,
-    UnknownDocumentError,
-    UnknownEntityError,
-    UnknownTypeError,
-)
-from .exams import DomainProfile, ExamProfile, TaskProfile, UnknownExamError, exam_profiles, find_exam
-from .flashcards import CardFace, entity_cards
-from .folding import fold, fold_with_offsets, label_key
-from .phrases import explain_path, relation_phrase, together_phrase
-from .quiz import Choice, Fact, Question, QuizMaker
-from .records import Entity, EntityRef, Mention, PathResult, PathStep, RelatedTopic, Relation
-from .store import KnowledgeGraph, new_graph
-from .vocab import CHUNK, DOC, ENTITY_TYPES, KG, SKG
+from __future__ import annotations
 
-__all__ = [
-    "CHUNK",
-    "DOC",
-    "ENTITY_TYPES",
-    "KG",
-    "SKG",
-    "CardFace",
-    "Choice",
-    "DomainProfile",
-    "Entity",
-    "EntityRef",
-    "ExamProfile",
-    "Fact",
-    "GraphLoadError",
-    "GraphSaveError",
-    "KGError",
-    "KnowledgeGraph",
-    "Mention",
-    "PathResult",
-    "PathStep",
-    "QueryRefusedError",
-    "Question",
-    "QuizMaker",
-    "RelatedTopic",
-    "Relation",
-    "TaskProfile",
-    "UnknownExamError",
-    "UnknownDocumentError",
-    "UnknownEntityError",
-    "UnknownTypeError",
-    "explain_path",
-    "entity_cards",
-    "exam_profiles",
-    "find_exam",
-    "fold",
-    "fold_with_offsets",
-    "label_key",
-    "new_graph",
-    "relation_phrase",
-    "together_phrase",
-]
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+# name -> the submodule that defines it
+_EXPORTS = {
+    "GraphLoadError": "errors",
+    "GraphSaveError": "errors",
+    "KGError": "errors",
+    "QueryRefusedError": "errors",
+    "UnknownDocumentError": "errors",
+    "UnknownEntityError": "errors",
+    "UnknownTypeError": "errors",
+    "fold": "folding",
+    "fold_with_offsets": "folding",
+    "label_key": "folding",
+    "Entity": "records",
+    "EntityRef": "records",
+    "Mention": "records",
+    "PathResult": "records",
+    "PathStep": "records",
+    "RelatedTopic": "records",
+    "Relation": "records",
+    "KnowledgeGraph": "store",
+    "new_graph": "store",
+    "CHUNK": "vocab",
+    "DOC": "vocab",
+    "ENTITY_TYPES": "vocab",
+    "KG": "vocab",
+    "SKG": "vocab",
+    "DomainProfile": "exams",
+    "ExamProfile": "exams",
+    "TaskProfile": "exams",
+    "UnknownExamError": "exams",
+    "exam_profiles": "exams",
+    "find_exam": "exams",
+    "CardFace": "flashcards",
+    "entity_cards": "flashcards",
+    "explain_path": "phrases",
+    "relation_phrase": "phrases",
+    "together_phrase": "phrases",
+    "Choice": "quiz",
+    "Fact": "quiz",
+    "Question": "quiz",
+    "QuizMaker": "quiz",
+}
+
+if TYPE_CHECKING:
+    from .errors import (
+        GraphLoadError,
+        GraphSaveError,
+        KGError,
+        QueryRefusedError,
+        UnknownDocumentError,
+        UnknownEntityError,
+        UnknownTypeError,
+    )
+    from .exams import DomainProfile, ExamProfile, TaskProfile, UnknownExamError, exam_profiles, find_exam
+    from .flashcards import CardFace, entity_cards
+    from .folding import fold, fold_with_offsets, label_key
+    from .phrases import explain_path, relation_phrase, together_phrase
+    from .quiz import Choice, Fact, Question, QuizMaker
+    from .records import Entity, EntityRef, Mention, PathResult, PathStep, RelatedTopic, Relation
+    from .store import KnowledgeGraph, new_graph
+    from .vocab import CHUNK, DOC, ENTITY_TYPES, KG, SKG
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'kg' has no attribute '{name}'")
+    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+__all__ = sorted(_EXPORTS)

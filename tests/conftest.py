@@ -1,4 +1,13 @@
-"""Shared fixtures: a small corpus, and one index built from it per test session."""
+"""Shared fixtures: a small corpus, and one index built from it per test session.
+
+Building and opening indexes is what makes the suite slow, so each is done once and shared:
+``built_index`` (tests/fixtures/corpus) and ``app_index`` (tests/fixtures/app_corpus) are
+built once per session with the default encoder (multilingual-e5-small, converted once into
+``studykg_cache``), ``opened_index`` opens ``built_index`` once for the tests that only read it,
+and tests that change an index work on ``index_copy``. The encoder is loaded once per process
+and passage vectors are cached by content, so a test that rebuilds an index embeds only text
+no earlier build of the session embedded.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +44,16 @@ def built_index(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("index")
     StudyIndex.build([FIXTURE_CORPUS], path)
     return path
+
+
+@pytest.fixture(scope="session")
+def opened_index(built_index):
+    """The session index opened once, every part loaded, for tests that only read and search it."""
+    from indexer import StudyIndex
+
+    index = StudyIndex.open(built_index).load_all()
+    yield index
+    index.close()
 
 
 @pytest.fixture

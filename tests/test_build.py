@@ -52,6 +52,7 @@ def test_incremental_add_handles_new_changed_and_deleted_files(index_copy, tmp_p
 
     again = StudyIndex.add(notes, index_copy)
     assert not again.published and again.embedded == 0 and again.unchanged == 2
+    assert again.documents == 2 and again.languages == {"en": 2}
 
     (notes / "a.md").write_text("# Lex\nAmazon Lex builds conversational bots; it pairs with Polly for voice.\n")
     (notes / "b.md").unlink()
@@ -66,6 +67,26 @@ def test_incremental_add_handles_new_changed_and_deleted_files(index_copy, tmp_p
     hit_ids = [h.chunk_id for h in index.search("chatbot conversational bots Lex", k=10).hits]
     assert "mynotes/a.md#0" in hit_ids
     assert len(index.vectors) == index.store.chunk_count()
+
+
+def test_an_add_with_nothing_new_parses_no_file_and_writes_no_version(index_copy, tmp_path, monkeypatch):
+    import indexer.sources as sources
+
+    notes = tmp_path / "mynotes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Lex\nAmazon Lex builds chatbots with voice and text.\n")
+    (notes / "skip.bin").write_bytes(b"\x00")
+    StudyIndex.add(notes, index_copy)
+    live = current_version(index_copy)
+
+    parsed = []
+    real_read = sources.read_document
+    monkeypatch.setattr(sources, "read_document", lambda path, *a, **kw: parsed.append(path.name) or real_read(path, *a, **kw))
+    again = StudyIndex.add(notes, index_copy)
+    assert not again.published and again.unchanged == 1
+    assert parsed == ["skip.bin"]  # only the file the index does not hold is looked at again
+    assert [s.reason for s in again.skipped] == ["unsupported file type '.bin' (supported: .md, .txt, .html)"]
+    assert current_version(index_copy) == live
 
 
 def test_an_add_embeds_only_the_new_files_with_the_index_encoder(index_copy, tmp_path):
@@ -87,8 +108,10 @@ def test_an_index_refuses_an_encoder_that_changed_since_the_build(index_copy):
     manifest = json.loads((version / "manifest.json").read_text())
     manifest["model_fingerprint"] = "0" * 16
     (version / "manifest.json").write_text(json.dumps(manifest))
+    index = StudyIndex.open(index_copy)  # graph commands still work: they do not use the encoder
+    assert index.entity("RCF").label == "Random Cut Forest"
     with pytest.raises(IndexMismatchError, match="other weights than the index was built with.*studykg build"):
-        StudyIndex.open(index_copy)
+        index.search("which service converts text to speech?")
 
 
 def test_a_crash_midway_leaves_the_previous_index_working(index_copy, monkeypatch):
@@ -166,8 +189,8 @@ def test_opening_a_missing_index_says_how_to_build(tmp_path):
         StudyIndex.open(tmp_path / "nothing")
 
 
-def test_export_chunks_writes_every_chunk_with_metadata(built_index, tmp_path):
-    index = StudyIndex.open(built_index)
+def test_export_chunks_writes_every_chunk_with_metadata(opened_index, tmp_path):
+    index = opened_index
     out = tmp_path / "chunks.jsonl"
     count = index.export_chunks(out)
     rows = [json.loads(line) for line in out.read_text().splitlines()]

@@ -60,6 +60,33 @@ def test_ask_bad_question_is_one_line_exit_1(run):
     assert result.stderr.startswith("Error: nothing to search for") and result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("question", ["", "___", "  "])
+def test_a_wordless_question_is_refused_before_the_index_is_opened(tmp_path, question):
+    # No index at this path: the question error, not the missing index, proves nothing was opened.
+    result = CliRunner().invoke(cli, ["ask", "--index", str(tmp_path / "none"), question])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "the question" in result.stderr and "studykg build" not in result.stderr
+
+
+def test_graph_commands_load_neither_the_encoder_nor_faiss(built_index):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from indexer.cli import cli\n"
+        "try:\n"
+        f"    cli(['graph', 'show', 'RCF', '--index', {str(built_index)!r}])\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+        "heavy = sorted(m for m in ('torch', 'sentence_transformers', 'faiss', 'transformers') if m in sys.modules)\n"
+        "print('HEAVY', heavy)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "Random Cut Forest" in result.stdout
+    assert "HEAVY []" in result.stdout
+
+
 def test_ask_without_index_says_how_to_build(tmp_path):
     result = CliRunner().invoke(cli, ["ask", "--index", str(tmp_path / "none"), "hello"])
     assert result.exit_code == 1 and "run 'studykg build' first" in result.output

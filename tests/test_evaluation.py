@@ -271,16 +271,10 @@ FIXTURE_TOPICS = {
 }
 
 
-def test_full_system_beats_bm25_only_on_a_subset_of_the_shipped_questions(built_index):
-    from indexer import StudyIndex
-
+def test_full_system_beats_bm25_only_on_a_subset_of_the_shipped_questions(opened_index):
     questions = tuple(q for q in load_questions(QUESTIONS) if set(q.gold) & FIXTURE_TOPICS)
     assert len(questions) >= 15 and {q.lang for q in questions} == {"en", "vi", "it"}
-    index = StudyIndex.open(built_index)
-    try:
-        report = evaluate(index, questions, modes=("hybrid", "bm25"), source=QUESTIONS.name)
-    finally:
-        index.close()
+    report = evaluate(opened_index, questions, modes=("hybrid", "bm25"), source=QUESTIONS.name)
     full, bm25 = report.system("hybrid"), report.system("bm25")
     assert full.for_lang("all").questions == bm25.for_lang("all").questions == len(questions)
     # the graph and the cross-lingual encoder find the concept that BM25 misses...

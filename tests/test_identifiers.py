@@ -19,7 +19,7 @@ def test_a_question_in_words_finds_the_page_of_an_api_name(index_copy, tmp_path)
     api = tmp_path / "api"
     api.mkdir()
     (api / "stop.md").write_text("# StopNotebookInstance\n\nShuts down the ML compute behind it; billing ends.\n")
-    StudyIndex.add(api, index_copy, retrain=False)
+    StudyIndex.add(api, index_copy)
 
     index = StudyIndex.open(index_copy)
     assert index.search("how do I stop a notebook instance", 1, mode="bm25").hits[0].source == "api/stop.md"
@@ -30,10 +30,10 @@ def test_changed_and_deleted_api_pages_leave_the_text_index_consistent(index_cop
     api.mkdir()
     (api / "a.md").write_text("# CreateTrainingJob\n\nStarts a model training job.\n")
     (api / "b.md").write_text("# DescribeTrainingJob\n\nReturns a training job's status.\n")
-    StudyIndex.add(api, index_copy, retrain=False)
+    StudyIndex.add(api, index_copy)
     (api / "a.md").write_text("# CreateProcessingJob\n\nStarts a processing job.\n")
     (api / "b.md").unlink()
-    StudyIndex.add(api, index_copy, retrain=False)
+    StudyIndex.add(api, index_copy)
 
     db = sqlite3.connect(current_version(index_copy) / "chunks.db")
     db.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")  # raises when index and rows differ

@@ -4,9 +4,9 @@ from indexer import QueryError, SearchFilters, StudyIndex
 from indexer.errors import IndexMismatchError
 
 
-@pytest.fixture(scope="module")
-def index(built_index):
-    return StudyIndex.open(built_index)
+@pytest.fixture
+def index(opened_index):
+    return opened_index
 
 
 @pytest.mark.parametrize(

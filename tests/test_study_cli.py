@@ -99,7 +99,7 @@ def test_export_and_import_through_the_cli(run, tmp_path):
     assert "3 answers" in other.output
 
 
-def test_a_rebuild_keeps_the_learners_state(run, index_copy, built_model, corpus_copy):
+def test_a_rebuild_keeps_the_learners_state(run, index_copy, corpus_copy):
     """Answers and cards live in their own database: a rebuild of the index replaces nothing of them."""
     from indexer import StudyIndex
 
@@ -109,7 +109,7 @@ def test_a_rebuild_keeps_the_learners_state(run, index_copy, built_model, corpus
     before = json.loads(run("learner", "status", "--json", index=index_copy).output)
     cards = run("review", "--json", index=index_copy).output
 
-    StudyIndex.build([corpus_copy], index_copy, model=built_model)
+    StudyIndex.build([corpus_copy], index_copy)
 
     after = json.loads(run("learner", "status", "--json", index=index_copy).output)
     assert after == before

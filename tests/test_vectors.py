@@ -8,18 +8,33 @@ def _unit(rng, n, dim=32):
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def test_exact_below_the_threshold_and_hnsw_above():
+def test_exact_below_the_threshold_and_ivf_above():
     rng = np.random.default_rng(0)
     vectors = _unit(rng, 600)
     ids = np.arange(100, 700, dtype=np.int64)
     flat = VectorIndex(ids, vectors, exact_limit=1000)
-    hnsw = VectorIndex(ids, vectors, exact_limit=500)
-    assert (flat.kind, hnsw.kind) == ("flat", "hnsw")
+    ivf = VectorIndex(ids, vectors, exact_limit=500)
+    assert (flat.kind, ivf.kind) == ("flat", "ivf")
     queries = _unit(rng, 20)
-    recall = np.mean([len({i for i, _ in flat.search(q, 10)} & {i for i, _ in hnsw.search(q, 10)}) / 10 for q in queries])
+    recall = np.mean([len({i for i, _ in flat.search(q, 10)} & {i for i, _ in ivf.search(q, 10)}) / 10 for q in queries])
     assert recall >= 0.9
     top_id, top_score = flat.search(vectors[5], 1)[0]
     assert top_id == 105 and abs(top_score - 1.0) < 1e-5
+
+
+def test_an_ivf_index_loads_as_ivf_and_searches_its_lists(tmp_path):
+    import faiss
+
+    from indexer.vectors import IVF_NPROBE, ivf_lists
+
+    rng = np.random.default_rng(3)
+    vectors = _unit(rng, 4000)
+    index = VectorIndex(np.arange(4000, dtype=np.int64), vectors, exact_limit=1000)
+    index.save(tmp_path)
+    loaded = VectorIndex.load(tmp_path, exact_limit=1000)
+    assert loaded.kind == "ivf" and ivf_lists(4000) == 102
+    assert faiss.downcast_index(loaded._index.index).nprobe == min(IVF_NPROBE, 102)
+    assert loaded.search(vectors[17], 1)[0][0] == 17
 
 
 def test_save_load_round_trip(tmp_path):
