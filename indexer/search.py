@@ -32,9 +32,10 @@ from .store import ChunkStore
 from .vectors import EntityVectors, VectorIndex
 
 RRF_K = 60
-# Reciprocal rank fusion weights of the retrievers for the passages (measured with bench/docs_bench.py
-# and studykg eval), and of the two retrievers whose top passages are evidence for the concepts
-# (set on the dev split of bench/eval/questions.jsonl).
+# Reciprocal rank fusion weights of the retrievers for the passages, and of the two retrievers whose
+# top passages are evidence for the concepts (measured with studykg eval on bench/eval/questions.jsonl
+# and with bench/aws_docs_bench.py). "phrase" is runs of three words of the question in a passage:
+# a line copied from a note finds that note, which bag-of-words retrievers alone may rank 8th.
 FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "phrase": 0.5, "mentions": 1.0}
 # A passage in the question's language (or the one the learner prefers) counts this much more:
 # enough to order passages that are about as good, not to lift a poor one.
@@ -43,8 +44,7 @@ CONCEPT_EVIDENCE_WEIGHTS = {"dense": 0.8, "lexical": 1.2}
 CANDIDATES = 50
 # A document with several passages that match is more likely the answer than one with a single
 # lucky passage: each passage also gets this share of what its document's next best passages score
-# above the background (measured with bench/docs_bench.py: the right file in the top five for 5 to 11
-# more questions in 100).
+# above the background.
 DOCUMENT_SHARE = 0.3
 DOCUMENT_DEPTH = 3
 
@@ -76,8 +76,6 @@ KIND_GROUPS = {"service": "services", "algorithm": "services", "note": "notes", 
 _TYPE_HINTS = {
     "Service": re.compile(r"\b(services?|dịch vụ|dich vu|servizi[oa]?|tool|strumento|công cụ|cong cu)\b", re.I),
     "Algorithm": re.compile(r"\b(algorithms?|thuật toán|thuat toan|algoritm[oi]|built-in)\b", re.I),
-    # Singular on purpose: "invocation metrics" names what CloudWatch collects, "which metric" asks for one.
-    "Metric": re.compile(r"\b(metric|metrica|chỉ số|chi so|độ đo|do do|thước đo)\b", re.I),
     # "What is this problem called?" asks for the name of a concept, never for a service.
     "Concept": re.compile(
         r"\b(called|phenomenon|principle|what is happening|what's going on|whats going on|term for|hiện tượng|hien tuong|gọi là gì|goi la gi|nguyên tắc|nguyen tac|khái niệm|khai niem|si chiama|fenomeno|principio|tipo di dato|concetto)\b",
@@ -117,7 +115,7 @@ class Searcher:
         self.weights = dict(FUSION_WEIGHTS)
         self._providers = _providers(graph)
         self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
-        self._kinds = {"Metric": _metrics(graph), "Chart": _kinds_of(graph, "DataVisualization")}
+        self._kinds = {"Chart": _kinds_of(graph, "DataVisualization")}
 
     def search(
         self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid", lang: str | None = None
@@ -342,12 +340,6 @@ def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
             if made_for and relation.target.type == "Concept":
                 found[relation.target.iri].append(iri)
     return {target: tuple(_unique(providers)) for target, providers in found.items()}
-
-
-def _metrics(graph: KnowledgeGraph) -> set[str]:
-    """Evaluation metrics: what measures a task, or is a kind of evaluation metric."""
-    measures = {iri for iri in graph.entities for r in graph.neighbours(iri) if r.direction == "out" and local_name(r.predicate) == "measures"}
-    return measures | _kinds_of(graph, "EvaluationMetric")
 
 
 def _kinds_of(graph: KnowledgeGraph, category: str) -> set[str]:

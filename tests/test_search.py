@@ -95,12 +95,15 @@ def test_a_phrase_copied_from_a_new_note_finds_that_note(index_copy, tmp_path):
         assert note in files[:5], files
 
 
-def test_passages_in_the_question_s_language_come_first_when_as_good(index):
-    italian = index.search("Random Cut Forest rileva anomalie", 3)
-    assert italian.hits[0].lang == "it"
-    english = index.search("Random Cut Forest detects anomalies", 3)
-    assert english.hits[0].lang == "en"
-    assert index.search("Random Cut Forest detects anomalies", 3, lang="it").hits[0].lang == "it"
+def test_passages_in_the_preferred_language_gain_a_little(index):
+    question = "Random Cut Forest detects anomalies"
+    assert index.search(question, 3).hits[0].lang == "en"  # an English question opens on an English passage
+
+    def italian_score(lang):
+        return next(h.score for h in index.search(question, 5, lang=lang).hits if h.lang == "it")
+
+    # a preference, not a filter: the Italian note gains a few percent, enough to pass a passage about as good
+    assert italian_score("en") < italian_score("it") <= italian_score("en") * 1.1
 
 
 def test_hits_show_one_passage_per_document_before_a_second_one(index):
