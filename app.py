@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
+from app_pages.markup import escape_inline
 from indexer import StudyIndex
 
 st.set_page_config(page_title="studykg · AWS ML Specialty", page_icon=":material/school:", layout="wide")
@@ -40,7 +41,8 @@ def build_first_index() -> None:
 
 def sidebar_summary(index: StudyIndex) -> None:
     manifest = index.manifest
-    languages = ", ".join(f"{common.LANGUAGES.get(lang, lang)} {n}" for lang, n in manifest.languages.items())
+    # Language codes come from the notes' front matter (lang: ...): escaped, they stay text.
+    languages = ", ".join(f"{escape_inline(common.LANGUAGES.get(lang, lang))} {n}" for lang, n in manifest.languages.items())
     st.sidebar.caption(
         f"Study index: {manifest.documents:,} documents, {manifest.chunks:,} passages, "
         f"{len(index.graph.entities):,} graph entities.  \nLanguages: {languages}."

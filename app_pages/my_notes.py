@@ -9,13 +9,14 @@ import streamlit as st
 from app_pages import common
 from app_pages.markup import escape_inline
 from indexer import BuildReport, StudyIndex
+from indexer.notes_roots import check_notes_folder
 
 SUPPORTED = ["md", "markdown", "txt", "html", "htm"]
 
 
 def add_folder(index: StudyIndex, folder: Path) -> None:
     """Index ``folder`` with a progress bar; keep the report to show it after the rerun."""
-    bar = common.ProgressBar(f"Reading {folder}…")
+    bar = common.ProgressBar(f"Reading {escape_inline(str(folder))}…")
     try:
         report = StudyIndex.add(folder, path=index.index_path, progress=bar)
     except common.USER_ERRORS as exc:
@@ -52,8 +53,8 @@ def show_report(folder: str, report: BuildReport) -> None:
                 st.dataframe({"file": list(names)}, hide_index=True, width="stretch")
     if report.skipped:
         st.warning(f"{len(report.skipped)} files were skipped; the table below says why.", icon=":material/warning:")
-    for warning in report.warnings:
-        st.warning(warning, icon=":material/warning:")
+    for warning in report.warnings:  # they quote front matter (entity: ...), which is the note's text
+        st.warning(escape_inline(warning), icon=":material/warning:")
 
 
 def user_notes(index: StudyIndex) -> tuple[dict[str, list], dict[str, list]]:
@@ -85,7 +86,12 @@ with by_folder:
         if not folder.strip():
             st.warning("Type the path of a folder that holds your notes.", icon=":material/folder_off:")
         else:
-            add_folder(index, Path(folder.strip()).expanduser())
+            try:
+                # The app has no login: only folders under the allowed roots (indexer/notes_roots.py).
+                allowed = check_notes_folder(folder.strip())
+            except common.USER_ERRORS as exc:
+                common.fail(exc)
+            add_folder(index, allowed)
 with by_upload:
     files = st.file_uploader("Notes", type=SUPPORTED, accept_multiple_files=True, key="notes_upload")
     if st.button("Index the uploaded files", icon=":material/upload:", disabled=not files):

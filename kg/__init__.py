@@ -7,6 +7,7 @@
 from .errors import (
     GraphLoadError,
     GraphSaveError,
+    GraphShapeError,
     KGError,
     QueryRefusedError,
     UnknownDocumentError,
@@ -28,6 +29,7 @@ __all__ = [
     "EntityRef",
     "GraphLoadError",
     "GraphSaveError",
+    "GraphShapeError",
     "KGError",
     "KnowledgeGraph",
     "Mention",

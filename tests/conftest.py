@@ -13,8 +13,10 @@ FIXTURE_CORPUS = FIXTURES / "corpus"
 
 @pytest.fixture(autouse=True)
 def _no_user_index(monkeypatch, tmp_path_factory):
-    """Keep tests away from the real index/ folder and from the network."""
+    """Keep tests away from the real index/ folder, the real home directory and the network."""
     monkeypatch.setenv("STUDYKG_INDEX", str(tmp_path_factory.mktemp("default-index")))
+    # The app indexes folders under these roots only; tests make their notes in temporary folders.
+    monkeypatch.setenv("STUDYKG_NOTES_ROOTS", str(tmp_path_factory.getbasetemp()))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 
