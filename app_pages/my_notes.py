@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages import common
 from app_pages.markup import escape_inline
 from indexer import BuildReport, StudyIndex
-from indexer.notes_roots import check_notes_folder
+from indexer.notes_roots import NOTES_ROOTS_ENV, allowed_roots, check_notes_folder
 
 SUPPORTED = ["md", "markdown", "txt", "html", "htm"]
 
@@ -82,6 +82,8 @@ with by_folder:
     with st.form("add_folder_form"):
         folder = st.text_input("Folder", placeholder="/home/me/aws-ml-notes", key="notes_folder")
         submitted = st.form_submit_button("Index this folder", icon=":material/folder_open:")
+    roots = ", ".join(str(root) for root in allowed_roots())
+    st.caption(escape_inline(f"Folders inside {roots} (set {NOTES_ROOTS_ENV} to change); system and hidden folders are refused."))
     if submitted:
         if not folder.strip():
             st.warning("Type the path of a folder that holds your notes.", icon=":material/folder_off:")
