@@ -2,8 +2,10 @@
 
 Issue 13 measured 12 failures in 18 concurrent `studykg ask` runs during an add: publishing
 deleted the old version while readers that had read CURRENT were still opening it. This runs
-reader threads that open the index and ask one question in a loop, while the main thread adds
-a folder of notes several times (each add publishes a new version), and prints the counts.
+reader processes (as `studykg ask` would be) that open the index and ask one question in a
+loop, while this process adds a folder of notes several times (each add publishes a new
+version), and prints the counts. Processes, not threads: opening an index in several threads
+at once trips a thread-unsafe stemmer in indexer/entity_words.py, another problem.
 
     python bench/bench_readers_during_writes.py --index /tmp/studykg-index --readers 4 --adds 4
 
@@ -13,10 +15,12 @@ The index is copied to a temporary folder first; yours is never changed.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -24,6 +28,27 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer import StudyIndex  # noqa: E402
+
+READER = """
+import json, sys
+from collections import Counter
+from pathlib import Path
+from indexer import StudyIndex
+index_path, stop = Path(sys.argv[1]), Path(sys.argv[2])
+outcomes = Counter()
+while True:
+    last = stop.exists()  # one more round after the writer finished
+    try:
+        index = StudyIndex.open(index_path)
+        index.search("which service converts text to speech?", 3)
+        index.close()
+        outcomes["ok"] += 1
+    except Exception as error:  # every failure counts, whatever its type
+        outcomes[f"{type(error).__name__}: {' '.join(str(error).split())[:120]}"] += 1
+    if last:
+        break
+print(json.dumps(outcomes))
+"""
 
 
 def main() -> None:
@@ -38,32 +63,21 @@ def main() -> None:
     shutil.copytree(args.index, index_path)
     notes = work / "notes"
     notes.mkdir()
-    done = threading.Event()
-    outcomes: Counter[str] = Counter()
-    lock = threading.Lock()
-
-    def reader() -> None:
-        while not done.is_set():
-            try:
-                index = StudyIndex.open(index_path)
-                index.search("which service converts text to speech?", 3)
-                index.close()
-                outcome = "ok"
-            except Exception as error:  # every failure counts, whatever its type
-                outcome = f"{type(error).__name__}: {' '.join(str(error).split())[:120]}"
-            with lock:
-                outcomes[outcome] += 1
-
-    threads = [threading.Thread(target=reader, daemon=True) for _ in range(args.readers)]
-    for thread in threads:
-        thread.start()
+    stop = work / "stop"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    readers = [
+        subprocess.Popen([sys.executable, "-c", READER, str(index_path), str(stop)], stdout=subprocess.PIPE, text=True, env=env)
+        for _ in range(args.readers)
+    ]
     started = time.perf_counter()
     for n in range(args.adds):
         (notes / f"note-{n}.md").write_text(f"# Note {n}\nAmazon Polly turns text into speech, take {n}.\n", encoding="utf-8")
         StudyIndex.add(notes, index_path)
-    done.set()
-    for thread in threads:
-        thread.join()
+    stop.touch()
+    outcomes: Counter[str] = Counter()
+    for reader in readers:
+        out, _ = reader.communicate()
+        outcomes.update(json.loads(out.strip().splitlines()[-1]))
     seconds = time.perf_counter() - started
     failures = sum(count for outcome, count in outcomes.items() if outcome != "ok")
     print(f"{args.adds} adds in {seconds:.1f} s; {sum(outcomes.values())} reader opens+searches, {failures} failed")
