@@ -12,6 +12,7 @@ import time
 import streamlit as st
 
 from app_pages import common
+from app_pages.markup import escape_inline
 from indexer import StudyIndex
 from indexer.progress import format_seconds
 
@@ -51,7 +52,8 @@ def build_first_index() -> None:
 
 def sidebar_summary(index: StudyIndex) -> None:
     manifest = index.manifest
-    languages = ", ".join(f"{common.LANGUAGES.get(lang, lang)} {n}" for lang, n in manifest.languages.items())
+    # Language codes come from the notes' front matter (lang: ...): escaped, they stay text.
+    languages = ", ".join(f"{escape_inline(common.LANGUAGES.get(lang, lang))} {n}" for lang, n in manifest.languages.items())
     st.sidebar.caption(
         f"Study index: {manifest.documents:,} documents, {manifest.chunks:,} passages, "
         f"{len(index.graph.entities):,} graph entities.  \nLanguages: {languages}."

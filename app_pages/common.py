@@ -88,8 +88,8 @@ def forget_index() -> None:
 
 
 def fail(exc: Exception) -> None:
-    """Show an error the user can fix as one line and stop the page."""
-    st.error(str(exc), icon=":material/error:")
+    """Show an error the user can fix as one line and stop the page (escaped: it may quote a path, a question, a URL)."""
+    st.error(escape_inline(str(exc)), icon=":material/error:")
     st.stop()
 
 
@@ -119,7 +119,8 @@ def resolve_name(index: StudyIndex, name: str | None) -> str | None:
     try:
         return index.entity(name).name
     except USER_ERRORS as exc:
-        st.warning(str(exc), icon=":material/help:")
+        # The message quotes the name, which may come from the URL: escaped, it cannot add links or images.
+        st.warning(escape_inline(str(exc)), icon=":material/help:")
         return None
 
 

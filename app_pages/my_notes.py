@@ -13,6 +13,7 @@ from app_pages.cards import small
 from app_pages.markup import escape_inline
 from indexer import BuildReport, StudyIndex
 from indexer.layout import default_corpus_path
+from indexer.notes_roots import NOTES_ROOTS_ENV, allowed_roots, check_notes_folder
 from indexer.progress import format_seconds
 
 SUPPORTED = ["md", "markdown", "txt", "html", "htm"]
@@ -99,8 +100,8 @@ def show_report(folder: str, report: BuildReport) -> None:
                 st.dataframe({"file": list(names)}, hide_index=True, width="stretch")
     if report.skipped:
         st.warning(f"{len(report.skipped)} files were skipped; the table below says why.", icon=":material/warning:")
-    for warning in report.warnings:
-        st.warning(warning, icon=":material/warning:")
+    for warning in report.warnings:  # they quote front matter (entity: ...), which is the note's text
+        st.warning(escape_inline(warning), icon=":material/warning:")
 
 
 def user_notes(index: StudyIndex) -> tuple[dict[str, list], dict[str, list]]:
@@ -128,11 +129,18 @@ with by_folder:
     with st.form("add_folder_form"):
         folder = st.text_input("Folder", placeholder="/home/me/aws-ml-notes", key="notes_folder")
         submitted = st.form_submit_button("Index this folder", icon=":material/folder_open:")
+    roots = ", ".join(str(root) for root in allowed_roots())
+    st.caption(escape_inline(f"Folders inside {roots} (set {NOTES_ROOTS_ENV} to change); system and hidden folders are refused."))
     if submitted:
         if not folder.strip():
             st.warning("Type the path of a folder that holds your notes.", icon=":material/folder_off:")
         else:
-            add_folder(index, Path(folder.strip()).expanduser())
+            try:
+                # The app has no login: only folders under the allowed roots (indexer/notes_roots.py).
+                allowed = check_notes_folder(folder.strip())
+            except common.USER_ERRORS as exc:
+                common.fail(exc)
+            add_folder(index, allowed)
 with by_upload:
     files = st.file_uploader("Notes", type=SUPPORTED, accept_multiple_files=True, key="notes_upload")
     if st.button("Index the uploaded files", icon=":material/upload:", disabled=not files):

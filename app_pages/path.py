@@ -56,7 +56,10 @@ except common.USER_ERRORS as exc:
     common.fail(exc)
 
 if not result.nodes:
-    st.warning(f"No chain of relations links {result.source.label} and {result.target.label} in the graph.", icon=":material/link_off:")
+    st.warning(
+        f"No chain of relations links {escape_inline(result.source.label)} and {escape_inline(result.target.label)} in the graph.",
+        icon=":material/link_off:",
+    )
     st.stop()
 
 steps = len(result.edges)

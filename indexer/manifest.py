@@ -23,17 +23,20 @@ class Manifest:
     languages: dict[str, int]
     corpus_fingerprint: str
     vector_index: str
-    roots: tuple[str, ...]
+    roots: tuple[str, ...]  # every folder the index was read from
     built_at: str
     build_seconds: float
     graph_triples: int = 0
     format: int = FORMAT_VERSION
     studykg_version: str = ""
     extra: dict = field(default_factory=dict)
+    # Folders added with 'studykg add': a rebuild reads them again, so their notes survive it.
+    added_roots: tuple[str, ...] = ()
 
     def save(self, folder: Path) -> None:
         data = asdict(self)
         data["roots"] = list(self.roots)
+        data["added_roots"] = list(self.added_roots)
         (folder / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
@@ -45,6 +48,7 @@ class Manifest:
                 f"{path}: index format {data.get('format')} is not the supported {FORMAT_VERSION}; rebuild with 'studykg build'"
             )
         data["roots"] = tuple(data.get("roots", ()))
+        data["added_roots"] = tuple(data.get("added_roots", ()))
         return cls(**data)
 
 

@@ -47,6 +47,9 @@ class Skipped:
 
     path: str
     reason: str
+    # Could not be read at all (a folder that cannot be listed, a read error): what the index
+    # already holds from it stays, instead of looking deleted.
+    unreadable: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import hashlib
 import logging
 import os
 import tomllib
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import yaml
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html"}
 DEFAULT_MAX_BYTES = 2_000_000
+MAX_TITLE_CHARS = 200
 _FRONT_MATTER_FENCES = {"---": "YAML", "+++": "TOML"}
 
 
@@ -32,12 +33,15 @@ def iter_documents(
     *,
     default_kind: str = "note",
     max_bytes: int = DEFAULT_MAX_BYTES,
+    prefixes: Mapping[str, str] | None = None,
     skip: Container[str] = (),
 ) -> Iterator[Document | Skipped]:
     """Yield a ``Document`` or a ``Skipped`` for every file under ``roots``, in a stable order.
 
-    Files whose doc id is in ``skip`` (known unchanged, see ``file_fingerprints``) are passed
-    over without being read.
+    ``prefixes`` maps a resolved root to the first part of its documents' ids (see
+    ``assign_prefixes``); a root without one uses its folder name. A folder that cannot be
+    listed, and a link to a file outside its root, come out as ``Skipped`` too. Files whose
+    doc id is in ``skip`` (known unchanged, see ``file_fingerprints``) are passed over unread.
 
     Raises:
         SourceError: a root does not exist or is not a folder (nothing could be read at all).
@@ -48,13 +52,15 @@ def iter_documents(
             raise SourceError(f"{root}: folder not found")
         if not root.is_dir():
             raise SourceError(f"{root}: not a folder")
-        for path in _walk(root):
-            if skip and doc_id_for(path, root) in skip:
-                continue
-            yield read_document(path, root, default_kind=default_kind, max_bytes=max_bytes)
+        prefix = (prefixes or {}).get(str(root))
+        for item in _walk(root):
+            if isinstance(item, Skipped):
+                yield item
+            elif not (skip and doc_id_for(item, root, prefix) in skip):
+                yield read_document(item, root, default_kind=default_kind, max_bytes=max_bytes, prefix=prefix)
 
 
-def file_fingerprints(root: Path, wanted: Container[str]) -> dict[str, str]:
+def file_fingerprints(root: Path, wanted: Container[str], prefix: str | None = None) -> dict[str, str]:
     """The SHA-256 of the raw bytes of each file under ``root`` whose doc id is in ``wanted``.
 
     The same hash as ``Document.sha256``, found without parsing front matter, cleaning
@@ -64,7 +70,9 @@ def file_fingerprints(root: Path, wanted: Container[str]) -> dict[str, str]:
     root = Path(root).expanduser().resolve()
     found: dict[str, str] = {}
     for path in _walk(root):
-        doc_id = doc_id_for(path, root)
+        if isinstance(path, Skipped):
+            continue  # iter_documents reports it
+        doc_id = doc_id_for(path, root, prefix)
         if doc_id in wanted:
             try:
                 found[doc_id] = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -73,21 +81,67 @@ def file_fingerprints(root: Path, wanted: Container[str]) -> dict[str, str]:
     return found
 
 
-def doc_id_for(path: Path, root: Path) -> str:
-    """Name a file by its root folder's name and its path inside it, so ids survive moving the folder."""
-    return f"{root.name}/{path.relative_to(root).as_posix()}"
+def doc_id_for(path: Path, root: Path, prefix: str | None = None) -> str:
+    """Name a file by its root's prefix (the folder's name by default) and its path inside, so ids survive moving the folder."""
+    return f"{prefix or root.name}/{path.relative_to(root).as_posix()}"
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    # Hidden folders (.git, .obsidian, .venv) hold tool state, not notes.
-    for dirpath, dirnames, filenames in os.walk(root):
+def assign_prefixes(roots: Sequence[Path | str], taken: Mapping[str, str]) -> dict[str, str]:
+    """Give each root a document-id prefix no other root uses: its folder name, else ``name-2``, ``name-3``...
+
+    ``taken`` maps the prefixes an index already uses to their roots; a root found there
+    keeps its prefix, so re-adding a folder keeps its ids. Two folders both called ``notes``
+    (or a user folder called ``corpus``) would otherwise share ids and overwrite each other.
+    """
+    owner = dict(taken)  # prefix -> root
+    by_root = {root: prefix for prefix, root in owner.items()}
+    assigned: dict[str, str] = {}
+    for root in roots:
+        root = str(Path(root).expanduser().resolve())
+        if root in by_root:
+            assigned[root] = by_root[root]
+            continue
+        name = Path(root).name or "root"
+        candidate, n = name, 2
+        while candidate in owner:
+            candidate, n = f"{name}-{n}", n + 1
+        owner[candidate] = root
+        by_root[root] = candidate
+        assigned[root] = candidate
+    return assigned
+
+
+def _walk(root: Path) -> Iterator[Path | Skipped]:
+    """Files under ``root`` in a stable order; folders that cannot be listed come out as ``Skipped``.
+
+    os.walk drops such folders silently by default, which made their notes look deleted.
+    """
+    failed: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=failed.append):
+        yield from _unlisted(failed)
+        # Hidden folders (.git, .obsidian, .venv) hold tool state, not notes.
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                yield Skipped(str(path), f"a link to {path.resolve()}, outside {root}; only files inside the folder are read")
+                continue
+            yield path
+    yield from _unlisted(failed)
 
 
-def read_document(path: Path, root: Path, *, default_kind: str = "note", max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Skipped:
+def _unlisted(failed: list[OSError]) -> Iterator[Skipped]:
+    while failed:
+        error = failed.pop(0)
+        reason = error.strerror or str(error)
+        yield Skipped(str(error.filename), f"folder cannot be listed ({reason}); notes indexed from it before are kept", unreadable=True)
+
+
+def read_document(
+    path: Path, root: Path, *, default_kind: str = "note", max_bytes: int = DEFAULT_MAX_BYTES, prefix: str | None = None
+) -> Document | Skipped:
     """Read one file; return a ``Skipped`` with the cause instead of raising for anything wrong with it."""
     shown = str(path)
     fmt = TEXT_SUFFIXES.get(path.suffix.lower())
@@ -99,7 +153,7 @@ def read_document(path: Path, root: Path, *, default_kind: str = "note", max_byt
             return Skipped(shown, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
         raw = path.read_bytes()
     except OSError as exc:
-        return Skipped(shown, f"cannot be read ({exc.strerror or exc})")
+        return Skipped(shown, f"cannot be read ({exc.strerror or exc}); what was indexed from it before is kept", unreadable=True)
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Skipped(shown, "binary file, not text")
     try:
@@ -121,11 +175,13 @@ def read_document(path: Path, root: Path, *, default_kind: str = "note", max_byt
     if not body.strip():
         return Skipped(shown, "empty (no text after the front matter)")
     title = str(meta.get("title") or _first_heading(body) or path.stem.replace("-", " ").replace("_", " "))
+    if len(title) > MAX_TITLE_CHARS:  # shown on every hit card; a runaway heading line is not a title
+        title = title[: MAX_TITLE_CHARS - 1] + "…"
     lang = str(meta.get("lang") or meta.get("language") or detect_language(body)).lower()
     tags = meta.get("tags") or ()
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",") if t.strip()]
-    doc_id = doc_id_for(path, root)
+    doc_id = doc_id_for(path, root, prefix)
     return Document(
         doc_id=doc_id,
         source=doc_id,

@@ -126,6 +126,19 @@ class ChunkStore:
             rows = self.db.execute("SELECT * FROM documents WHERE root = ?", (root,))
         return {row["doc_id"]: row for row in rows}
 
+    def root_prefixes(self) -> dict[str, str]:
+        """Document-id prefix -> root folder, for every root the store holds documents of."""
+        rows = self.db.execute("SELECT DISTINCT substr(doc_id, 1, instr(doc_id, '/') - 1), root FROM documents WHERE root IS NOT NULL")
+        return {prefix: root for prefix, root in rows if prefix}
+
+    def roots(self, *, kind: str | None = None) -> list[str]:
+        """The root folders of the stored documents (of one kind), in a stable order."""
+        if kind is None:
+            rows = self.db.execute("SELECT DISTINCT root FROM documents WHERE root IS NOT NULL ORDER BY root")
+        else:
+            rows = self.db.execute("SELECT DISTINCT root FROM documents WHERE root IS NOT NULL AND kind = ? ORDER BY root", (kind,))
+        return [row[0] for row in rows]
+
     def skipped(self) -> list[Skipped]:
         return [Skipped(r["path"], r["reason"]) for r in self.db.execute("SELECT path, reason FROM skipped ORDER BY path")]
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import IndexMismatchError, IndexerError
+from .errors import IndexerError, IndexMismatchError, IndexMissingError
 from .layout import current_version, default_corpus_path, default_index_path, has_index
 from .manifest import Manifest
 from .records import Chunk, IndexedDocument, SearchResult, Skipped
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from .encoder import Encoder
     from .search import SearchFilters, Searcher
     from .vectors import VectorIndex
+
+# Opening reads CURRENT, then the version it names; a publish in between is retried once.
+OPEN_ATTEMPTS = 2
 
 
 class StudyIndex:
@@ -49,6 +53,9 @@ class StudyIndex:
     def __init__(self, folder: Path, *, index_path: Path, model: str | None = None) -> None:
         self.folder = Path(folder)
         self.index_path = Path(index_path)
+        if not (self.folder / "manifest.json").exists():
+            # Not a model mismatch: the version was replaced and removed while this process opened it.
+            raise IndexMissingError(f"{self.folder}: this index version was removed while opening it; run the command again")
         self.manifest = Manifest.load(self.folder)
         if model is not None and model != self.manifest.model_name:
             raise IndexMismatchError(
@@ -103,8 +110,20 @@ class StudyIndex:
     # ---- lifecycle -------------------------------------------------------
     @classmethod
     def open(cls, path: Path | str | None = None, *, model: str | None = None) -> StudyIndex:
-        """Open the live version of the index at ``path`` (default: ``$STUDYKG_INDEX`` or ``index/``)."""
+        """Open the live version of the index at ``path`` (default: ``$STUDYKG_INDEX`` or ``index/``).
+
+        A build or add that publishes while this opens is no error: the replaced version stays
+        on disk for a grace period (see ``layout``), and should opening fail anyway while
+        ``CURRENT`` moved on, the new version is opened instead.
+        """
         index_path = Path(path) if path else default_index_path()
+        for _attempt in range(OPEN_ATTEMPTS - 1):
+            folder = current_version(index_path)
+            try:
+                return cls(folder, index_path=index_path, model=model)
+            except Exception:
+                if current_version(index_path) == folder:
+                    raise  # the index did not change under us: the error is real
         return cls(current_version(index_path), index_path=index_path, model=model)
 
     @staticmethod
@@ -203,16 +222,30 @@ class StudyIndex:
 
     # ---- export ----------------------------------------------------------
     def export_chunks(self, path: Path) -> int:
-        """Write every chunk with its metadata and linked entities as JSON Lines; return the count."""
+        """Write every chunk with its metadata and linked entities as JSON Lines; return the count.
+
+        The file appears whole or not at all: it is written next to ``path`` and renamed.
+
+        Raises:
+            IndexerError: ``path`` cannot be written (missing folder, no permission, full disk); no temporary file is left.
+        """
         count = 0
-        tmp = Path(path).with_suffix(Path(path).suffix + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as out:
-            for row in self.store.iter_chunks():
-                record = {key: row[key] for key in row.keys() if key != "id"}
-                record["entities"] = self.store.entities_of([row["id"]])[row["id"]]
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-                count += 1
-        tmp.replace(path)
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            with open(tmp, "w", encoding="utf-8") as out:
+                for row in self.store.iter_chunks():
+                    record = {key: row[key] for key in row.keys() if key != "id"}
+                    record["entities"] = self.store.entities_of([row["id"]])[row["id"]]
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    count += 1
+            tmp.replace(path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            where = path.parent if isinstance(error, (FileNotFoundError, NotADirectoryError)) and not path.parent.is_dir() else path
+            cause = "no such folder" if where == path.parent else (error.strerror or str(error))
+            raise IndexerError(f"{where}: cannot write the chunks ({cause})") from None
         return count
 
     def export_graph(self, path: Path) -> None:

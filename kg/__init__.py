@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 _EXPORTS = {
     "GraphLoadError": "errors",
     "GraphSaveError": "errors",
+    "GraphShapeError": "errors",
     "KGError": "errors",
     "QueryRefusedError": "errors",
     "UnknownDocumentError": "errors",
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
     from .errors import (
         GraphLoadError,
         GraphSaveError,
+        GraphShapeError,
         KGError,
         QueryRefusedError,
         UnknownDocumentError,

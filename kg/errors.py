@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "GraphLoadError",
     "GraphSaveError",
+    "GraphShapeError",
     "KGError",
     "QueryRefusedError",
     "UnknownDocumentError",
@@ -52,6 +53,10 @@ class GraphLoadError(KGError):
 
 class GraphSaveError(KGError):
     """A graph file that cannot be written: the message names the file and the cause."""
+
+
+class GraphShapeError(KGError):
+    """A curated graph that breaks its SHACL shapes: the message names the file and the node."""
 
 
 class QueryRefusedError(KGError):

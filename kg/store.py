@@ -26,12 +26,12 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from . import documents
 from .entities import read_entities
-from .errors import GraphLoadError, GraphSaveError, KGError, UnknownDocumentError, UnknownTypeError
+from .errors import GraphLoadError, GraphSaveError, GraphShapeError, KGError, UnknownDocumentError, UnknownTypeError
 from .link import Linker, Resolver
 from .navigate import HUB_TYPES, Navigator
 from .records import Entity, Mention, PathResult, RelatedTopic, Relation
-from .sparql import run_sparql
-from .validate import load_shapes, validate_graph
+from .sparql import DEFAULT_TIMEOUT, run_sparql
+from .validate import defining_file, load_shapes, validate_graph
 from .vocab import ENTITY_TYPES, PREFIXES
 
 __all__ = ["GRAPH_FILE", "GRAPH_MEDIA_TYPE", "MANIFEST_FILE", "SCHEMA_VERSION", "KnowledgeGraph", "new_graph"]
@@ -221,6 +221,26 @@ class KnowledgeGraph:
             shapes_path = local if local is not None and local.exists() else _REPO_SHAPES
         return validate_graph(self._graph, load_shapes(Path(shapes_path)))
 
+    def check_shapes(self) -> None:
+        """Refuse a curated graph that breaks the shapes.ttl of its folder (no shapes file: nothing to check).
+
+        A build runs this before anything is published, so a typo in the Turtle stops the
+        build with the file and the node instead of reaching the app as a broken entity.
+
+        Raises:
+            GraphShapeError: the first problem, the file that describes its node, and how many more there are.
+        """
+        shapes = self._graph_dir / "shapes.ttl" if self._graph_dir else None
+        if shapes is None or not shapes.exists():
+            return
+        problems = self.validate(shapes)
+        if not problems:
+            return
+        files = sorted(p for p in self._graph_dir.glob("*.ttl") if "shapes" not in p.name)
+        where = defining_file(files, problems[0]) or self._graph_dir
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise GraphShapeError(f"{where}: the graph breaks its SHACL shapes: {problems[0]}{more}")
+
     # ---- entities and names ----------------------------------------------------
     @property
     def graph(self) -> Graph:
@@ -309,13 +329,13 @@ class KnowledgeGraph:
             raise KGError(f"'{name}' is a {entity.type}, not an exam domain or task statement (domains: {domains})")
         return self._navigator.entities_in_domain(entity.iri)
 
-    def sparql(self, query: str) -> list[dict[str, str]]:
-        """Run a read-only SPARQL query (prefixes skg:, kg:, skos: ... are predeclared).
+    def sparql(self, query: str, *, timeout: float = DEFAULT_TIMEOUT) -> list[dict[str, str]]:
+        """Run a read-only SPARQL query on this graph only (prefixes skg:, kg:, skos: ... are predeclared).
 
         Raises:
-            QueryRefusedError: an update, or a query with a syntax error.
+            QueryRefusedError: an update, SERVICE or FROM, a syntax error, or longer than ``timeout`` seconds.
         """
-        return run_sparql(self._graph, query)
+        return run_sparql(self._graph, query, timeout=timeout)
 
     # ---- index bookkeeping -------------------------------------------------------
     def add_document(self, doc_id: str, source: str, title: str, describes: str | None = None) -> None:

@@ -6,6 +6,8 @@ names the entity, so this module turns each validation result into such a line.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -15,7 +17,7 @@ from rdflib.term import Node
 from .errors import GraphLoadError
 from .vocab import PREFIXES, RELATION_PREDICATES
 
-__all__ = ["load_shapes", "short_name", "validate_graph"]
+__all__ = ["defining_file", "load_shapes", "short_name", "validate_graph"]
 
 SHAPES = Namespace("https://w3id.org/studykg/shapes#")
 # Naming every referrer of a dangling name would flood the report; a few find the typo.
@@ -88,3 +90,21 @@ def validate_graph(data: Graph, shapes: Graph) -> list[str]:
 def _dangling_shapes(shapes: Graph) -> set[Node]:
     """The property shapes of skgsh:DanglingReference, whose results get their referrers named."""
     return set(shapes.objects(SHAPES.DanglingReference, SH.property))
+
+
+def defining_file(files: Iterable[Path], problem: str) -> Path | None:
+    """The Turtle file that describes the node a problem line starts with ("kg:Polly: ..."), by its text.
+
+    A file that has the node as the subject of a statement wins over one that only refers to it.
+    """
+    node = problem.split(": ", 1)[0]
+    local = node.split(":", 1)[-1].strip("<>")
+    subject = re.compile(rf"^\s*(?:{re.escape(node)}|<[^>]*{re.escape(local)}>)(?=[\s;.,])", re.MULTILINE)
+    anywhere = None
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if subject.search(text):
+            return path
+        if anywhere is None and node in text:
+            anywhere = path
+    return anywhere

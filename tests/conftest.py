@@ -29,10 +29,12 @@ def studykg_cache(request, tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _no_user_index(monkeypatch, tmp_path_factory, studykg_cache):
-    """Keep tests away from the real index/ folder, the user's cache and learner database, and the network."""
+    """Keep tests away from the real index/ folder, the user's cache, learner database and home directory, and the network."""
     monkeypatch.setenv("STUDYKG_INDEX", str(tmp_path_factory.mktemp("default-index")))
     monkeypatch.setenv("STUDYKG_CACHE", str(studykg_cache))
     monkeypatch.setenv("STUDYKG_LEARNER_DB", str(tmp_path_factory.mktemp("learner") / "learner.db"))
+    # The app indexes folders under these roots only; tests make their notes in temporary folders.
+    monkeypatch.setenv("STUDYKG_NOTES_ROOTS", str(tmp_path_factory.getbasetemp()))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
 

@@ -163,7 +163,7 @@ def test_adding_an_empty_folder_is_an_error_unless_it_was_indexed_before(index_c
     notes.mkdir()
     (notes / "blank.md").write_text("   \n")
     before = current_version(index_copy)
-    with pytest.raises(SourceError, match=r"no indexable files in .*fresh \(1 skipped\)"):
+    with pytest.raises(SourceError, match=r"no indexable files in .*fresh \(1 skipped: .*blank\.md: empty"):
         StudyIndex.add(notes, index_copy)
     assert current_version(index_copy) == before
 
