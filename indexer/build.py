@@ -25,6 +25,7 @@ from kg.errors import KGError
 from . import __version__
 from .chunking import chunk_document
 from .encoder import Encoder
+from .entity_words import EntityWords
 from .errors import IndexMismatchError, SourceError
 from .layout import current_version, default_graph_path, writing
 from .manifest import Manifest, corpus_fingerprint
@@ -112,7 +113,7 @@ def build_index(
     all_chunks = [c for chunks in chunks_by_doc.values() for c in chunks]
     encoder = _load_encoder(model, report)
     vectors = _encode(encoder, all_chunks, report)
-    entity_vectors = _encode_entities(encoder, graph, report)
+    entity_vectors, entity_words = _encode_entities(encoder, graph, report)
     with writing(index_path) as folder:
         store = ChunkStore(folder / "chunks.db")
         rowids = _store_documents(store, documents, chunks_by_doc, graph, report)
@@ -122,6 +123,7 @@ def build_index(
         index = VectorIndex(np.asarray(rowids, dtype=np.int64), vectors, exact_limit=exact_limit)
         index.save(folder)
         entity_vectors.save(folder)
+        entity_words.save(folder)
         graph.save(folder / "graph")
         manifest = _manifest(encoder, documents.values(), len(all_chunks), index, [*roots, *added_roots], started, graph)
         manifest = replace(manifest, added_roots=tuple(map(str, added_roots)))
@@ -305,11 +307,11 @@ def _encode(encoder: Encoder, chunks: list[Chunk], progress: Progress) -> np.nda
     return _encode_texts(encoder, [chunk_text_for_encoding(c) for c in chunks], "embedding chunks", progress)
 
 
-def _encode_entities(encoder: Encoder, graph: KnowledgeGraph, progress: Progress) -> EntityVectors:
-    """Every entity's names, definitions and keywords embedded once at build time, not at every open."""
+def _encode_entities(encoder: Encoder, graph: KnowledgeGraph, progress: Progress) -> tuple[EntityVectors, EntityWords]:
+    """Every entity's names, definitions and keywords, embedded and stemmed once at build time, not at every open."""
     iris = sorted(graph.entities)
     texts = [entity_text(graph.entities[iri]) for iri in iris]
-    return EntityVectors(tuple(iris), _encode_texts(encoder, texts, "embedding entities", progress))
+    return EntityVectors(tuple(iris), _encode_texts(encoder, texts, "embedding entities", progress)), EntityWords(texts)
 
 
 def _encode_texts(encoder: Encoder, texts: list[str], stage: str, progress: Progress) -> np.ndarray:

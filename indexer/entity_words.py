@@ -8,9 +8,12 @@ modelli" and "oscillating" finds "oscillates".
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import snowballstemmer
 
@@ -19,7 +22,15 @@ from .store import any_of, fold
 _WORD = re.compile(r"\w+")
 # Vietnamese does not inflect; a stemmer per language would need each word's language,
 # and the English and Italian stems of a word rarely collide with another word's.
-_STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("italian"))
+# Snowball stemmer objects keep state while they work: one pair per thread (the app's
+# sessions search at the same time).
+_LOCAL = threading.local()
+
+
+def _stemmers() -> tuple:
+    if not hasattr(_LOCAL, "stemmers"):
+        _LOCAL.stemmers = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("italian"))
+    return _LOCAL.stemmers
 
 
 # Words of the question, not of its topic: rare in definitions, so left in they would rank
@@ -37,7 +48,8 @@ QUESTION_WORDS = frozenset(
 def stems(text: str) -> list[str]:
     """The English and Italian stems of every word of ``text`` but question words, accents folded."""
     words = (word for word in _WORD.findall(text.casefold()) if word not in QUESTION_WORDS)
-    return [stemmer.stemWord(fold(word)) for word in words for stemmer in _STEMMERS]
+    stemmers = _stemmers()
+    return [stemmer.stemWord(fold(word)) for word in words for stemmer in stemmers]
 
 
 class EntityWords:
@@ -48,15 +60,30 @@ class EntityWords:
     """
 
     FREQUENT_SHARE = 0.08
+    FILE = "entity_stems.json"
 
     def __init__(self, texts: Sequence[str]) -> None:
+        self._init([" ".join(stems(t)) for t in texts])
+
+    @classmethod
+    def load(cls, folder: Path) -> EntityWords:
+        """The stems a build saved: stemming every entity's words takes seconds, so it is done once, at build time."""
+        self = cls.__new__(cls)
+        self._init(json.loads((Path(folder) / cls.FILE).read_text(encoding="utf-8")))
+        return self
+
+    def save(self, folder: Path) -> None:
+        (Path(folder) / self.FILE).write_text(json.dumps(self.stemmed, ensure_ascii=False), encoding="utf-8")
+
+    def _init(self, stemmed: list[str]) -> None:
+        self.stemmed = stemmed
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.db.executescript(
             "CREATE VIRTUAL TABLE entities USING fts5(text, tokenize='unicode61 remove_diacritics 2');"
             "CREATE VIRTUAL TABLE entity_vocab USING fts5vocab(entities, 'row');"
         )
-        self.db.executemany("INSERT INTO entities (rowid, text) VALUES (?, ?)", ((i, " ".join(stems(t))) for i, t in enumerate(texts)))
-        limit = max(1.0, self.FREQUENT_SHARE * len(texts))  # a word of one entity always ranks
+        self.db.executemany("INSERT INTO entities (rowid, text) VALUES (?, ?)", enumerate(stemmed))
+        limit = max(1.0, self.FREQUENT_SHARE * len(stemmed))  # a word of one entity always ranks
         self.frequent = {term for term, docs in self.db.execute("SELECT term, doc FROM entity_vocab") if docs > limit}
 
     def search(self, query: str, k: int) -> list[int]:

@@ -25,7 +25,6 @@ from .entity_words import EntityWords
 from .errors import QueryError
 from .identifiers import with_identifier_words
 from .language import question_language
-from .passages import entity_text
 from .questions import check_question
 from .records import ConceptMatch, EntityTag, Hit, SearchResult, Why
 from .store import ChunkStore
@@ -103,7 +102,9 @@ class SearchFilters:
 class Searcher:
     """Answers questions over one opened index version."""
 
-    def __init__(self, store: ChunkStore, vectors: VectorIndex, encoder: Encoder, graph: KnowledgeGraph, entities: EntityVectors) -> None:
+    def __init__(
+        self, store: ChunkStore, vectors: VectorIndex, encoder: Encoder, graph: KnowledgeGraph, entities: EntityVectors, entity_words: EntityWords
+    ) -> None:
         self.store = store
         self.vectors = vectors
         self.encoder = encoder
@@ -111,7 +112,7 @@ class Searcher:
         self._entity_iris = list(entities.iris)
         self._entity_vectors = entities.vectors
         self._languages = store.languages()
-        self._entity_words = EntityWords([entity_text(graph.entities[iri]) for iri in self._entity_iris])
+        self._entity_words = entity_words  # in the order of entities.iris
         self.weights = dict(FUSION_WEIGHTS)
         self._providers = _providers(graph)
         self._task_counts = Counter(p for providers in self._providers.values() for p in providers)

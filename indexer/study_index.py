@@ -97,10 +97,11 @@ class StudyIndex:
 
     @cached_property
     def searcher(self) -> Searcher:
+        from .entity_words import EntityWords
         from .search import Searcher
         from .vectors import EntityVectors
 
-        return Searcher(self.store, self.vectors, self.encoder, self.graph, EntityVectors.load(self.folder))
+        return Searcher(self.store, self.vectors, self.encoder, self.graph, EntityVectors.load(self.folder), EntityWords.load(self.folder))
 
     def load_all(self) -> StudyIndex:
         """Open every part now (the app does, so the first question does not wait for the encoder)."""

@@ -244,3 +244,26 @@ def test_plain_bm25_mode_stays_plain(index):
     hits = index.search("kinesis shards retention", k=3, mode="bm25").hits
     first = index.searcher.store.chunks_by_rowid(lexical[:1])[lexical[0]]
     assert hits[0].chunk_id == first["chunk_id"]
+
+
+def test_entity_words_saved_at_build_time_load_with_the_same_answers(tmp_path):
+    from indexer.entity_words import EntityWords
+
+    words = EntityWords(["Model Registry\nCatalogo delle versioni dei modelli.", "Learning rate\nToo high and the loss oscillates."])
+    words.save(tmp_path)
+    again = EntityWords.load(tmp_path)
+    assert again.search("versionare i modelli", 2) == words.search("versionare i modelli", 2) == [0]
+    assert again.frequent == words.frequent
+
+
+def test_stemming_is_safe_from_many_threads_at_once():
+    """The app's sessions search at the same time; snowball stemmers keep state while they work."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from indexer.entity_words import stems
+
+    text = "oscillating learning rates diverge while versionare modelli approvati " * 200
+    expected = stems(text)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(stems, [text] * 32))
+    assert all(result == expected for result in results)
