@@ -84,6 +84,12 @@ PHRASES: dict[str, dict[str, tuple[str, str]]] = {
         "vi": ("nhận dữ liệu đầu vào dạng", "là định dạng đầu vào của"),
         "it": ("accetta in ingresso", "è un formato di ingresso per"),
     },
+    # An MLA-C01 task statement carries on an MLS-C01 one (kg.exams reads the same link).
+    str(SKG.continues): {
+        "en": ("takes over from", "is taken over by"),
+        "vi": ("kế thừa", "được kế thừa bởi"),
+        "it": ("riprende", "è ripreso da"),
+    },
     str(SKG.measures): {
         "en": ("is used to evaluate", "is evaluated with"),
         "vi": ("được dùng để đánh giá", "được đánh giá bằng"),

@@ -27,6 +27,6 @@ def test_a_question_with_words_passes_with_its_spaces_collapsed(question):
 
 
 def test_search_uses_the_same_check():
-    from indexer.search import _check_question
+    import indexer.search as search
 
-    assert _check_question is check_question
+    assert search.check_question is check_question

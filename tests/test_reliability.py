@@ -174,14 +174,16 @@ def test_a_whitespace_free_line_is_cut_into_bounded_chunks():
 
 def test_a_note_of_brackets_and_a_giant_line_is_indexed_in_bounded_chunks(index_copy, tmp_path):
     folder = tmp_path / "hostile"
-    note(folder, "brackets.md", "# Brackets\n" + "[" * 200_000 + "\n")
-    note(folder, "blob.md", "# Blob\n" + "Q" * 300_000 + "\n")
+    # Big enough to need many chunks; every chunk is embedded by a transformer, so not megabytes
+    # (the linear-time test above cleans a megabyte without embedding it).
+    note(folder, "brackets.md", "# Brackets\n" + "[" * 12_000 + "\n")
+    note(folder, "blob.md", "# Blob\n" + "Q" * 30_000 + "\n")
     result = invoke(index_copy, "add", str(folder))
     assert result.exit_code == 0, result.output
     index = StudyIndex.open(index_copy)
     lengths = [len(row["text"]) for row in index.store.iter_chunks() if row["doc_id"].startswith("hostile/")]
     index.close()
-    assert len(lengths) > 100 and max(lengths) <= DEFAULT_MAX_CHARS
+    assert len(lengths) > 10 and max(lengths) <= DEFAULT_MAX_CHARS
 
 
 # ---- 4. SPARQL stays local, time-limited and interruptible ---------------------------------
@@ -304,17 +306,17 @@ def test_a_file_that_cannot_be_read_keeps_its_indexed_version(index_copy, tmp_pa
 
 
 # ---- 7. a rebuild keeps the folders added with add --------------------------------------------
-def test_build_keeps_every_added_folder_unless_told_to_drop_them(index_copy, tmp_path, built_model):
+def test_build_keeps_every_added_folder_unless_told_to_drop_them(index_copy, tmp_path):
     from conftest import FIXTURE_CORPUS
 
     mine = note(tmp_path / "mine", "neo.md", "# Neo\nSageMaker Neo compiles models for edge devices.\n").parent
     assert invoke(index_copy, "add", str(mine)).exit_code == 0
-    kept = invoke(index_copy, "build", "--corpus", str(FIXTURE_CORPUS), "--model", built_model)
+    kept = invoke(index_copy, "build", "--corpus", str(FIXTURE_CORPUS))
     assert kept.exit_code == 0, kept.output
     assert f"kept       {mine}" in kept.output
     documents = stored(index_copy)[0]
     assert documents["mine/neo.md"]["kind"] == "user" and "corpus/notes/kinesis.en.md" in documents
-    dropped = invoke(index_copy, "build", "--corpus", str(FIXTURE_CORPUS), "--model", built_model, "--drop-added")
+    dropped = invoke(index_copy, "build", "--corpus", str(FIXTURE_CORPUS), "--drop-added")
     assert dropped.exit_code == 0 and "mine/neo.md" not in stored(index_copy)[0]
 
 
@@ -361,7 +363,7 @@ def test_a_folder_of_only_bad_files_names_each_file_and_why(index_copy, tmp_path
     one_line_error(invoke(index_copy, "add", str(folder)), "2 skipped", "broken.md: broken YAML front matter", "latin1.txt: not UTF-8")
 
 
-def test_a_graph_that_breaks_its_shapes_stops_the_build_naming_file_and_node(tmp_path, monkeypatch, built_model):
+def test_a_graph_that_breaks_its_shapes_stops_the_build_naming_file_and_node(tmp_path, monkeypatch):
     from conftest import FIXTURE_CORPUS
 
     graph_dir = tmp_path / "graph"
@@ -370,7 +372,7 @@ def test_a_graph_that_breaks_its_shapes_stops_the_build_naming_file_and_node(tmp
     bad.write_text("@prefix skg: <https://w3id.org/studykg/ontology#> .\n@prefix kg: <https://w3id.org/studykg/kg#> .\n"
                    "kg:Nameless a skg:Service .\n")
     monkeypatch.setattr("indexer.build.default_graph_path", lambda: graph_dir)
-    result = invoke(tmp_path / "index", "build", "--corpus", str(FIXTURE_CORPUS), "--model", built_model)
+    result = invoke(tmp_path / "index", "build", "--corpus", str(FIXTURE_CORPUS))
     one_line_error(result, f"{bad}:", "SHACL", "kg:Nameless")
     assert not (tmp_path / "index" / "CURRENT").exists()
 
