@@ -36,7 +36,7 @@ def search(version: str, question: str, filters: SearchFilters, lang: str | None
 
 index = common.get_index()
 st.title("Ask")
-st.caption("Ask about the AWS Machine Learning Specialty exam in English, Vietnamese or Italian.")
+st.caption("Ask about the AWS machine learning exams (MLA-C01, and the retired MLS-C01) in English, Vietnamese or Italian.")
 
 common.from_url("ask_q", "q")
 st.text_input(

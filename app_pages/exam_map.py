@@ -89,7 +89,7 @@ for place, ready in enumerate(session.readiness()):
                       f":small[{escape_inline(readiness_line(domain))}]")
         right.page_link(common.PRACTICE, label="Practise this domain", icon=":material/quiz:",
                         query_params={"exam": exam.code, "domain": domain.number})
-        st.progress(domain.mastery, text=None)
+        st.progress(domain.accuracy or 0.0, text=None)  # mastery (Laplace) orders the domains; the bar shows what was answered
         with st.expander("Task statements", expanded=place == 0):
             for task in ready.tasks:
                 st.markdown(f"**{escape_inline(task.number)}** {escape_inline(task.label)} · :small[{escape_inline(readiness_line(task))}]")

@@ -73,7 +73,12 @@ def main() -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(args.port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "HF_HUB_OFFLINE": "1", "STUDYKG_INDEX": str(work / "index")},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={
+            **os.environ, "HF_HUB_OFFLINE": "1", "STUDYKG_INDEX": str(work / "index"),
+            # My notes indexes only under the allowed roots; the sample notes sit in the working folder,
+            # and the learner's own database is kept out of the pictures.
+            "STUDYKG_NOTES_ROOTS": str(work), "STUDYKG_LEARNER_DB": str(work / "learner.db"),
+        },
     )
     url = f"http://127.0.0.1:{args.port}"
     try:
