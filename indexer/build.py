@@ -98,6 +98,7 @@ def build_index(
     graph_dir = Path(graph_dir or default_graph_path())
     graph = KnowledgeGraph.load_curated(graph_dir)
     graph.check_shapes()
+    encoder = _load_encoder(model, report)  # a wrong --model fails before any file is read
     roots = [Path(r).expanduser().resolve() for r in corpus_dirs]
     added_roots, taken, warnings = previously_added(index_path, roots) if keep_added else ([], {}, [])
     prefixes = assign_prefixes([*roots, *added_roots], taken)
@@ -111,7 +112,6 @@ def build_index(
     chunks_by_doc, chunk_warnings = _chunk_and_link(documents, graph, report)
     warnings.extend(chunk_warnings)
     all_chunks = [c for chunks in chunks_by_doc.values() for c in chunks]
-    encoder = _load_encoder(model, report)
     vectors = _encode(encoder, all_chunks, report)
     entity_vectors, entity_words = _encode_entities(encoder, graph, report)
     with writing(index_path) as folder:

@@ -46,7 +46,7 @@ class StudyKGGroup(click.Group):
 @click.version_option(package_name="studykg")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 def cli(verbose: int) -> None:
-    """studykg: a knowledge-graph and semantic-search study index for the AWS ML Specialty exam.
+    """studykg: a knowledge-graph and semantic-search study index for the AWS machine learning exams (MLA-C01).
 
     \b
     studykg build                      # index the shipped corpus

@@ -120,7 +120,9 @@ def _load_folder(path: Path):
     with _loading:
         if key not in _loaded:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
 
+            transformers_logging.disable_progress_bar()  # a "Loading weights" bar on every `studykg ask` is noise
             try:
                 _loaded[key] = SentenceTransformer(key, device="cpu")
             except Exception as exc:  # a broken folder can fail in many libraries' ways
