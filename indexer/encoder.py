@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from .errors import ModelError
+from .errors import IndexMismatchError, ModelError
 from .embedding_cache import EmbeddingCache
 from .pretrained import DEFAULT_MODEL, cache_dir, resolve_default_model
 
@@ -86,6 +86,19 @@ class Encoder:
         if self._cache is None or not cached:
             return self._encode(texts, prompt)
         return self._cache.encode(texts, prompt or "", lambda missing: self._encode(missing, prompt))
+
+    def require_fingerprint(self, expected: str, index_path: Path) -> Encoder:
+        """This encoder, if its fingerprint is the one the index at ``index_path`` was built with.
+
+        Raises:
+            IndexMismatchError: the model's files changed since the build (another version, another source).
+        """
+        if self.fingerprint() != expected:
+            raise IndexMismatchError(
+                f"{index_path}: the encoder '{self.name}' now loads with other weights than the index was built with "
+                f"({self.source}); rebuild with 'studykg build'"
+            )
+        return self
 
     def fingerprint(self) -> str:
         """Identifies the model's files, so an index can tell its own encoder from another (see ``model_fingerprint``)."""

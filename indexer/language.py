@@ -32,9 +32,7 @@ def question_language(question: str, candidates: Iterable[str]) -> str | None:
     languages = sorted({lang for lang in candidates if lang and lang != "und"})
     if len(languages) < 2 or len(_WORDS.findall(question)) < 2:
         return languages[0] if len(languages) == 1 else None
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = _identifier(tuple(languages), LanguageIdentifier, MODEL_FILE)
+    identifier = _identifier(tuple(languages))
     if identifier is None:
         return None
     lang, _score = identifier.classify(question)
@@ -42,8 +40,11 @@ def question_language(question: str, candidates: Iterable[str]) -> str | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _identifier(languages: tuple[str, ...], cls, model_file):
-    identifier = cls.from_model_file(model_file)
+def _identifier(languages: tuple[str, ...]):
+    """py3langid's model restricted to ``languages`` (loaded once per set), or None when it knows fewer than two."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
     known = [lang for lang in languages if lang in identifier.nb_classes]
     if len(known) < 2:
         return None

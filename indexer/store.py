@@ -195,28 +195,10 @@ class ChunkStore:
                 found[row[0]].append(row[1])
         return found
 
-    def page_entities_of(self, rowids: Sequence[int]) -> dict[int, str]:
-        """For chunks of a page that describes an entity (a service page), that entity's local name."""
-        if not rowids:
-            return {}
-        marks = ",".join("?" * len(rowids))
-        rows = self.db.execute(
-            f"SELECT c.id, d.entity FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE c.id IN ({marks}) AND d.entity IS NOT NULL",
-            list(rowids),
-        )
-        return {row[0]: row[1] for row in rows}
-
     def lexical_search(self, query: str, k: int) -> list[tuple[int, float]]:
         """BM25 top-k as (rowid, score), higher is better; the question's words are OR-ed, common words dropped."""
         terms = self._query_terms(query)
-        if not terms:
-            return []
-        rows = self.db.execute(
-            f"SELECT rowid, bm25(chunks_fts, {', '.join(map(str, COLUMN_WEIGHTS))}) AS score FROM chunks_fts"
-            " WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?",
-            (any_of(terms), k),
-        ).fetchall()
-        return [(row[0], -row[1]) for row in rows]
+        return self._bm25(any_of(terms), k) if terms else []
 
     def phrase_search(self, query: str, k: int, *, length: int = PHRASE_WORDS) -> list[tuple[int, float]]:
         """Chunks holding runs of ``length`` consecutive words of the question, most and rarest runs first.
@@ -229,7 +211,10 @@ class ChunkStore:
         runs = list(dict.fromkeys(" ".join(words[i : i + length]) for i in range(len(words) - length + 1)))
         if not runs:
             return []
-        match = " OR ".join(f'"{run}"' for run in runs)  # \w+ words hold no quote
+        return self._bm25(" OR ".join(f'"{run}"' for run in runs), k)  # \w+ words hold no quote
+
+    def _bm25(self, match: str, k: int) -> list[tuple[int, float]]:
+        """The top-k chunks for an FTS5 ``match`` expression as (rowid, score), higher is better."""
         rows = self.db.execute(
             f"SELECT rowid, bm25(chunks_fts, {', '.join(map(str, COLUMN_WEIGHTS))}) AS score FROM chunks_fts"
             " WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?",

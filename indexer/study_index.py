@@ -76,13 +76,7 @@ class StudyIndex:
         from .encoder import Encoder
 
         # Checked here, not at open: a graph command should not load torch and the model.
-        encoder = Encoder.load(self.manifest.model_name)
-        if encoder.fingerprint() != self.manifest.model_fingerprint:
-            raise IndexMismatchError(
-                f"{self.index_path}: the encoder '{self.manifest.model_name}' now loads with other weights than the index was built with "
-                f"({encoder.source}); rebuild with 'studykg build'"
-            )
-        return encoder
+        return Encoder.load(self.manifest.model_name).require_fingerprint(self.manifest.model_fingerprint, self.index_path)
 
     @cached_property
     def vectors(self) -> VectorIndex:
