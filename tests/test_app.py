@@ -308,14 +308,19 @@ def test_exam_map_shows_the_four_domains_with_weights(monkeypatch, app_index):
 
 
 # ---- My notes, first start -------------------------------------------------------
-def test_my_notes_folder_is_indexed_and_skipped_files_explained(monkeypatch, app_index, tmp_path):
+def index_sample_notes(monkeypatch, app_index, tmp_path) -> tuple[AppTest, Path]:
+    """My notes on a copy of the app index, after indexing a copy of tests/fixtures/app_notes."""
     index = tmp_path / "index"
     shutil.copytree(app_index, index)
     notes = tmp_path / "my-notes"
     shutil.copytree(APP_NOTES, notes)
     at = open_app(monkeypatch, index, "app_pages/my_notes.py")
     at.text_input(key="notes_folder").set_value(str(notes))
-    at.button[0].click().run()
+    return at.button[0].click().run(), notes
+
+
+def test_my_notes_folder_is_indexed_and_skipped_files_explained(monkeypatch, app_index, tmp_path):
+    at, notes = index_sample_notes(monkeypatch, app_index, tmp_path)
 
     assert_no_problem(at)
     counts = {m.label: m.value for m in at.metric}
@@ -427,13 +432,7 @@ def test_relations_read_as_phrases_without_duplicate_headings(monkeypatch, app_i
 
 
 def test_a_folder_of_notes_can_be_removed_from_my_notes(monkeypatch, app_index, tmp_path):
-    index = tmp_path / "index"
-    shutil.copytree(app_index, index)
-    notes = tmp_path / "my-notes"
-    shutil.copytree(APP_NOTES, notes)
-    at = open_app(monkeypatch, index, "app_pages/my_notes.py")
-    at.text_input(key="notes_folder").set_value(str(notes))
-    at.button[0].click().run()
+    at, notes = index_sample_notes(monkeypatch, app_index, tmp_path)
     assert "Indexed folders (2)" in subheaders(at)
 
     at.button(key="remove_1").click().run()
