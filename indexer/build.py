@@ -112,6 +112,7 @@ def build_index(
     all_chunks = [c for chunks in chunks_by_doc.values() for c in chunks]
     vectors = _encode(encoder, all_chunks, report)
     entity_vectors, entity_words = _encode_entities(encoder, graph, report)
+    _export_for_questions(encoder, report)
     with writing(index_path) as folder:
         store = ChunkStore(folder / "chunks.db")
         rowids = _store_documents(store, documents, chunks_by_doc, graph, report)
@@ -203,6 +204,7 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
         store.set_skipped(skipped, under=[str(root)])
         store.commit()
         vectors = _encode(encoder, new_chunks, report)
+        _export_for_questions(encoder, report)
         index = VectorIndex.load(new, exact_limit=EXACT_SEARCH_LIMIT).without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
         for name in ("ids.npy", "vectors.npy", "vectors.faiss"):
             (new / name).unlink(missing_ok=True)
@@ -293,6 +295,16 @@ def _load_encoder(model: str | None, progress: Progress) -> Encoder:
     encoder = Encoder.load(model)
     progress("loading the encoder", 1, 1)
     return encoder
+
+
+def _export_for_questions(encoder: Encoder, progress: Progress) -> None:
+    """Once per model: the ONNX export that lets `ask` encode questions without torch (see ``question_encoder``)."""
+    from .question_encoder import ensure_export, find_export
+
+    if find_export(encoder.fingerprint()) is None:
+        progress("preparing the question encoder", 0, 1)
+        ensure_export(encoder)
+        progress("preparing the question encoder", 1, 1)
 
 
 def _encode(encoder: Encoder, chunks: list[Chunk], progress: Progress) -> np.ndarray:

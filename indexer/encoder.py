@@ -87,6 +87,10 @@ class Encoder:
             return self._encode(texts, prompt)
         return self._cache.encode(texts, prompt or "", lambda missing: self._encode(missing, prompt))
 
+    def prompt(self, kind: str) -> str:
+        """The text put before a "query" or a "passage" ("" when the model defines none)."""
+        return self._prompts.get(kind, "")
+
     def require_fingerprint(self, expected: str, index_path: Path) -> Encoder:
         """This encoder, if its fingerprint is the one the index at ``index_path`` was built with.
 

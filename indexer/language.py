@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterable
 
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -39,9 +40,28 @@ def question_language(question: str, candidates: Iterable[str]) -> str | None:
     return lang
 
 
+def prepare_question_language(candidates: Iterable[str]) -> None:
+    """Start loading the identifier for ``candidates`` in a background thread.
+
+    Its model takes most of a second to unpack; a search opening its other parts meanwhile
+    should not wait for it in turn.
+    """
+    languages = tuple(sorted({lang for lang in candidates if lang and lang != "und"}))
+    if len(languages) >= 2:
+        threading.Thread(target=_identifier, args=(languages,), daemon=True).start()
+
+
+_identifier_lock = threading.Lock()
+
+
 @functools.lru_cache(maxsize=8)
 def _identifier(languages: tuple[str, ...]):
     """py3langid's model restricted to ``languages`` (loaded once per set), or None when it knows fewer than two."""
+    with _identifier_lock:  # a warm-up thread and a first question must not load it twice
+        return _restricted_identifier(languages)
+
+
+def _restricted_identifier(languages: tuple[str, ...]):
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE)

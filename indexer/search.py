@@ -24,7 +24,8 @@ from .encoder import Encoder
 from .entity_words import EntityWords
 from .errors import QueryError
 from .identifiers import with_identifier_words
-from .language import question_language
+from .language import prepare_question_language, question_language
+from .question_encoder import QuestionEncoder
 from .questions import check_question
 from .records import ConceptMatch, EntityTag, Hit, SearchResult, Why
 from .store import ChunkStore
@@ -103,7 +104,7 @@ class Searcher:
     """Answers questions over one opened index version."""
 
     def __init__(
-        self, store: ChunkStore, vectors: VectorIndex, encoder: Encoder, graph: KnowledgeGraph, entities: EntityVectors, entity_words: EntityWords
+        self, store: ChunkStore, vectors: VectorIndex, encoder: Encoder | QuestionEncoder, graph: KnowledgeGraph, entities: EntityVectors, entity_words: EntityWords
     ) -> None:
         self.store = store
         self.vectors = vectors
@@ -112,6 +113,7 @@ class Searcher:
         self._entity_iris = list(entities.iris)
         self._entity_vectors = entities.vectors
         self._languages = store.languages()
+        prepare_question_language(self._languages)
         self._entity_words = entity_words  # in the order of entities.iris
         self.weights = dict(FUSION_WEIGHTS)
         self._providers = _providers(graph)

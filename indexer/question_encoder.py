@@ -1,0 +1,238 @@
+"""Questions encoded without torch: the index's model exported to ONNX and run by onnxruntime.
+
+A cold ``studykg ask`` spent about 5.5 of its 8 seconds importing sentence-transformers and
+torch and loading the model, only to encode one question. The build has the model loaded
+anyway, so it also writes an ONNX export of it (the whole sentence-transformers forward:
+transformer, pooling and any dense layers) with its tokenizer. A question then needs only
+onnxruntime and tokenizers, and loading both runs in background threads while the graph
+and the word statistics open.
+
+The export lives in the cache, keyed by the model fingerprint the index records, so an
+index can only ever be questioned with the weights it was built with. Before an export is
+kept it must give the same vectors as the model on probe sentences; a model the export
+cannot reproduce (a tokenizer without a ``tokenizer.json``, lower-casing, a prompt the
+pooling leaves out) keeps using sentence-transformers for questions, only more slowly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import threading
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import ModelError
+from .pretrained import cache_dir
+
+if TYPE_CHECKING:
+    from .encoder import Encoder
+
+log = logging.getLogger(__name__)
+
+EXPORT_FORMAT = 1  # bump when the files of an export change meaning
+# Export and model must agree this closely: ranking near ties moves with 1e-4 of cosine.
+MIN_PROBE_COSINE = 0.99999
+PROBES = (
+    "Which service converts text to speech?",
+    "thuật toán nào dùng để phát hiện bất thường?",
+    "quale algoritmo rileva le anomalie nei dati?",
+    "x",
+    "SageMaker Model Monitor compares live traffic with a baseline " * 20,  # longer than most questions
+)
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def export_folder(fingerprint: str) -> Path:
+    """Where the export for a model fingerprint lives (hub names contain '/', so the key is hashed)."""
+    key = hashlib.sha256(f"{EXPORT_FORMAT}:{fingerprint}".encode()).hexdigest()[:16]
+    return cache_dir() / "question-encoders" / key
+
+
+def find_export(fingerprint: str) -> Path | None:
+    """The folder of the export made for exactly this model fingerprint, or None."""
+    folder = export_folder(fingerprint)
+    try:
+        settings = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if settings.get("fingerprint") != fingerprint or not (folder / "model.onnx").is_file():
+        return None
+    return folder
+
+
+class QuestionEncoder:
+    """Encodes questions like ``Encoder.encode_queries``, from an export; loading starts at once, in threads.
+
+    Example::
+
+        encoder = QuestionEncoder.find(manifest.model_fingerprint)  # None when there is no export
+        vectors = encoder.encode_queries(["Which service converts text to speech?"])
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.settings = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
+        self.name = self.settings["model_name"]
+        self.dim = int(self.settings["dim"])
+        self._session = None
+        self._tokenizer = None
+        self._error: BaseException | None = None
+        # Both loads spend their time in native code that releases the GIL.
+        self._threads = [threading.Thread(target=self._guarded(load), daemon=True) for load in (self._load_session, self._load_tokenizer)]
+        for thread in self._threads:
+            thread.start()
+
+    @classmethod
+    def find(cls, fingerprint: str) -> QuestionEncoder | None:
+        """The export made for exactly this model fingerprint, already loading; None when there is none."""
+        folder = find_export(fingerprint)
+        return cls(folder) if folder else None
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length vectors for questions, with the model's query prompt."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        self._wait()
+        prompt = self.settings["query_prompt"]
+        encodings = self._tokenizer.encode_batch([prompt + text for text in texts])
+        feed = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+        wanted = {i.name for i in self._session.get_inputs()}
+        vectors = self._session.run(None, {name: value for name, value in feed.items() if name in wanted})[0]
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+
+    # ---- loading ---------------------------------------------------------
+    def _load_session(self) -> None:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1  # one question at a time; see StudyIndex.vectors on threads
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(str(self.folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+
+    def _load_tokenizer(self) -> None:
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+        tokenizer.enable_truncation(max_length=int(self.settings["max_length"]))
+        tokenizer.enable_padding(pad_id=int(self.settings["pad_id"]), pad_token=self.settings["pad_token"])
+        self._tokenizer = tokenizer
+
+    def _guarded(self, load):
+        def run() -> None:
+            try:
+                load()
+            except BaseException as exc:  # re-raised in the caller's thread by _wait
+                self._error = exc
+
+        return run
+
+    def _wait(self) -> None:
+        for thread in self._threads:
+            thread.join()
+        if self._error is not None:
+            raise ModelError(f"{self.folder}: cannot load the question encoder ({self._error}); delete the folder and run 'studykg build'")
+
+
+def ensure_export(encoder: Encoder) -> Path | None:
+    """Export ``encoder`` for questions unless an export for its fingerprint exists; None when it cannot be exported.
+
+    Never fails the caller: without an export, questions are encoded by the full model.
+    """
+    folder = export_folder(encoder.fingerprint())
+    if find_export(encoder.fingerprint()):
+        return folder
+    reason = _unsupported(encoder.model)
+    if reason:
+        log.info("questions will be encoded with sentence-transformers: %s", reason)
+        return None
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        _write_export(encoder, staging)
+        cosine = _probe_agreement(encoder, QuestionEncoder(staging))
+        if cosine < MIN_PROBE_COSINE:
+            log.warning("the ONNX export of %s disagrees with the model (cosine %.6f); questions will use sentence-transformers", encoder.name, cosine)
+            return None
+        with contextlib.suppress(FileExistsError, OSError):
+            staging.rename(folder)  # another process may have published the same export first
+        return find_export(encoder.fingerprint())
+    except Exception as exc:  # an exporter failure must not fail a build
+        log.warning("could not export %s for questions (%s); questions will use sentence-transformers", encoder.name, exc)
+        return None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _unsupported(model) -> str | None:
+    """Why the export could not reproduce this model's query vectors, or None."""
+    tokenizer = getattr(model, "tokenizer", None)
+    if getattr(tokenizer, "backend_tokenizer", None) is None:
+        return "its tokenizer has no tokenizer.json form"
+    if not set(tokenizer.model_input_names) <= set(_INPUTS):
+        return f"it takes inputs {tokenizer.model_input_names}"
+    if getattr(model[0], "do_lower_case", False):
+        return "it lower-cases its input"
+    if any(getattr(module, "include_prompt", True) is False for module in model):
+        return "its pooling leaves the prompt out"
+    return None
+
+
+def _write_export(encoder: Encoder, folder: Path) -> None:
+    import torch
+
+    model = encoder.model
+    names = [name for name in _INPUTS if name in model.tokenizer.model_input_names]
+
+    class SentenceEmbedding(torch.nn.Module):
+        """The sentence-transformers forward with positional inputs, which the exporter needs."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, *inputs):
+            return self.model(dict(zip(names, inputs, strict=True)))["sentence_embedding"]
+
+    sample = model.tokenizer(["query: one", "query: two words"], padding=True, return_tensors="pt")
+    axes = {name: {0: "batch", 1: "tokens"} for name in names}
+    # The tracer warns about shape checks it records as constants; the probes check the result.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            SentenceEmbedding().eval(), tuple(sample[name] for name in names), str(folder / "model.onnx"),
+            input_names=names, output_names=["sentence_embedding"], dynamic_axes={**axes, "sentence_embedding": {0: "batch"}},
+            opset_version=17, dynamo=False,
+        )
+    model.tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+    settings = {
+        "format": EXPORT_FORMAT,
+        "model_name": encoder.name,
+        "fingerprint": encoder.fingerprint(),
+        "dim": encoder.dim,
+        "query_prompt": encoder.prompt("query"),
+        "max_length": int(model.max_seq_length),
+        "pad_id": int(model.tokenizer.pad_token_id),
+        "pad_token": str(model.tokenizer.pad_token),
+    }
+    (folder / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
+
+
+def _probe_agreement(encoder: Encoder, exported: QuestionEncoder) -> float:
+    """The lowest cosine between the model's and the export's vectors for the probe questions, batched with padding."""
+    expected = encoder.encode_queries(PROBES)
+    got = exported.encode_queries(PROBES)
+    return float(np.min(np.sum(expected * got, axis=1)))

@@ -1,0 +1,92 @@
+"""The torch-free question encoder: an ONNX export of the index's model, made by the build."""
+
+import json
+import subprocess
+import sys
+import unicodedata
+
+import numpy as np
+import pytest
+
+from indexer import question_encoder
+from indexer.encoder import Encoder
+from indexer.question_encoder import QuestionEncoder, ensure_export, export_folder, find_export
+
+QUESTIONS = [
+    "Which service converts text to speech?",
+    "Which service converts speech audio into text?",
+    unicodedata.normalize("NFD", "thuật toán nào dùng để phát hiện bất thường?"),
+    "quale algoritmo rileva le anomalie nei dati?",
+    "ＳａｇｅＭａｋｅｒ endpoint",  # full-width
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def default_encoder(studykg_cache):
+    return Encoder.load()
+
+
+def test_the_build_exports_the_default_encoder_and_questions_get_the_same_vectors(built_index, default_encoder):
+    folder = find_export(default_encoder.fingerprint())
+    assert folder is not None, "the build should have left an export for the default encoder"
+    settings = json.loads((folder / "settings.json").read_text())
+    assert settings["query_prompt"] == "query: " and settings["fingerprint"] == default_encoder.fingerprint()
+    exported = QuestionEncoder(folder).encode_queries(QUESTIONS)  # one padded batch
+    expected = default_encoder.encode_queries(QUESTIONS)
+    assert exported.shape == expected.shape == (len(QUESTIONS), 384)
+    assert np.min(np.sum(exported * expected, axis=1)) > 0.99999
+
+
+def test_a_search_loads_neither_torch_nor_faiss(built_index):
+    """What makes a cold `studykg ask` fast: the question is encoded by onnxruntime, the small index searched with numpy."""
+    code = (
+        "import sys; from indexer import StudyIndex; "
+        f"result = StudyIndex.open({str(built_index)!r}).search('Which service converts text to speech?'); "
+        "print(result.entities[0].label, '|', sorted(m for m in ('torch', 'sentence_transformers', 'faiss') if m in sys.modules))"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert shown == "Amazon Polly | []"
+
+
+def test_without_an_export_questions_are_encoded_by_the_model_with_the_same_answers(built_index, opened_index, monkeypatch):
+    from indexer import StudyIndex
+
+    monkeypatch.setattr(question_encoder, "find_export", lambda fingerprint: None)
+    index = StudyIndex.open(built_index)
+    assert index.question_encoder is index.encoder
+    for question in QUESTIONS[:4]:
+        slow, fast = index.search(question), opened_index.search(question)
+        assert [e.iri for e in slow.entities[:3]] == [e.iri for e in fast.entities[:3]]
+        assert [h.chunk_id for h in slow.hits] == [h.chunk_id for h in fast.hits]
+
+
+def test_an_index_of_another_model_gets_its_own_export(tiny_transformer_model):
+    """A BERT model with token type ids and no normalization module exports too, under its own fingerprint."""
+    encoder = Encoder.load(tiny_transformer_model)
+    folder = ensure_export(encoder)
+    assert folder == export_folder(encoder.fingerprint()) and folder == find_export(encoder.fingerprint())
+    vectors = QuestionEncoder(folder).encode_queries(["text to speech", "kinesis data streams"])
+    assert np.min(np.sum(vectors * encoder.encode_queries(["text to speech", "kinesis data streams"]), axis=1)) > 0.99999
+
+
+def test_an_export_that_does_not_load_is_discarded_and_the_build_goes_on(tiny_transformer_model, monkeypatch, caplog, tmp_path):
+    monkeypatch.setenv("STUDYKG_CACHE", str(tmp_path / "cache"))
+    encoder = Encoder.load(tiny_transformer_model)
+
+    def broken_export(encoder, folder):
+        (folder / "model.onnx").write_bytes(b"not a model")
+        (folder / "tokenizer.json").write_text("{}")
+        (folder / "settings.json").write_text(json.dumps({"model_name": encoder.name, "dim": encoder.dim}))
+
+    monkeypatch.setattr(question_encoder, "_write_export", broken_export)
+    assert ensure_export(encoder) is None
+    assert "could not export" in caplog.text
+    assert not export_folder(encoder.fingerprint()).parent.exists() or not any(export_folder(encoder.fingerprint()).parent.iterdir())
+
+
+def test_a_model_whose_queries_the_export_cannot_reproduce_is_left_to_sentence_transformers():
+    class NoFastTokenizer:
+        tokenizer = object()
+
+    assert "tokenizer.json" in question_encoder._unsupported(NoFastTokenizer())
