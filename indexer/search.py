@@ -36,7 +36,12 @@ RRF_K = 60
 # top passages are evidence for the concepts (measured with studykg eval on bench/eval/questions.jsonl
 # and with bench/aws_docs_bench.py). "phrase" is runs of three words of the question in a passage:
 # a line copied from a note finds that note, which bag-of-words retrievers alone may rank 8th.
-FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "phrase": 0.5, "mentions": 1.0}
+FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "phrase": 0.5, "mentions": 1.0, "concept": 1.0}
+# The best concept, when the question does not name it, brings its own passages closest to the
+# question even if no retriever found them: an Italian question about ReLU meets the English
+# passage that explains ReLU. Their weight is scaled by the concept ranking's margin over the
+# runner-up, so a doubtful concept (as for a detailed API question) hardly moves the passages.
+CONCEPT_PASSAGES = 10
 # A passage in the question's language (or the one the learner prefers) counts this much more:
 # enough to order passages that are about as good, not to lift a poor one.
 LANGUAGE_PREFERENCE = 0.05
@@ -149,6 +154,7 @@ class Searcher:
             (dense_rows, self.weights["dense"]), (lexical_rows, self.weights["lexical"]), ([r for r, _ in phrases], self.weights["phrase"])
         )
         concepts: list[tuple[str, float]] = []
+        mentioned = linked
         if use_graph:
             # The retrieved chunks' entities serve both the concept ranking and the re-ranking.
             evidence = _fuse((dense_rows, CONCEPT_EVIDENCE_WEIGHTS["dense"]), (lexical_rows, CONCEPT_EVIDENCE_WEIGHTS["lexical"]))
@@ -158,6 +164,10 @@ class Searcher:
             concepts = self._rank_concepts(query, q_vec, linked, evidence_rows, candidate_entities)
             overlap = self._entity_overlap(_passage_focus(linked, concepts), candidates, candidate_entities, fused)
             _add_ranks(fused, overlap, self.weights["mentions"])
+            if concepts and concepts[0][0] not in linked:
+                best = concepts[0][0]
+                _add_ranks(fused, self._closest_passages(best, q_vec), self.weights["concept"] * _margin(concepts))
+                mentioned = [*linked, best]  # a hit's "why" names the concept too
         if use_dense and use_lexical:
             _add_document_evidence(fused, self.store.documents_of(list(fused)))
             preferred = lang or question_language(query, self._languages)
@@ -167,7 +177,7 @@ class Searcher:
                     if languages.get(rowid) == preferred:
                         fused[rowid] *= 1 + LANGUAGE_PREFERENCE
         ranked = sorted(fused, key=fused.get, reverse=True)
-        hits = self._hits(ranked, fused, dense, lexical, linked, filters, k)
+        hits = self._hits(ranked, fused, dense, lexical, mentioned, filters, k)
         if not use_graph:
             concepts = self._concepts_from_hits(hits)
         matches = self._concept_matches(concepts, filters)
@@ -262,7 +272,16 @@ class Searcher:
         counts = {rowid: len(wanted.intersection(iris)) for rowid, iris in candidate_entities.items()}
         return sorted((r for r in candidates if counts.get(r)), key=lambda r: (-counts[r], -fused[r]))
 
-    def _hits(self, ranked, fused, dense, lexical, linked, filters: SearchFilters, k: int) -> tuple[Hit, ...]:
+    def _closest_passages(self, iri: str, q_vec: np.ndarray) -> list[int]:
+        """The chunks that mention ``iri``, the CONCEPT_PASSAGES most similar to the question first."""
+        vectors = self.vectors.vectors_for(self.store.chunks_linked_to(iri))
+        if not vectors:
+            return []
+        rowids = list(vectors)
+        similarity = np.stack([vectors[r] for r in rowids]) @ q_vec
+        return [rowids[i] for i in np.argsort(-similarity, kind="stable")[:CONCEPT_PASSAGES]]
+
+    def _hits(self, ranked, fused, dense, lexical, mentioned, filters: SearchFilters, k: int) -> tuple[Hit, ...]:
         """The top k passages, one per source document first: the next passage of a page is a click away.
 
         Further passages of an already shown document fill in only when fewer than k documents match.
@@ -284,7 +303,7 @@ class Searcher:
                 if repeat and len(repeats) >= k:
                     continue
                 tags = tuple(EntityTag(iri, self.graph.entities[iri].label) for iri in entities[rowid] if iri in self.graph.entities)
-                shared = tuple(self.graph.entities[iri].label for iri in linked if iri in entities[rowid] and iri in self.graph.entities)
+                shared = tuple(self.graph.entities[iri].label for iri in mentioned if iri in entities[rowid] and iri in self.graph.entities)
                 hit = Hit(
                     chunk_id=row["chunk_id"], source=row["source"], heading=row["heading"], text=row["text"], lang=row["lang"],
                     score=float(fused[rowid]), entities=tags,
@@ -326,6 +345,13 @@ def _passage_focus(linked: list[str], concepts: list[tuple[str, float]]) -> list
     if concepts and concepts[0][0] not in linked and not any(iri in linked for iri, _ in concepts[1:2]):
         focus.append(concepts[0][0])
     return focus
+
+
+def _margin(concepts: list[tuple[str, float]]) -> float:
+    """How far the best concept's score is ahead of the runner-up's, as a share of it (1: unopposed)."""
+    if len(concepts) < 2 or concepts[0][1] <= 0:
+        return 1.0
+    return max(0.0, 1.0 - concepts[1][1] / concepts[0][1])
 
 
 def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:

@@ -187,6 +187,10 @@ class ChunkStore:
         marks = ",".join("?" * len(rowids))
         return dict(self.db.execute(f"SELECT id, {column} FROM chunks WHERE id IN ({marks})", list(rowids)))
 
+    def chunks_linked_to(self, iri: str) -> list[int]:
+        """The row ids of the chunks that mention an entity."""
+        return [row[0] for row in self.db.execute("SELECT chunk FROM chunk_entities WHERE iri = ?", (iri,))]
+
     def entities_of(self, rowids: Sequence[int]) -> dict[int, list[str]]:
         found: dict[int, list[str]] = {r: [] for r in rowids}
         if rowids:

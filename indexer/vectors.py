@@ -69,6 +69,7 @@ class VectorIndex:
         self.kind = "flat" if len(self.ids) < exact_limit else "ivf"
         self._exact_limit = exact_limit
         self._index = None
+        self._positions: dict[int, int] | None = None
         if self.dim and self.kind == "ivf":
             import faiss
 
@@ -94,8 +95,10 @@ class VectorIndex:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
 
     def vectors_for(self, ids: list[int]) -> dict[int, np.ndarray]:
-        position = {int(i): n for n, i in enumerate(self.ids)}
-        return {i: self.vectors[position[i]] for i in ids if i in position}
+        """The stored vectors of some row ids (those not in the index are left out)."""
+        if self._positions is None:
+            self._positions = {int(i): n for n, i in enumerate(self.ids)}
+        return {i: self.vectors[self._positions[i]] for i in ids if i in self._positions}
 
     def without(self, removed: set[int]) -> VectorIndex:
         keep = ~np.isin(self.ids, np.fromiter(removed, dtype=np.int64, count=len(removed)))
@@ -124,6 +127,7 @@ class VectorIndex:
         self.dim = vectors.shape[1] if vectors.ndim == 2 and len(ids) else 0
         self._exact_limit = exact_limit
         self._index, self.kind = None, "flat"
+        self._positions = None
         faiss_file = folder / "vectors.faiss"
         # Older versions wrote a FAISS file for small indexes too; exact search is better there.
         if len(ids) >= exact_limit and faiss_file.exists():

@@ -180,6 +180,27 @@ def test_without_a_linked_entity_passages_about_the_best_concept_come_first(inde
     assert all(any(tag.label == "Random Cut Forest" for tag in hit.entities) for hit in result.hits)
 
 
+def test_the_best_concept_brings_its_own_passages_that_no_retriever_found(index, monkeypatch):
+    """An unnamed best concept adds its passages closest to the question, in any language."""
+    from indexer import search
+
+    question = "scores each point by how much it changes a forest of random trees"
+    monkeypatch.setattr(search, "CANDIDATES", 2)  # the retrievers now find two passages each
+    with_concept = {h.source for h in index.search(question, k=5).hits}
+    monkeypatch.setattr(index.searcher, "_closest_passages", lambda iri, q_vec: [])
+    without = {h.source for h in index.search(question, k=5).hits}
+    notes = {"corpus/notes/anomalie.it.md", "corpus/notes/bat-thuong.vi.md"}
+    assert notes <= with_concept and not notes & without
+
+
+def test_the_best_concepts_passages_count_by_its_margin_over_the_runner_up():
+    from indexer.search import _margin
+
+    assert _margin([("RandomCutForest", 4.0), ("IPInsights", 1.0)]) == 0.75
+    assert _margin([("Polly", 2.0), ("Transcribe", 2.0)]) == 0.0
+    assert _margin([("Polly", 2.0)]) == 1.0 and _margin([]) == 1.0
+
+
 def test_the_best_concept_steers_passages_unless_a_named_entity_is_runner_up():
     from indexer.search import _passage_focus
 
