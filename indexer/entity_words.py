@@ -88,8 +88,12 @@ class EntityWords:
 
     def search(self, query: str, k: int) -> list[int]:
         """Positions (in the texts given) of the ``k`` best matches, best first."""
+        return [position for position, _ in self.scored(query, k)]
+
+    def scored(self, query: str, k: int) -> list[tuple[int, float]]:
+        """(position, BM25 score) of the ``k`` best matches, best first; scores are positive."""
         terms = [t for t in dict.fromkeys(stems(query)) if t not in self.frequent]
         if not terms:
             return []
-        rows = self.db.execute("SELECT rowid FROM entities WHERE entities MATCH ? ORDER BY rank LIMIT ?", (any_of(terms), k))
-        return [row[0] for row in rows]
+        rows = self.db.execute("SELECT rowid, rank FROM entities WHERE entities MATCH ? ORDER BY rank LIMIT ?", (any_of(terms), k))
+        return [(row[0], -float(row[1])) for row in rows]

@@ -20,6 +20,7 @@ import numpy as np
 from kg import KnowledgeGraph
 from kg.entities import local_name
 
+from .concept_ranker import EVIDENCE, SIGNALS, ConceptModel, ConceptTable
 from .encoder import Encoder
 from .entity_words import EntityWords
 from .errors import QueryError
@@ -40,7 +41,8 @@ FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "phrase": 0.5, "mentions": 1.0, 
 # The best concept, when the question does not name it, brings its own passages closest to the
 # question even if no retriever found them: an Italian question about ReLU meets the English
 # passage that explains ReLU. Their weight is scaled by the concept ranking's margin over the
-# runner-up, so a doubtful concept (as for a detailed API question) hardly moves the passages.
+# runner-up, so a doubtful concept hardly moves the passages, and by how rare the concept is:
+# the retrievers already reach a service that hundreds of API pages mention.
 CONCEPT_PASSAGES = 10
 # A passage in the question's language (or the one the learner prefers) counts this much more:
 # enough to order passages that are about as good, not to lift a poor one.
@@ -53,27 +55,16 @@ CANDIDATES = 50
 DOCUMENT_SHARE = 0.3
 DOCUMENT_DEPTH = 3
 
-# Concept ranking. Each linked entity counts LINK_SHARE (less the later it comes); a linked task
-# hands most of that to the services and algorithms that do it. A question often names the
-# context of what it asks ("my neural network memorizes the training set"), so a link is strong
-# evidence but not a verdict. Entities whose names and definitions share the question's words,
-# embedding similarity with the question and the top passages' entities add evidence, and carry
-# questions that link nothing. The numbers were set on the dev split of bench/eval/questions.jsonl
-# for the earlier corpus-trained encoder; with multilingual-e5-small every part was measured again
-# on all 794 questions, and the parts that did not earn their place were removed.
-LINK_SHARE = 0.5
+# Concept ranking (see concept_ranker.py for how the evidence is combined). A linked entity counts
+# less the later it comes; the services and algorithms that do a linked task share its credit,
+# the specialised ones (few tasks) before the generalists.
 LINK_RANK_DECAY = 0.3
-TASK_SHARE = 0.25
-PROVIDER_SHARE = 0.8
 GENERALIST_PENALTY = 0.15
 BROAD_TASK_PENALTY = 0.1
-NEIGHBOUR_BONUS = 0.35
-SIMILARITY_SHARE = 1.2
-PASSAGE_SHARE = 0.15
-ENTITY_WORDS_SHARE = 0.6
 ENTITY_WORDS_DEPTH = 5
-EXAM_ENTITY_DAMPING = 0.3
-TYPE_MATCH, TYPE_MISMATCH = 1.6, 0.4
+SIMILAR_ENTITIES = 20
+SIMILARITY_TEMPERATURE = 0.01  # multilingual-e5 was trained with this softmax temperature
+EVIDENCE_PASSAGES = 10
 MODES = ("hybrid", "bm25", "dense", "nograph")
 KIND_GROUPS = {"service": "services", "algorithm": "services", "note": "notes", "user": "mine"}
 
@@ -124,6 +115,7 @@ class Searcher:
         self._providers = _providers(graph)
         self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
         self._kinds = {"Chart": _kinds_of(graph, "DataVisualization")}
+        self._concept_model = ConceptModel.load()
 
     def search(
         self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid", lang: str | None = None
@@ -157,16 +149,18 @@ class Searcher:
         mentioned = linked
         if use_graph:
             # The retrieved chunks' entities serve both the concept ranking and the re-ranking.
-            evidence = _fuse((dense_rows, CONCEPT_EVIDENCE_WEIGHTS["dense"]), (lexical_rows, CONCEPT_EVIDENCE_WEIGHTS["lexical"]))
-            evidence_rows = sorted(evidence, key=evidence.get, reverse=True)[:CANDIDATES]
+            evidence_rows = _evidence_rows(dense_rows, lexical_rows)
             candidates = sorted(fused, key=fused.get, reverse=True)[:CANDIDATES]
-            candidate_entities = self.store.entities_of(_unique(candidates + evidence_rows))
-            concepts = self._rank_concepts(query, q_vec, linked, evidence_rows, candidate_entities)
+            candidate_entities = self.store.entities_of(_unique(candidates + evidence_rows[:EVIDENCE_PASSAGES]))
+            table = self._concept_table(query, q_vec, linked, evidence_rows, candidate_entities)
+            concepts = self._concept_model.rank(table)
             overlap = self._entity_overlap(_passage_focus(linked, concepts), candidates, candidate_entities, fused)
             _add_ranks(fused, overlap, self.weights["mentions"])
             if concepts and concepts[0][0] not in linked:
                 best = concepts[0][0]
-                _add_ranks(fused, self._closest_passages(best, q_vec), self.weights["concept"] * _margin(concepts))
+                own, mentioning = self._closest_passages(best, q_vec)
+                rarity = min(1.0, CONCEPT_PASSAGES / max(mentioning, 1))
+                _add_ranks(fused, own, self.weights["concept"] * _margin(concepts) * rarity)
                 mentioned = [*linked, best]  # a hit's "why" names the concept too
         if use_dense and use_lexical:
             _add_document_evidence(fused, self.store.documents_of(list(fused)))
@@ -184,57 +178,81 @@ class Searcher:
         return SearchResult(query=query, entities=matches, hits=hits, seconds=time.perf_counter() - started)
 
     # ---- concepts --------------------------------------------------------
-    def _rank_concepts(
-        self, query: str, q_vec: np.ndarray, linked: list[str], candidates: list[int], candidate_entities: dict[int, list[str]]
-    ) -> list[tuple[str, float]]:
-        """Score entities from the question's links, their typed neighbours, the words of their names, definitions
-        and keywords, embedding similarity and the top passages."""
-        scores: dict[str, float] = defaultdict(float)
+    def concept_table(self, query: str) -> ConceptTable:
+        """The evidence the concept ranking weighs for a question; bench/train_concept_ranker.py fits on it."""
+        query = check_question(query)
+        q_vec = self.encoder.encode_queries([with_identifier_words(query)])[0]
+        dense_rows = [rowid for rowid, _ in self.vectors.search(q_vec, CANDIDATES)]
+        lexical_rows = [rowid for rowid, _ in self.store.lexical_search(query, CANDIDATES)]
+        linked = _unique(m.iri for m in self.graph.link(query))
+        evidence_rows = _evidence_rows(dense_rows, lexical_rows)
+        return self._concept_table(query, q_vec, linked, evidence_rows, self.store.entities_of(evidence_rows[:EVIDENCE_PASSAGES]))
+
+    def _concept_table(
+        self, query: str, q_vec: np.ndarray, linked: list[str], evidence_rows: list[int], row_entities: dict[int, list[str]]
+    ) -> ConceptTable:
+        """Score candidate entities on each kind of evidence: the question's links, the words of their names,
+        definitions and keywords, their graph neighbours, embedding similarity and the top passages."""
+        evidence: dict[str, dict[str, float]] = {name: defaultdict(float) for name in EVIDENCE}
         for rank, iri in enumerate(linked):
-            self._credit(scores, iri, LINK_SHARE / (1 + LINK_RANK_DECAY * rank))
-        for rank, position in enumerate(self._entity_words.search(query, ENTITY_WORDS_DEPTH)):
-            self._credit(scores, self._entity_iris[position], ENTITY_WORDS_SHARE / (1 + rank))
+            self._credit(evidence["named"], evidence["does_named_task"], iri, 1 / (1 + LINK_RANK_DECAY * rank))
+        worded = self._entity_words.scored(query, ENTITY_WORDS_DEPTH)
+        for position, score in worded:
+            self._credit(evidence["worded"], evidence["does_worded_task"], self._entity_iris[position], score / worded[0][1])
         for iri in linked:
             # Each neighbour once, however many relations tie it.
             related = _unique(n for n, predicate in self.graph.typed_neighbours(iri) if local_name(predicate) in _ENTITY_RELATIONS)
             for neighbour in related:
-                if neighbour in self.graph.entities:
-                    scores[neighbour] += NEIGHBOUR_BONUS
+                evidence["neighbours"][neighbour] += 1.0
         similarity = self._entity_vectors @ q_vec
-        for rank, position in enumerate(np.argsort(-similarity)[:20]):
-            scores[self._entity_iris[position]] += SIMILARITY_SHARE / (1 + 0.5 * rank) * max(float(similarity[position]), 0.0)
-        for rank, rowid in enumerate(candidates[:10]):
-            for iri in candidate_entities[rowid]:
-                scores[iri] += PASSAGE_SHARE / (1 + rank)
-        if not _EXAM_WORDS.search(query):
-            # Domains and task statements answer questions about the exam, not about ML.
-            for iri in scores:
-                entity = self.graph.entities.get(iri)
-                if entity is not None and entity.type in ("ExamDomain", "TaskStatement"):
-                    scores[iri] *= EXAM_ENTITY_DAMPING
-        wanted = [t for t, pattern in _TYPE_HINTS.items() if pattern.search(query)]
-        if wanted:
-            # "which algorithm ..." names the answer's type: the linked task is context, not the answer.
-            for iri in scores:
-                entity = self.graph.entities.get(iri)
-                fits = entity is not None and (entity.type in wanted or any(iri in self._kinds.get(t, ()) for t in wanted))
-                scores[iri] *= TYPE_MATCH if fits else TYPE_MISMATCH
-        return sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        # Graded by the gap to the closest entity at e5's training temperature, not by rank: a rank
+        # turns a cosine difference of 0.003 ("text to speech" vs "speech to text") into a verdict.
+        for position in np.argsort(-similarity)[:SIMILAR_ENTITIES]:
+            evidence["similarity"][self._entity_iris[position]] += float(np.exp((similarity[position] - similarity.max()) / SIMILARITY_TEMPERATURE))
+        for rank, rowid in enumerate(evidence_rows[:EVIDENCE_PASSAGES]):
+            for iri in row_entities.get(rowid, ()):
+                evidence["passages"][iri] += 1 / (1 + rank)
 
-    def _credit(self, scores: dict[str, float], iri: str, weight: float) -> None:
-        """Add ``weight`` to an entity the question names or words, or mostly to what does it when it is a task."""
+        iris = tuple(iri for iri in _unique(i for scores in evidence.values() for i in scores) if iri in self.graph.entities)
+        exam_question = bool(_EXAM_WORDS.search(query))
+        wanted = [t for t, pattern in _TYPE_HINTS.items() if pattern.search(query)]
+        similarity_of = dict(zip(self._entity_iris, similarity.tolist()))
+        best_similarity = float(similarity.max()) if len(similarity) else 0.0
+        signals = []
+        for iri in iris:
+            kind = self.graph.entities[iri].type
+            fits = kind in wanted or any(iri in self._kinds.get(t, ()) for t in wanted)
+            signals.append([
+                similarity_of.get(iri, best_similarity) - best_similarity,
+                float(bool(wanted) and fits),
+                float(bool(wanted) and not fits),
+                # Domains and task statements answer questions about the exam, not about ML.
+                float(kind in ("ExamDomain", "TaskStatement") and not exam_question),
+                float(iri in linked),
+                float(kind == "Service"),
+                float(kind == "Algorithm"),
+            ])
+        return ConceptTable(
+            iris=iris,
+            evidence=np.array([[evidence[name].get(iri, 0.0) for name in EVIDENCE] for iri in iris], dtype=np.float64).reshape(len(iris), len(EVIDENCE)),
+            signals=np.array(signals, dtype=np.float64).reshape(len(iris), len(SIGNALS)),
+        )
+
+    def _credit(self, direct: dict[str, float], provided: dict[str, float], iri: str, weight: float) -> None:
+        """Credit an entity the question names or words, and, when it is a task, what does it.
+
+        "transcribe audio recordings" names the task; the services that do it are likely the
+        answer, the specialised ones (few tasks) before the generalists (SageMaker does everything).
+        """
+        direct[iri] += weight
         providers = self._providers.get(iri, ())
         if not providers:
-            scores[iri] += weight
             return
-        # "transcribe audio recordings" names the task; the services that do it are the answer,
-        # the specialised ones (few tasks) before the generalists (SageMaker does everything).
-        scores[iri] += TASK_SHARE * weight
         specificity = {p: 1 / (1 + GENERALIST_PENALTY * (self._task_counts[p] - 1)) for p in providers}
         best = max(specificity.values())
         breadth = 1.0 / (1 + BROAD_TASK_PENALTY * (len(providers) - 1))  # "classification" hints less than "OCR"
         for provider, value in specificity.items():
-            scores[provider] += PROVIDER_SHARE * weight * breadth * value / best
+            provided[provider] += weight * breadth * value / best
 
     def _concepts_from_hits(self, hits: Sequence[Hit]) -> list[tuple[str, float]]:
         scores: dict[str, float] = defaultdict(float)
@@ -272,14 +290,14 @@ class Searcher:
         counts = {rowid: len(wanted.intersection(iris)) for rowid, iris in candidate_entities.items()}
         return sorted((r for r in candidates if counts.get(r)), key=lambda r: (-counts[r], -fused[r]))
 
-    def _closest_passages(self, iri: str, q_vec: np.ndarray) -> list[int]:
-        """The chunks that mention ``iri``, the CONCEPT_PASSAGES most similar to the question first."""
+    def _closest_passages(self, iri: str, q_vec: np.ndarray) -> tuple[list[int], int]:
+        """The CONCEPT_PASSAGES chunks that mention ``iri`` most similar to the question, and how many mention it."""
         vectors = self.vectors.vectors_for(self.store.chunks_linked_to(iri))
         if not vectors:
-            return []
+            return [], 0
         rowids = list(vectors)
         similarity = np.stack([vectors[r] for r in rowids]) @ q_vec
-        return [rowids[i] for i in np.argsort(-similarity, kind="stable")[:CONCEPT_PASSAGES]]
+        return [rowids[i] for i in np.argsort(-similarity, kind="stable")[:CONCEPT_PASSAGES]], len(rowids)
 
     def _hits(self, ranked, fused, dense, lexical, mentioned, filters: SearchFilters, k: int) -> tuple[Hit, ...]:
         """The top k passages, one per source document first: the next passage of a page is a click away.
@@ -345,6 +363,12 @@ def _passage_focus(linked: list[str], concepts: list[tuple[str, float]]) -> list
     if concepts and concepts[0][0] not in linked and not any(iri in linked for iri, _ in concepts[1:2]):
         focus.append(concepts[0][0])
     return focus
+
+
+def _evidence_rows(dense_rows: list[int], lexical_rows: list[int]) -> list[int]:
+    """The passages whose entities are evidence for the concepts: dense and lexical results fused, best first."""
+    evidence = _fuse((dense_rows, CONCEPT_EVIDENCE_WEIGHTS["dense"]), (lexical_rows, CONCEPT_EVIDENCE_WEIGHTS["lexical"]))
+    return sorted(evidence, key=evidence.get, reverse=True)[:CANDIDATES]
 
 
 def _margin(concepts: list[tuple[str, float]]) -> float:
