@@ -73,7 +73,9 @@ def test_a_query_with_another_model_is_refused(built_index):
     "question, concept",
     [
         ("Which service converts text to speech?", "Amazon Polly"),
+        ("which service converts text to speech?", "Amazon Polly"),
         ("quale algoritmo rileva le anomalie nei dati?", "Random Cut Forest"),
+        ("thuật toán nào dùng để phát hiện bất thường?", "Random Cut Forest"),
     ],
 )
 def test_the_readme_questions_find_their_concept(index, question, concept):
