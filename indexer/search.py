@@ -9,18 +9,16 @@ concepts shown on the card.
 
 from __future__ import annotations
 
-import re
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from kg import KnowledgeGraph
-from kg.entities import local_name
 
-from .concept_ranker import EVIDENCE, SIGNALS, ConceptModel, ConceptTable
+from .concept_ranker import EVIDENCE_PASSAGES, ConceptEvidence, ConceptModel, ConceptTable
 from .encoder import Encoder
 from .entity_words import EntityWords
 from .errors import QueryError
@@ -55,33 +53,8 @@ CANDIDATES = 50
 DOCUMENT_SHARE = 0.3
 DOCUMENT_DEPTH = 3
 
-# Concept ranking (see concept_ranker.py for how the evidence is combined). A linked entity counts
-# less the later it comes; the services and algorithms that do a linked task share its credit,
-# the specialised ones (few tasks) before the generalists.
-LINK_RANK_DECAY = 0.3
-GENERALIST_PENALTY = 0.15
-BROAD_TASK_PENALTY = 0.1
-ENTITY_WORDS_DEPTH = 5
-SIMILAR_ENTITIES = 20
-SIMILARITY_TEMPERATURE = 0.01  # multilingual-e5 was trained with this softmax temperature
-EVIDENCE_PASSAGES = 10
 MODES = ("hybrid", "bm25", "dense", "nograph")
 KIND_GROUPS = {"service": "services", "algorithm": "services", "note": "notes", "user": "mine"}
-
-# Words that say which type of entity the learner wants ("which service ...", "quale algoritmo ...").
-_TYPE_HINTS = {
-    "Service": re.compile(r"\b(services?|dịch vụ|dich vu|servizi[oa]?|tool|strumento|công cụ|cong cu)\b", re.I),
-    "Algorithm": re.compile(r"\b(algorithms?|thuật toán|thuat toan|algoritm[oi]|built-in)\b", re.I),
-    # "What is this problem called?" asks for the name of a concept, never for a service.
-    "Concept": re.compile(
-        r"\b(called|phenomenon|principle|what is happening|what's going on|whats going on|term for|hiện tượng|hien tuong|gọi là gì|goi la gi|nguyên tắc|nguyen tac|khái niệm|khai niem|si chiama|fenomeno|principio|tipo di dato|concetto)\b",
-        re.I,
-    ),
-    "Chart": re.compile(r"\b(chart|plot|visuali[sz]e|biểu đồ|bieu do|đồ thị|do thi|grafico|diagramma)\b", re.I),
-}
-_EXAM_WORDS = re.compile(r"\b(exam|domain|task statement|esame|dominio|kỳ thi|ky thi|lĩnh vực|linh vuc|weight|peso|trọng số)\b", re.I)
-_ENTITY_RELATIONS = ("usedFor", "supports", "partOf", "remedyFor", "measures", "accepts", "comparedWith", "alternativeTo", "readsFrom", "deliversTo", "integratesWith", "broader")
-
 
 @dataclass(frozen=True)
 class SearchFilters:
@@ -106,15 +79,10 @@ class Searcher:
         self.vectors = vectors
         self.encoder = encoder
         self.graph = graph
-        self._entity_iris = list(entities.iris)
-        self._entity_vectors = entities.vectors
         self._languages = store.languages()
         prepare_question_language(self._languages)
-        self._entity_words = entity_words  # in the order of entities.iris
         self.weights = dict(FUSION_WEIGHTS)
-        self._providers = _providers(graph)
-        self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
-        self._kinds = {"Chart": _kinds_of(graph, "DataVisualization")}
+        self._concept_evidence = ConceptEvidence(graph, entities, entity_words)
         self._concept_model = ConceptModel.load()
 
     def search(
@@ -152,7 +120,7 @@ class Searcher:
             evidence_rows = _evidence_rows(dense_rows, lexical_rows)
             candidates = sorted(fused, key=fused.get, reverse=True)[:CANDIDATES]
             candidate_entities = self.store.entities_of(_unique(candidates + evidence_rows[:EVIDENCE_PASSAGES]))
-            table = self._concept_table(query, q_vec, linked, evidence_rows, candidate_entities)
+            table = self._concept_evidence.table(query, q_vec, linked, evidence_rows, candidate_entities)
             concepts = self._concept_model.rank(table)
             overlap = self._entity_overlap(_passage_focus(linked, concepts), candidates, candidate_entities, fused)
             _add_ranks(fused, overlap, self.weights["mentions"])
@@ -186,73 +154,7 @@ class Searcher:
         lexical_rows = [rowid for rowid, _ in self.store.lexical_search(query, CANDIDATES)]
         linked = _unique(m.iri for m in self.graph.link(query))
         evidence_rows = _evidence_rows(dense_rows, lexical_rows)
-        return self._concept_table(query, q_vec, linked, evidence_rows, self.store.entities_of(evidence_rows[:EVIDENCE_PASSAGES]))
-
-    def _concept_table(
-        self, query: str, q_vec: np.ndarray, linked: list[str], evidence_rows: list[int], row_entities: dict[int, list[str]]
-    ) -> ConceptTable:
-        """Score candidate entities on each kind of evidence: the question's links, the words of their names,
-        definitions and keywords, their graph neighbours, embedding similarity and the top passages."""
-        evidence: dict[str, dict[str, float]] = {name: defaultdict(float) for name in EVIDENCE}
-        for rank, iri in enumerate(linked):
-            self._credit(evidence["named"], evidence["does_named_task"], iri, 1 / (1 + LINK_RANK_DECAY * rank))
-        worded = self._entity_words.scored(query, ENTITY_WORDS_DEPTH)
-        for position, score in worded:
-            self._credit(evidence["worded"], evidence["does_worded_task"], self._entity_iris[position], score / worded[0][1])
-        for iri in linked:
-            # Each neighbour once, however many relations tie it.
-            related = _unique(n for n, predicate in self.graph.typed_neighbours(iri) if local_name(predicate) in _ENTITY_RELATIONS)
-            for neighbour in related:
-                evidence["neighbours"][neighbour] += 1.0
-        similarity = self._entity_vectors @ q_vec
-        # Graded by the gap to the closest entity at e5's training temperature, not by rank: a rank
-        # turns a cosine difference of 0.003 ("text to speech" vs "speech to text") into a verdict.
-        for position in np.argsort(-similarity)[:SIMILAR_ENTITIES]:
-            evidence["similarity"][self._entity_iris[position]] += float(np.exp((similarity[position] - similarity.max()) / SIMILARITY_TEMPERATURE))
-        for rank, rowid in enumerate(evidence_rows[:EVIDENCE_PASSAGES]):
-            for iri in row_entities.get(rowid, ()):
-                evidence["passages"][iri] += 1 / (1 + rank)
-
-        iris = tuple(iri for iri in _unique(i for scores in evidence.values() for i in scores) if iri in self.graph.entities)
-        exam_question = bool(_EXAM_WORDS.search(query))
-        wanted = [t for t, pattern in _TYPE_HINTS.items() if pattern.search(query)]
-        similarity_of = dict(zip(self._entity_iris, similarity.tolist()))
-        best_similarity = float(similarity.max()) if len(similarity) else 0.0
-        signals = []
-        for iri in iris:
-            kind = self.graph.entities[iri].type
-            fits = kind in wanted or any(iri in self._kinds.get(t, ()) for t in wanted)
-            signals.append([
-                similarity_of.get(iri, best_similarity) - best_similarity,
-                float(bool(wanted) and fits),
-                float(bool(wanted) and not fits),
-                # Domains and task statements answer questions about the exam, not about ML.
-                float(kind in ("ExamDomain", "TaskStatement") and not exam_question),
-                float(iri in linked),
-                float(kind == "Service"),
-                float(kind == "Algorithm"),
-            ])
-        return ConceptTable(
-            iris=iris,
-            evidence=np.array([[evidence[name].get(iri, 0.0) for name in EVIDENCE] for iri in iris], dtype=np.float64).reshape(len(iris), len(EVIDENCE)),
-            signals=np.array(signals, dtype=np.float64).reshape(len(iris), len(SIGNALS)),
-        )
-
-    def _credit(self, direct: dict[str, float], provided: dict[str, float], iri: str, weight: float) -> None:
-        """Credit an entity the question names or words, and, when it is a task, what does it.
-
-        "transcribe audio recordings" names the task; the services that do it are likely the
-        answer, the specialised ones (few tasks) before the generalists (SageMaker does everything).
-        """
-        direct[iri] += weight
-        providers = self._providers.get(iri, ())
-        if not providers:
-            return
-        specificity = {p: 1 / (1 + GENERALIST_PENALTY * (self._task_counts[p] - 1)) for p in providers}
-        best = max(specificity.values())
-        breadth = 1.0 / (1 + BROAD_TASK_PENALTY * (len(providers) - 1))  # "classification" hints less than "OCR"
-        for provider, value in specificity.items():
-            provided[provider] += weight * breadth * value / best
+        return self._concept_evidence.table(query, q_vec, linked, evidence_rows, self.store.entities_of(evidence_rows[:EVIDENCE_PASSAGES]))
 
     def _concepts_from_hits(self, hits: Sequence[Hit]) -> list[tuple[str, float]]:
         scores: dict[str, float] = defaultdict(float)
@@ -376,33 +278,6 @@ def _margin(concepts: list[tuple[str, float]]) -> float:
     if len(concepts) < 2 or concepts[0][1] <= 0:
         return 1.0
     return max(0.0, 1.0 - concepts[1][1] / concepts[0][1])
-
-
-def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
-    """Task IRI -> the services and algorithms made for it (``usedFor``).
-
-    ``supports`` does not make a provider: a question about Bayesian optimization or Pipe
-    mode asks about the technique, not about the one service that offers it.
-    """
-    found: dict[str, list[str]] = defaultdict(list)
-    for iri, entity in graph.entities.items():
-        if entity.type not in ("Service", "Algorithm"):
-            continue
-        for relation in graph.neighbours(iri):
-            made_for = relation.direction == "out" and local_name(relation.predicate) == "usedFor"
-            if made_for and relation.target.type == "Concept":
-                found[relation.target.iri].append(iri)
-    return {target: tuple(_unique(providers)) for target, providers in found.items()}
-
-
-def _kinds_of(graph: KnowledgeGraph, category: str) -> set[str]:
-    """The entities whose skos:broader is the entity named ``category`` (e.g. the charts of DataVisualization)."""
-    return {
-        iri
-        for iri in graph.entities
-        for r in graph.neighbours(iri)
-        if r.direction == "out" and local_name(r.predicate) == "broader" and local_name(r.target.iri) == category
-    }
 
 
 def _add_document_evidence(fused: dict[int, float], documents: dict[int, str]) -> None:

@@ -217,10 +217,10 @@ def test_the_best_concept_steers_passages_unless_a_named_entity_is_runner_up():
 
 def test_search_keywords_count_as_evidence_for_their_entity(index):
     # "clickstream to S3" is one of Firehose's hidden labels, in none of its names or definitions.
-    searcher = index.searcher
+    evidence = index.searcher._concept_evidence
     firehose = index.entity("KinesisDataFirehose")
     assert not any("clickstream" in text.lower() for text in (firehose.label, *firehose.aliases, *(d for _, d in firehose.definitions)))
-    found = [searcher._entity_iris[p] for p in searcher._entity_words.search("clickstream", 3)]
+    found = [evidence._iris[p] for p in evidence._words.search("clickstream", 3)]
     assert firehose.iri in found
 
 
