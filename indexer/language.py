@@ -48,7 +48,7 @@ def prepare_question_language(candidates: Iterable[str]) -> None:
     """
     languages = tuple(sorted({lang for lang in candidates if lang and lang != "und"}))
     if len(languages) >= 2:
-        threading.Thread(target=_identifier, args=(languages,), daemon=True).start()
+        threading.Thread(target=_identifier, args=(languages,)).start()  # not a daemon: see QuestionEncoder
 
 
 _identifier_lock = threading.Lock()

@@ -86,8 +86,9 @@ class QuestionEncoder:
         self._session = None
         self._tokenizer = None
         self._error: BaseException | None = None
-        # Both loads spend their time in native code that releases the GIL.
-        self._threads = [threading.Thread(target=self._guarded(load), daemon=True) for load in (self._load_session, self._load_tokenizer)]
+        # Both loads spend their time in native code that releases the GIL. Not daemons: a process
+        # that ends while one runs (a BM25-only question) would abort in native code.
+        self._threads = [threading.Thread(target=self._guarded(load)) for load in (self._load_session, self._load_tokenizer)]
         for thread in self._threads:
             thread.start()
 

@@ -90,3 +90,11 @@ def test_a_model_whose_queries_the_export_cannot_reproduce_is_left_to_sentence_t
         tokenizer = object()
 
     assert "tokenizer.json" in question_encoder._unsupported(NoFastTokenizer())
+
+
+def test_a_process_that_ends_while_the_encoder_still_loads_exits_cleanly(built_index):
+    """A BM25-only question never waits for the encoder; the process must not abort in a loading thread."""
+    code = f"from indexer import StudyIndex; StudyIndex.open({str(built_index)!r}).searcher"
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.returncode == 0 and "terminate called" not in done.stderr
