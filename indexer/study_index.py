@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from .question_encoder import QuestionEncoder
     from .search import SearchFilters, Searcher
     from .vectors import VectorIndex
+
+log = logging.getLogger(__name__)
 
 # Opening reads CURRENT, then the version it names; a publish in between is retried once.
 OPEN_ATTEMPTS = 2
@@ -82,9 +85,16 @@ class StudyIndex:
     @cached_property
     def question_encoder(self) -> QuestionEncoder | Encoder:
         """What encodes questions: the build's ONNX export of the index's model (no torch), else the model itself."""
-        from .question_encoder import QuestionEncoder
+        from .question_encoder import QuestionEncoder, ensure_export
 
-        return QuestionEncoder.find(self.manifest.model_fingerprint) or self.encoder
+        found = QuestionEncoder.find(self.manifest.model_fingerprint)
+        if found is not None:
+            return found
+        # An index built before exports existed, or a cleared cache: export once, so the next
+        # process skips torch; this one already has the model loaded and uses it.
+        log.warning("preparing the question encoder for %s once (about 15 s); later questions start faster", self.manifest.model_name)
+        ensure_export(self.encoder)
+        return self.encoder
 
     @cached_property
     def vectors(self) -> VectorIndex:

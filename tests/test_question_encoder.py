@@ -52,7 +52,7 @@ def test_a_search_loads_neither_torch_nor_faiss(built_index):
 def test_without_an_export_questions_are_encoded_by_the_model_with_the_same_answers(built_index, opened_index, monkeypatch):
     from indexer import StudyIndex
 
-    monkeypatch.setattr(question_encoder, "find_export", lambda fingerprint: None)
+    monkeypatch.setattr(question_encoder.QuestionEncoder, "find", classmethod(lambda cls, fingerprint: None))
     index = StudyIndex.open(built_index)
     assert index.question_encoder is index.encoder
     for question in QUESTIONS[:4]:
@@ -98,3 +98,21 @@ def test_a_process_that_ends_while_the_encoder_still_loads_exits_cleanly(built_i
     for _ in range(3):
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert done.returncode == 0 and "terminate called" not in done.stderr
+
+
+def test_an_index_without_an_export_gets_one_at_its_first_question(tiny_transformer_model, tmp_path, monkeypatch, caplog):
+    """An index built before exports existed (or after the cache was cleared) is slow once, not at every question."""
+    import shutil
+
+    from conftest import FIXTURE_CORPUS
+    from indexer import StudyIndex
+
+    monkeypatch.setenv("STUDYKG_CACHE", str(tmp_path / "cache"))
+    StudyIndex.build([FIXTURE_CORPUS], tmp_path / "index", model=str(tiny_transformer_model))
+    fingerprint = StudyIndex.open(tmp_path / "index").manifest.model_fingerprint
+    shutil.rmtree(export_folder(fingerprint))
+    index = StudyIndex.open(tmp_path / "index")
+    assert index.search("Kinesis Data Streams retention").hits
+    assert "preparing the question encoder" in caplog.text
+    assert find_export(fingerprint) is not None
+    assert isinstance(StudyIndex.open(tmp_path / "index").question_encoder, QuestionEncoder)
