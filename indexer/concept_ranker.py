@@ -156,6 +156,7 @@ class ConceptEvidence:
     def __init__(self, graph: KnowledgeGraph, entities: EntityVectors, entity_words: EntityWords) -> None:
         self.graph = graph
         self._iris = list(entities.iris)
+        self._position = {iri: n for n, iri in enumerate(self._iris)}
         self._vectors = entities.vectors
         self._words = entity_words  # in the order of entities.iris
         self._providers = _providers(graph)
@@ -190,14 +191,13 @@ class ConceptEvidence:
         iris = tuple(iri for iri in dict.fromkeys(i for scores in evidence.values() for i in scores) if iri in self.graph.entities)
         exam_question = bool(_EXAM_WORDS.search(query))
         wanted = [t for t, pattern in _TYPE_HINTS.items() if pattern.search(query)]
-        similarity_of = dict(zip(self._iris, similarity.tolist()))
         best_similarity = float(similarity.max()) if len(similarity) else 0.0
         signals = []
         for iri in iris:
             kind = self.graph.entities[iri].type
             fits = kind in wanted or any(iri in self._kinds.get(t, ()) for t in wanted)
             signals.append([
-                similarity_of.get(iri, best_similarity) - best_similarity,
+                float(similarity[self._position[iri]]) - best_similarity if iri in self._position else 0.0,
                 float(bool(wanted) and fits),
                 float(bool(wanted) and not fits),
                 # Domains and task statements answer questions about the exam, not about ML.

@@ -120,7 +120,7 @@ class QuestionEncoder:
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1  # one question at a time; see StudyIndex.vectors on threads
+        options.intra_op_num_threads = 1  # one question at a time, as FAISS in vectors.py: more threads only contend on 2 cores
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(str(self.folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
 

@@ -103,12 +103,7 @@ class Searcher:
         use_graph = mode == "hybrid"
         n = CANDIDATES * (4 if filters.active() else 1)
 
-        q_vec = self.encoder.encode_queries([with_identifier_words(query)])[0] if use_dense or use_graph else None
-        dense = self.vectors.search(q_vec, n) if use_dense else []
-        lexical = self.store.lexical_search(query, n) if use_lexical else []
-        phrases = self.store.phrase_search(query, n) if use_lexical and use_dense else []
-        linked = _unique(m.iri for m in self.graph.link(query)) if use_graph else []
-
+        q_vec, dense, lexical, phrases, linked = self._retrieve(query, n, use_dense=use_dense, use_lexical=use_lexical, use_graph=use_graph)
         dense_rows, lexical_rows = [rowid for rowid, _ in dense], [rowid for rowid, _ in lexical]
         fused = _fuse(
             (dense_rows, self.weights["dense"]), (lexical_rows, self.weights["lexical"]), ([r for r, _ in phrases], self.weights["phrase"])
@@ -149,12 +144,18 @@ class Searcher:
     def concept_table(self, query: str) -> ConceptTable:
         """The evidence the concept ranking weighs for a question; bench/train_concept_ranker.py fits on it."""
         query = check_question(query)
-        q_vec = self.encoder.encode_queries([with_identifier_words(query)])[0]
-        dense_rows = [rowid for rowid, _ in self.vectors.search(q_vec, CANDIDATES)]
-        lexical_rows = [rowid for rowid, _ in self.store.lexical_search(query, CANDIDATES)]
-        linked = _unique(m.iri for m in self.graph.link(query))
-        evidence_rows = _evidence_rows(dense_rows, lexical_rows)
+        q_vec, dense, lexical, _, linked = self._retrieve(query, CANDIDATES, use_dense=True, use_lexical=True, use_graph=True)
+        evidence_rows = _evidence_rows([rowid for rowid, _ in dense], [rowid for rowid, _ in lexical])
         return self._concept_evidence.table(query, q_vec, linked, evidence_rows, self.store.entities_of(evidence_rows[:EVIDENCE_PASSAGES]))
+
+    def _retrieve(self, query: str, n: int, *, use_dense: bool, use_lexical: bool, use_graph: bool):
+        """The question's vector and what each retriever in use finds: dense, BM25 and phrase-run hits, linked entities."""
+        q_vec = self.encoder.encode_queries([with_identifier_words(query)])[0] if use_dense or use_graph else None
+        dense = self.vectors.search(q_vec, n) if use_dense else []
+        lexical = self.store.lexical_search(query, n) if use_lexical else []
+        phrases = self.store.phrase_search(query, n) if use_lexical and use_dense else []
+        linked = _unique(m.iri for m in self.graph.link(query)) if use_graph else []
+        return q_vec, dense, lexical, phrases, linked
 
     def _concepts_from_hits(self, hits: Sequence[Hit]) -> list[tuple[str, float]]:
         scores: dict[str, float] = defaultdict(float)
