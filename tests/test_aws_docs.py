@@ -118,3 +118,34 @@ def test_bench_counts_a_file_once_in_hit_order():
 
     hits = [SimpleNamespace(source=s) for s in ("aws-docs/a.md", "corpus/n.md", "aws-docs/a.md", "aws-docs/b.md")]
     assert distinct_files(SimpleNamespace(hits=hits)) == ["aws-docs/a.md", "corpus/n.md", "aws-docs/b.md"]
+
+
+def test_bench_gain_over_bm25_has_an_interval_around_it():
+    from aws_docs_bench import Answer, paired_gain
+
+    def answers(ranks, mode):
+        return [Answer("q", "svc/Op.md", "en", "natural", mode, rank, (), 0, 1.0) for rank in ranks]
+
+    baseline = answers([1, 2, None, 4] * 10, "bm25")
+    same = paired_gain(answers([1, 2, None, 4] * 10, "hybrid"), baseline, "mrr@10")
+    better = paired_gain(answers([1, 1, 3, 4] * 10, "hybrid"), baseline, "mrr@10")
+
+    assert same == (0.0, 0.0, 0.0)
+    gain, low, high = better
+    assert abs(gain - (0.5 + 1 / 3) / 4) < 1e-12
+    assert 0 < low < gain < high
+    assert paired_gain(answers([1, 1, 3, 4] * 10, "hybrid"), baseline, "file@5")[0] == 0.25  # the third question enters the top five
+
+
+def test_docs_question_files_are_well_formed_and_the_heldout_one_asks_about_other_pages():
+    from aws_docs_bench import QUESTIONS, load_questions
+
+    dev = load_questions(QUESTIONS)
+    heldout = load_questions(QUESTIONS.with_name("aws_docs_questions-heldout.jsonl"))
+
+    for questions in (dev, heldout):
+        assert len({q.q for q in questions}) == len(questions) >= 150
+        assert {q.lang for q in questions} == {"en", "vi", "it"}
+        assert {q.style for q in questions} <= {"paraphrase", "natural", "keywords"}
+        assert all(q.file.startswith(q.service + "/") and q.file.endswith(".md") for q in questions)
+    assert not {q.file for q in dev} & {q.file for q in heldout}
