@@ -1,0 +1,268 @@
+"""Study mode on the command line: exams, quiz, flashcard review and the learner's state."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from .cli_options import INDEX_OPTION, JSON_OPTION, open_graph
+from .study_index import StudyIndex
+
+LEARNER_OPTION = click.option(
+    "--learner-db", "learner_db", type=click.Path(dir_okay=False, path_type=Path), envvar="STUDYKG_LEARNER_DB",
+    help="Your learner database (default: learner.db in your user data folder, or $STUDYKG_LEARNER_DB).",
+)
+EXAM_OPTION = click.option("--exam", help="Exam code, e.g. MLA-C01 or MLS-C01 (default: the current exam).")
+LANG_OPTION = click.option("--lang", type=click.Choice(["en", "vi", "it"]), default="en", show_default=True,
+                           help="Language of questions and cards.")
+
+
+def _session(index_path: Path | None, learner_db: Path | None, exam: str | None):
+    """The study session on the index's graph (with its passages) or the curated graph, and the index if any."""
+    from .layout import default_index_path
+    from .learner import Learner
+    from .practice import StudySession
+
+    index = StudyIndex.open(index_path) if StudyIndex.exists(index_path) else None
+    graph = index.graph if index else open_graph(index_path)
+    learner = Learner.open(learner_db, index_path=index_path or default_index_path())
+    return StudySession(graph, learner, exam), index
+
+
+def _passage_line(index, chunk_id: str) -> str:
+    if index is None:
+        return chunk_id
+    chunk = index.chunk(chunk_id)
+    return f"{chunk.source}:{chunk.line_start}-{chunk.line_end}" + (f"  [{chunk.heading}]" if chunk.heading else "")
+
+
+def _question_json(question) -> dict:
+    data = asdict(question)
+    data["tasks"] = list(question.tasks)
+    return data
+
+
+@click.command()
+@INDEX_OPTION
+@JSON_OPTION
+def exams(index_path: Path | None, json_: bool) -> None:
+    """List the exams the graph describes, the current one first.
+
+    \b
+    Example:
+        studykg exams
+    """
+    from kg.exams import exam_profiles
+
+    graph = open_graph(index_path)
+    for exam in exam_profiles(graph):
+        if json_:
+            click.echo(json.dumps({**asdict(exam), "status": exam.status()}, ensure_ascii=False))
+            continue
+        status = f"retired {exam.retired_on}" if exam.is_retired() else "current"
+        click.secho(f"{exam.code}  {exam.title}  ({status})", bold=True)
+        for domain in exam.domains:
+            click.echo(f"  {domain.number}. {domain.label} ({domain.weight} %)")
+
+
+@click.command()
+@click.option("-n", "n", default=10, show_default=True, type=click.IntRange(1, 100), help="Number of questions.")
+@LANG_OPTION
+@EXAM_OPTION
+@click.option("--domain", help="Only this domain of the exam: its number (1-4) or name.")
+@click.option("--seed", type=int, help="Seed for a repeatable quiz.")
+@INDEX_OPTION
+@LEARNER_OPTION
+@JSON_OPTION
+def quiz(n: int, lang: str, exam: str | None, domain: str | None, seed: int | None, index_path: Path | None,
+         learner_db: Path | None, json_: bool) -> None:
+    """Practise with questions generated from the knowledge graph; answers count towards readiness.
+
+    Type the number of your choice (q ends the quiz). With --json the questions, with their
+    answers and evidence, are printed one JSON object per line and nothing is recorded.
+
+    \b
+    Example:
+        studykg quiz -n 10 --lang it --exam MLA-C01 --domain 2
+    """
+    session, index = _session(index_path, learner_db, exam)
+    questions = session.quiz(n, lang, domain=domain, seed=seed)
+    if json_:
+        for question in questions:
+            click.echo(json.dumps(_question_json(question), ensure_ascii=False))
+        return
+    click.secho(f"{session.exam.code}: {len(questions)} questions", bold=True)
+    right = 0
+    for number, question in enumerate(questions, 1):
+        click.echo("")
+        click.secho(f"{number}. {question.prompt}", bold=True)
+        for position, choice in enumerate(question.choices, 1):
+            click.echo(f"   {position}) {choice.label}")
+        reply = click.prompt("Your answer", type=click.Choice([*map(str, range(1, len(question.choices) + 1)), "q"]),
+                             show_choices=False)
+        if reply == "q":
+            break
+        if session.answer(question, int(reply) - 1):
+            right += 1
+            click.secho("Right. " + question.explanation, fg="green")
+        else:
+            click.secho(f"Not quite: the answer is {question.right.label}. " + question.explanation, fg="red")
+        click.echo(f"   evidence: studykg graph show {question.evidence[0]}  ·  app: /browse?entity={question.evidence[0]}")
+        for chunk_id in question.passages:
+            click.echo(f"   passage: {_passage_line(index, chunk_id)}")
+    click.echo("")
+    click.secho(f"Score: {right} of {len(questions)}", bold=True)
+    _print_readiness(session.readiness()[:2], "Weakest domains now:")
+
+
+@click.command()
+@click.option("--new", "new", default=0, show_default=True, type=click.IntRange(0, 100),
+              help="Also add this many new cards from the weakest task statements.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help="At most this many cards.")
+@LANG_OPTION
+@EXAM_OPTION
+@INDEX_OPTION
+@LEARNER_OPTION
+@JSON_OPTION
+def review(new: int, limit: int, lang: str, exam: str | None, index_path: Path | None, learner_db: Path | None,
+           json_: bool) -> None:
+    """Review the flashcards that are due, grading each Again, Hard, Good or Easy (FSRS schedules the next review).
+
+    With --json the due cards are listed one JSON object per line and nothing is graded.
+
+    \b
+    Example:
+        studykg review --new 5 --lang vi
+    """
+    session, _ = _session(index_path, learner_db, exam)
+    if new:
+        session.add_new_cards(new, lang)
+    cards = session.learner.due_cards(limit)
+    if json_:
+        for card in cards:
+            click.echo(json.dumps(asdict(card), ensure_ascii=False))
+        return
+    if not cards:
+        upcoming = session.learner.cards()
+        when = f" The next one is due {upcoming[0].due[:16].replace('T', ' ')} UTC." if upcoming else " Add some with --new 5."
+        click.echo("No cards are due." + when)
+        return
+    for number, card in enumerate(cards, 1):
+        click.echo("")
+        click.secho(f"{number}/{len(cards)}  {card.front}", bold=True)
+        click.prompt("Press Enter to show the answer", default="", show_default=False)
+        click.echo(card.back)
+        grade = click.prompt("Grade: 1 again, 2 hard, 3 good, 4 easy (q to stop)",
+                             type=click.Choice(["1", "2", "3", "4", "q"]), show_choices=False)
+        if grade == "q":
+            break
+        scheduled = session.learner.grade(card.id, int(grade))
+        click.echo(f"   next review {scheduled.due[:16].replace('T', ' ')} UTC")
+
+
+@click.group()
+def learner() -> None:
+    """Your study state (cards, reviews, answers): readiness, add cards, export and import.
+
+    \b
+    studykg learner status --exam MLA-C01
+    studykg learner add "Random Cut Forest"
+    studykg learner export ~/studykg-backup.json
+    """
+
+
+@learner.command("status")
+@EXAM_OPTION
+@INDEX_OPTION
+@LEARNER_OPTION
+@JSON_OPTION
+def learner_status(exam: str | None, index_path: Path | None, learner_db: Path | None, json_: bool) -> None:
+    """Readiness per exam domain and task statement, weakest first.
+
+    \b
+    Example:
+        studykg learner status --exam MLS-C01
+    """
+    session, _ = _session(index_path, learner_db, exam)
+    rows = session.readiness()
+    if json_:
+        click.echo(json.dumps({"exam": session.exam.code, "learner_db": str(session.learner.path),
+                               "domains": [asdict(r) for r in rows]}, ensure_ascii=False))
+        return
+    click.secho(f"{session.exam.code} readiness ({session.learner.path})", bold=True)
+    _print_readiness(rows, None, tasks=True)
+
+
+def _print_readiness(rows, title: str | None, tasks: bool = False) -> None:
+    def line(area, indent: str) -> str:
+        accuracy = f"{area.accuracy:.0%}" if area.accuracy is not None else "–"
+        return f"{indent}{area.number} {area.label}: {area.correct}/{area.answered} right ({accuracy}), {area.due} of {area.cards} cards due"
+
+    if title:
+        click.echo(title)
+    for row in rows:
+        click.echo(line(row.domain, "  "))
+        for task in row.tasks if tasks else ():
+            click.echo(line(task, "      "))
+
+
+@learner.command("add")
+@click.argument("name")
+@click.option("--passage", is_flag=True, help="NAME is a passage (chunk) id from `studykg ask --json`.")
+@click.option("--front", help="Your own question for the front of a passage card.")
+@LANG_OPTION
+@INDEX_OPTION
+@LEARNER_OPTION
+def learner_add(name: str, passage: bool, front: str | None, lang: str, index_path: Path | None, learner_db: Path | None) -> None:
+    """Add cards for an entity (its definition and uses) or for a passage; they are due at once.
+
+    \b
+    Example:
+        studykg learner add "Kinesis Data Firehose" --lang it
+    """
+    from .practice import passage_card
+
+    session, index = _session(index_path, learner_db, None)
+    if passage:
+        if index is None:
+            raise click.ClickException("passage cards need a built index: run `studykg build` first")
+        cards = [session.learner.add_card(passage_card(index.chunk(name), index.chunk_entities(name), front))]
+    else:
+        cards = session.add_entity_cards(name, lang)
+    for card in cards:
+        click.echo(f"Added: {card.front}")
+
+
+@learner.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@LEARNER_OPTION
+def learner_export(file: Path, learner_db: Path | None) -> None:
+    """Write your cards, reviews and answers to a JSON file.
+
+    \b
+    Example:
+        studykg learner export ~/studykg-backup.json
+    """
+    from .learner import Learner
+
+    counts = Learner.open(learner_db).export(file)
+    click.echo(f"Exported {counts['cards']} cards, {counts['reviews']} reviews, {counts['answers']} answers to {file}")
+
+
+@learner.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@LEARNER_OPTION
+def learner_import(file: Path, learner_db: Path | None) -> None:
+    """Merge an exported JSON file into your learner database (all of it or nothing).
+
+    \b
+    Example:
+        studykg learner import ~/studykg-backup.json
+    """
+    from .learner import Learner
+
+    counts = Learner.open(learner_db).import_(file)
+    click.echo(f"Imported {counts['cards']} new cards, {counts['reviews']} reviews, {counts['answers']} answers from {file}")
