@@ -138,8 +138,11 @@ def remove(folder: Path, index_path: Path | None, json_: bool) -> None:
               help="Retrievers to use (the others are for comparison).")
 @click.option("--lang", "lang", envvar="STUDYKG_LANG", metavar="CODE",
               help="Prefer passages in this language, e.g. vi (default: the question's language; or $STUDYKG_LANG).")
+@click.option("--source", "sources", multiple=True, type=click.Choice(["services", "notes", "mine"]),
+              help="Only passages from the shipped service pages, the shipped notes or the folders you added (repeatable).")
 @JSON_OPTION
-def ask(question: str, k: int, index_path: Path | None, model: str | None, mode: str, lang: str | None, json_: bool) -> None:
+def ask(question: str, k: int, index_path: Path | None, model: str | None, mode: str, lang: str | None,
+        sources: tuple[str, ...], json_: bool) -> None:
     """Answer QUESTION from the study index; '-' reads one question per line from stdin (JSON Lines out).
 
     \b
@@ -147,20 +150,24 @@ def ask(question: str, k: int, index_path: Path | None, model: str | None, mode:
         studykg ask "thuật toán nào dùng để phát hiện bất thường?"
         studykg ask --json -k 3 "Kinesis Data Streams vs Firehose"
         printf 'what is RCF?\\nwhat is NTM?\\n' | studykg ask -
+        studykg ask --source mine "start a transcription job for a podcast"
     """
     if question != "-":
         question = check_question(question)  # a question with no words is refused before anything loads
     index = StudyIndex.open(index_path, model=model)
+    from .search import SearchFilters  # loaded with the searcher anyway
+
+    filters = SearchFilters(sources=sources) if sources else None
     if question == "-":
         for line in sys.stdin:
             if line.strip():
                 try:
-                    result = index.search(line.strip(), k, mode=mode, lang=lang).to_json()
+                    result = index.search(line.strip(), k, mode=mode, lang=lang, filters=filters).to_json()
                 except IndexerError as exc:
                     result = {"query": line.strip(), "error": str(exc), "entities": [], "hits": []}
                 click.echo(json.dumps(result, ensure_ascii=False))
         return
-    result = index.search(question, k, mode=mode, lang=lang)
+    result = index.search(question, k, mode=mode, lang=lang, filters=filters)
     if json_:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
     else:

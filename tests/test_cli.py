@@ -167,3 +167,23 @@ def test_graph_sparql_reads_and_refuses_updates(run):
 def test_unknown_entity_gets_suggestions(run):
     result = run("graph", "show", "Kinesis Fire")
     assert result.exit_code == 1 and "did you mean" in result.stderr and "Firehose" in result.stderr
+
+
+def test_ask_source_keeps_only_passages_from_those_sources(index_copy, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "neo.md").write_text("# SageMaker Neo\nNeo compiles trained models so they run faster on edge devices.\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["add", str(notes), "--index", str(index_copy)]).exit_code == 0
+
+    def sources(*options):
+        result = runner.invoke(cli, ["ask", "--json", "--index", str(index_copy), *options, "compile a model for edge devices"])
+        assert result.exit_code == 0, result.output
+        return [hit["source"] for hit in json.loads(result.output)["hits"]]
+
+    everything = sources()
+    mine = sources("--source", "mine")
+    shipped = sources("--source", "services", "--source", "notes")
+    assert "notes/neo.md" in everything and any(source.startswith("corpus/") for source in everything)
+    assert mine == ["notes/neo.md"]
+    assert shipped and all(source.startswith("corpus/") for source in shipped)
