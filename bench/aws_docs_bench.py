@@ -104,14 +104,22 @@ def ask(index: StudyIndex, questions: list[Question], mode: str) -> list[Answer]
     return answers
 
 
+def _per_question(answers: list[Answer]) -> dict[str, list[float]]:
+    return {
+        "file@5": [1.0 if a.rank and a.rank <= 5 else 0.0 for a in answers],
+        "mrr@10": [1 / a.rank if a.rank else 0.0 for a in answers],
+    }
+
+
 def summary(answers: list[Answer]) -> dict:
     n = len(answers)
     if not n:
         return {"n": 0}
+    per_question = _per_question(answers)
     return {
         "n": n,
-        "file@5": sum(1 for a in answers if a.rank and a.rank <= 5) / n,
-        "mrr@10": sum(1 / a.rank for a in answers if a.rank) / n,
+        "file@5": sum(per_question["file@5"]) / n,
+        "mrr@10": sum(per_question["mrr@10"]) / n,
         "p50_ms": statistics.median(a.ms for a in answers),
         "corpus_in_top5": sum(a.corpus_in_top5 for a in answers) / n,
         "any_corpus_in_top5": sum(1 for a in answers if a.corpus_in_top5) / n,
@@ -127,13 +135,6 @@ GROUPS = {
     "natural": lambda a: a.style == "natural",
     "keywords": lambda a: a.style == "keywords",
 }
-
-
-def _per_question(answers: list[Answer]) -> dict[str, list[float]]:
-    return {
-        "file@5": [1.0 if a.rank and a.rank <= 5 else 0.0 for a in answers],
-        "mrr@10": [1 / a.rank if a.rank else 0.0 for a in answers],
-    }
 
 
 def paired_gain(system: list[Answer], baseline: list[Answer], metric: str, *, samples: int = 10_000, seed: int = 0) -> tuple[float, float, float]:
