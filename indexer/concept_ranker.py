@@ -157,7 +157,7 @@ class ConceptEvidence:
         self.graph = graph
         self._iris = list(entities.iris)
         self._position = {iri: n for n, iri in enumerate(self._iris)}
-        self._vectors = entities.vectors
+        self._entities = entities
         self._words = entity_words  # in the order of entities.iris
         self._providers = _providers(graph)
         self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
@@ -179,11 +179,12 @@ class ConceptEvidence:
             related = dict.fromkeys(n for n, predicate in self.graph.typed_neighbours(iri) if local_name(predicate) in _ENTITY_RELATIONS)
             for neighbour in related:
                 evidence["neighbours"][neighbour] += 1.0
-        similarity = self._vectors @ q_vec
+        similarity = self._entities.similarities(q_vec)
+        best_similarity = float(similarity.max()) if len(similarity) else 0.0
         # Graded by the gap to the closest entity at e5's training temperature, not by rank: a rank
         # turns a cosine difference of 0.003 ("text to speech" vs "speech to text") into a verdict.
         for position in np.argsort(-similarity)[:SIMILAR_ENTITIES]:
-            evidence["similarity"][self._iris[position]] += float(np.exp((similarity[position] - similarity.max()) / SIMILARITY_TEMPERATURE))
+            evidence["similarity"][self._iris[position]] += float(np.exp((similarity[position] - best_similarity) / SIMILARITY_TEMPERATURE))
         for rank, rowid in enumerate(evidence_rows[:EVIDENCE_PASSAGES]):
             for iri in row_entities.get(rowid, ()):
                 evidence["passages"][iri] += 1 / (1 + rank)
@@ -191,7 +192,6 @@ class ConceptEvidence:
         iris = tuple(iri for iri in dict.fromkeys(i for scores in evidence.values() for i in scores) if iri in self.graph.entities)
         exam_question = bool(_EXAM_WORDS.search(query))
         wanted = [t for t, pattern in _TYPE_HINTS.items() if pattern.search(query)]
-        best_similarity = float(similarity.max()) if len(similarity) else 0.0
         signals = []
         for iri in iris:
             kind = self.graph.entities[iri].type

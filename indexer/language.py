@@ -30,10 +30,10 @@ def question_language(question: str, candidates: Iterable[str]) -> str | None:
     Unrestricted identification guesses wildly on a dozen words; choosing among the few
     languages the notes are written in is what the ranking needs to know.
     """
-    languages = sorted({lang for lang in candidates if lang and lang != "und"})
+    languages = _known(candidates)
     if len(languages) < 2 or len(_WORDS.findall(question)) < 2:
         return languages[0] if len(languages) == 1 else None
-    identifier = _identifier(tuple(languages))
+    identifier = _identifier(languages)
     if identifier is None:
         return None
     lang, _score = identifier.classify(question)
@@ -46,9 +46,14 @@ def prepare_question_language(candidates: Iterable[str]) -> None:
     Its model takes most of a second to unpack; a search opening its other parts meanwhile
     should not wait for it in turn.
     """
-    languages = tuple(sorted({lang for lang in candidates if lang and lang != "und"}))
+    languages = _known(candidates)
     if len(languages) >= 2:
         threading.Thread(target=_identifier, args=(languages,)).start()  # not a daemon: see QuestionEncoder
+
+
+def _known(candidates: Iterable[str]) -> tuple[str, ...]:
+    """The distinct languages detection can choose among, sorted (so they key the identifier cache)."""
+    return tuple(sorted({lang for lang in candidates if lang and lang != "und"}))
 
 
 _identifier_lock = threading.Lock()

@@ -84,6 +84,7 @@ class QuestionEncoder:
         self.name = self.settings["model_name"]
         self.dim = int(self.settings["dim"])
         self._session = None
+        self._input_names: set[str] = set()
         self._tokenizer = None
         self._error: BaseException | None = None
         # Both loads spend their time in native code that releases the GIL. Not daemons: a process
@@ -110,8 +111,7 @@ class QuestionEncoder:
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
-        wanted = {i.name for i in self._session.get_inputs()}
-        vectors = self._session.run(None, {name: value for name, value in feed.items() if name in wanted})[0]
+        vectors = self._session.run(None, {name: value for name, value in feed.items() if name in self._input_names})[0]
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
@@ -122,7 +122,9 @@ class QuestionEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1  # one question at a time, as FAISS in vectors.py: more threads only contend on 2 cores
         options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(str(self.folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        session = onnxruntime.InferenceSession(str(self.folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self._input_names = {i.name for i in session.get_inputs()}  # a BERT export takes token_type_ids, e5's does not
+        self._session = session
 
     def _load_tokenizer(self) -> None:
         from tokenizers import Tokenizer
@@ -153,9 +155,10 @@ def ensure_export(encoder: Encoder) -> Path | None:
 
     Never fails the caller: without an export, questions are encoded by the full model.
     """
+    existing = find_export(encoder.fingerprint())
+    if existing:
+        return existing
     folder = export_folder(encoder.fingerprint())
-    if find_export(encoder.fingerprint()):
-        return folder
     reason = _unsupported(encoder.model)
     if reason:
         log.info("questions will be encoded with sentence-transformers: %s", reason)

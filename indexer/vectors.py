@@ -62,20 +62,21 @@ class VectorIndex:
     IVF index from FAISS.
     """
 
-    def __init__(self, ids: np.ndarray, vectors: np.ndarray, *, exact_limit: int = EXACT_SEARCH_LIMIT) -> None:
+    def __init__(self, ids: np.ndarray, vectors: np.ndarray, *, exact_limit: int = EXACT_SEARCH_LIMIT, build: bool = True) -> None:
+        """``build=False`` leaves out the FAISS structure: ``load`` reads the saved one instead."""
         self.ids = np.ascontiguousarray(ids, dtype=np.int64)
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.dim = self.vectors.shape[1] if self.vectors.ndim == 2 and self.vectors.shape[0] else 0
-        self.kind = "flat" if len(self.ids) < exact_limit else "ivf"
+        self.kind = "flat"
         self._exact_limit = exact_limit
         self._index = None
         self._positions: dict[int, int] | None = None
-        if self.dim and self.kind == "ivf":
+        if build and self.dim and len(self.ids) >= exact_limit:
             import faiss
 
             index = faiss.IndexIDMap2(_ivf(self.vectors, self.dim))
             index.add_with_ids(self.vectors, self.ids)
-            self._index = index
+            self._index, self.kind = index, "ivf"
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -120,17 +121,10 @@ class VectorIndex:
 
     @classmethod
     def load(cls, folder: Path, *, exact_limit: int = EXACT_SEARCH_LIMIT) -> VectorIndex:
-        ids = np.load(folder / "ids.npy")
-        vectors = np.load(folder / "vectors.npy", mmap_mode="r")
-        self = cls.__new__(cls)
-        self.ids, self.vectors = ids, vectors
-        self.dim = vectors.shape[1] if vectors.ndim == 2 and len(ids) else 0
-        self._exact_limit = exact_limit
-        self._index, self.kind = None, "flat"
-        self._positions = None
+        self = cls(np.load(folder / "ids.npy"), np.load(folder / "vectors.npy", mmap_mode="r"), exact_limit=exact_limit, build=False)
         faiss_file = folder / "vectors.faiss"
         # Older versions wrote a FAISS file for small indexes too; exact search is better there.
-        if len(ids) >= exact_limit and faiss_file.exists():
+        if len(self.ids) >= exact_limit and faiss_file.exists():
             import faiss
 
             # One interactive query at a time: FAISS's default OpenMP threads make each search
