@@ -6,8 +6,9 @@ cheap, so a graph command or a refused question does not load FAISS, the encoder
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from kg.lazy_exports import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -59,16 +60,7 @@ if TYPE_CHECKING:
     from .study_index import StudyIndex
 
 
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'indexer' has no attribute '{name}'")
-    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = sorted([*_EXPORTS, "__version__"])

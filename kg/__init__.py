@@ -9,8 +9,9 @@ The names below are imported on first use (PEP 562 ``__getattr__``), so importin
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from .lazy_exports import lazy_exports
 
 # name -> the submodule that defines it
 _EXPORTS = {
@@ -77,16 +78,7 @@ if TYPE_CHECKING:
     from .vocab import CHUNK, DOC, ENTITY_TYPES, KG, SKG
 
 
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'kg' has no attribute '{name}'")
-    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = sorted(_EXPORTS)
