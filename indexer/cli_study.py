@@ -22,13 +22,13 @@ LANG_OPTION = click.option("--lang", type=click.Choice(["en", "vi", "it"]), defa
 
 def _session(index_path: Path | None, learner_db: Path | None, exam: str | None):
     """The study session on the index's graph (with its passages) or the curated graph, and the index if any."""
-    from .layout import default_index_path
+    from .layout import index_path_or_default
     from .learner import Learner
     from .practice import StudySession
 
     index = StudyIndex.open(index_path) if StudyIndex.exists(index_path) else None
     graph = index.graph if index else open_graph(index_path)
-    learner = Learner.open(learner_db, index_path=index_path or default_index_path())
+    learner = Learner.open(learner_db, index_path=index_path_or_default(index_path))
     return StudySession(graph, learner, exam), index
 
 

@@ -37,6 +37,11 @@ def default_index_path() -> Path:
     return Path(os.environ.get(INDEX_ENV) or REPO_ROOT / "index").expanduser()
 
 
+def index_path_or_default(path: Path | str | None) -> Path:
+    """The index folder a caller names, or the default one when it names none."""
+    return Path(path) if path else default_index_path()
+
+
 def default_corpus_path() -> Path:
     return REPO_ROOT / "corpus"
 

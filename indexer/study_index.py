@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import IndexerError, IndexMismatchError, IndexMissingError
-from .layout import current_version, default_corpus_path, default_index_path, has_index
+from .layout import current_version, default_corpus_path, has_index, index_path_or_default
 from .manifest import Manifest
 from .records import Chunk, IndexedDocument, SearchResult, Skipped
 from .store import ChunkStore
@@ -125,7 +125,7 @@ class StudyIndex:
         on disk for a grace period (see ``layout``), and should opening fail anyway while
         ``CURRENT`` moved on, the new version is opened instead.
         """
-        index_path = Path(path) if path else default_index_path()
+        index_path = index_path_or_default(path)
         for _attempt in range(OPEN_ATTEMPTS - 1):
             folder = current_version(index_path)
             try:
@@ -137,7 +137,7 @@ class StudyIndex:
 
     @staticmethod
     def exists(path: Path | str | None = None) -> bool:
-        return has_index(Path(path) if path else default_index_path())
+        return has_index(index_path_or_default(path))
 
     @staticmethod
     def build(
@@ -152,21 +152,21 @@ class StudyIndex:
         from .build import build_index
 
         folders = [Path(c) for c in corpus] if corpus else [default_corpus_path()]
-        return build_index(folders, Path(path) if path else default_index_path(), model=model, progress=progress, **options)
+        return build_index(folders, index_path_or_default(path), model=model, progress=progress, **options)
 
     @staticmethod
     def add(folder: Path | str, path: Path | str | None = None, *, progress: Progress | None = None) -> BuildReport:
         """Index a folder of the user's own notes incrementally into the live index."""
         from .build import add_folder
 
-        return add_folder(Path(folder), Path(path) if path else default_index_path(), progress=progress)
+        return add_folder(Path(folder), index_path_or_default(path), progress=progress)
 
     @staticmethod
     def remove(folder: Path | str, path: Path | str | None = None, *, progress: Progress | None = None) -> BuildReport:
         """Take a folder's documents, chunks, vectors and graph links out of the live index (see ``remove_folder``)."""
         from .remove import remove_folder
 
-        return remove_folder(Path(folder), Path(path) if path else default_index_path(), progress=progress)
+        return remove_folder(Path(folder), index_path_or_default(path), progress=progress)
 
     def folders(self) -> dict[str, int]:
         """The folders this index was built or added from, with their document counts."""
