@@ -146,6 +146,18 @@ def click_chart_label(label) -> None:
     label.click(position=point)
 
 
+def click_through(page, label: str, local_name: str, shot: Path) -> None:
+    """Click the node ``label`` in the browse page's graph (screenshot first) and land on its page, URL included."""
+    from playwright.sync_api import expect
+
+    node = page.locator("svg text", has_text=label).first
+    expect(node).to_be_visible(timeout=PAGE_MS)
+    page.screenshot(path=shot)
+    click_chart_label(node)
+    expect(heading(page, label)).to_be_visible(timeout=PAGE_MS)
+    assert page.url.endswith(f"/browse?entity={local_name}")
+
+
 def test_ask_click_a_node_and_go_back(app_url, page, shots):
     from playwright.sync_api import expect
 
@@ -161,12 +173,7 @@ def test_ask_click_a_node_and_go_back(app_url, page, shots):
 
     page.goto(f"{app_url}/browse?entity=RandomCutForest")
     expect(heading(page, "Random Cut Forest")).to_be_visible(timeout=PAGE_MS)
-    node = page.locator("svg text", has_text="Amazon Kinesis Data Analytics").first
-    expect(node).to_be_visible(timeout=PAGE_MS)
-    page.screenshot(path=shots / "browse.png")
-    click_chart_label(node)
-    expect(heading(page, "Amazon Kinesis Data Analytics")).to_be_visible(timeout=PAGE_MS)
-    assert page.url.endswith("/browse?entity=KinesisDataAnalytics")
+    click_through(page, "Amazon Kinesis Data Analytics", "KinesisDataAnalytics", shots / "browse.png")
 
     page.go_back()
     expect(heading(page, "Random Cut Forest")).to_be_visible(timeout=PAGE_MS)
@@ -181,12 +188,7 @@ def test_two_hop_graph_click_through_and_notes_about_it(app_url, page, shots):
     expect(heading(page, "Amazon Kinesis Data Analytics")).to_be_visible(timeout=FIRST_PAGE_MS)
     expect(page.get_by_text("Notes about it (")).to_be_visible(timeout=PAGE_MS)
     page.get_by_text("Neighbours and theirs").click()
-    node = page.locator("svg text", has_text="Random Cut Forest").first
-    expect(node).to_be_visible(timeout=PAGE_MS)
-    page.screenshot(path=shots / "browse-2-hops.png")
-    click_chart_label(node)
-    expect(heading(page, "Random Cut Forest")).to_be_visible(timeout=PAGE_MS)
-    assert page.url.endswith("/browse?entity=RandomCutForest")
+    click_through(page, "Random Cut Forest", "RandomCutForest", shots / "browse-2-hops.png")
 
 
 def test_a_passage_opens_its_whole_note(app_url, page, shots):
