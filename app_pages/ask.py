@@ -35,6 +35,7 @@ def search(version: str, question: str, filters: SearchFilters, lang: str | None
 
 
 index = common.get_index()
+exam = common.exam_picker(index)  # the concept card places entities in this exam's domains
 st.title("Ask")
 st.caption("Ask about the AWS machine learning exams (MLA-C01, and the retired MLS-C01) in English, Vietnamese or Italian.")
 
@@ -61,8 +62,13 @@ st.sidebar.selectbox(
     args=("ask_lang", "lang"),
 )
 
-domains = common.entity_names(index, ("ExamDomain",))
-caption = common.entity_caption(index)
+# The chosen exam's domains first; another exam's carry its code (and "retired"), never unmarked.
+exam_domains = {d.name: d.label for d in exam.domains}
+for other in common.exam_profiles(index.graph):
+    if other.code != exam.code:
+        mark = f"{other.code}, retired" if other.is_retired() else other.code
+        exam_domains.update({d.name: f"{d.label} ({mark})" for d in other.domains})
+domains = list(exam_domains)
 with st.expander("Filters", icon=":material/filter_list:"):
     columns = st.columns(4)
     sources = columns[0].multiselect("Source", list(SOURCES), format_func=SOURCES.get, key="ask_sources")
@@ -70,7 +76,7 @@ with st.expander("Filters", icon=":material/filter_list:"):
         "Language", sorted(index.manifest.languages), format_func=lambda c: common.LANGUAGES.get(c, c), key="ask_langs"
     )
     chosen_domains = columns[2].multiselect(
-        "Exam domain", domains, format_func=lambda n: caption(n).split(" · ")[0], key="ask_domains"
+        "Exam domain", domains, format_func=lambda n: exam_domains.get(n, n), key="ask_domains"
     )
     types = columns[3].multiselect("Entity type", ["Service", "Algorithm", "Concept"], key="ask_types")
 
@@ -94,15 +100,33 @@ try:
 except common.USER_ERRORS as exc:
     common.fail(exc)
 
+if not result.in_material:
+    st.info(
+        "**Not in your material.** Nothing in the study index is about this question. Ask about the AWS machine "
+        "learning exams, their services, algorithms and concepts, or add your own notes on the My notes page.",
+        icon=":material/help:",
+    )
+    st.stop()
 if result.entities:
     # The card answers in the preferred or the question's language when the graph has it (definitions exist in en/vi/it).
     asked_in = st.session_state.ask_lang or detect_language(question)
     lang = asked_in if asked_in in common.LANGUAGES else common.UI_LANG
-    concept_card(index, result.entities[0].iri, others=result.entities[1:], lang=lang)
+    concept_card(index, result.entities[0].iri, others=result.entities[1:], lang=lang, exam=exam)
+    if notes := index.searcher.notes_about(result.entities[0].iri):
+        # The learner's own notes on the concept, a click away from its card.
+        st.caption(f"Your notes on {escape_inline(result.entities[0].label)}")
+        for doc_id, chunk_id, title in notes:
+            common.note_link(doc_id, chunk_id, label=title)
+if result.from_your_notes:
+    st.subheader(f"From your notes ({len(result.from_your_notes)})", anchor="from-your-notes")
+    for rank, hit in enumerate(result.from_your_notes, 1):
+        hit_card(index, hit, rank, focus_entities(hit, result.entities), key="notes")
 if not result.hits:
     st.info("No passage matches this question with these filters. Try fewer filters or other words.", icon=":material/search_off:")
     st.stop()
-st.subheader(f"Passages ({len(result.hits)})")
-for rank, hit in enumerate(result.hits, 1):
+shown = {hit.chunk_id for hit in result.from_your_notes}  # a passage shown under "From your notes" is not repeated
+passages = [hit for hit in result.hits if hit.chunk_id not in shown]
+st.subheader(f"Reference passages ({len(passages)})" if shown else f"Passages ({len(passages)})")
+for rank, hit in enumerate(passages, 1):
     hit_card(index, hit, rank, focus_entities(hit, result.entities))
 st.caption(f"{len(result.hits)} passages for “{escape_inline(question)}” · searched in {result.seconds * 1000:.0f} ms")

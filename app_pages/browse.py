@@ -11,8 +11,8 @@ from functools import partial
 import streamlit as st
 
 from app_pages import common
-from app_pages.cards import entity_summary, grouped_relations, heading_tail, relation_heading, small, source_line
-from app_pages.charts import chart_height, graph_spec, neighbourhood
+from app_pages.cards import entity_summary, grouped_relations, heading_tail, relation_heading, small, source_line, stated_facts
+from app_pages.charts import HUB_TYPES, chart_height, graph_spec, neighbourhood
 from app_pages.markup import escape_inline, excerpt, render
 from indexer.reading import notes_about
 
@@ -66,6 +66,7 @@ def note_card(index, iri: str, item, number: int) -> None:
 
 
 index = common.get_index()
+exam = common.exam_picker(index)
 st.title("Browse the graph")
 current = common.entity_picker(index, "browse_pick")
 
@@ -78,8 +79,8 @@ if not current:
         except common.USER_ERRORS:
             pass  # a graph without this entity still opens
     common.entity_chips(starters, "starters", page=None)
-    st.caption("The exam domains")
-    common.entity_chips([index.entity(n).ref() for n in common.entity_names(index, ("ExamDomain",))], "domains", page=None)
+    st.caption(f"The domains of {escape_inline(exam.code)}")
+    common.entity_chips([index.entity(d.iri).ref() for d in exam.domains], "domains", page=None)
     st.stop()
 
 entity = index.entity(current)
@@ -89,7 +90,7 @@ if len(trail) > 1:
 
 # ---- what it is ---------------------------------------------------------------
 st.header(escape_inline(entity.label), anchor=False)
-st.markdown("\n\n".join(entity_summary(index, entity, max_names=12)))
+st.markdown("\n\n".join(entity_summary(index, entity, max_names=12, exam=exam)))
 with st.container(horizontal=True, gap="small"):
     st.page_link(common.RELATED, label="Related topics", icon=":material/join:", query_params={"entity": entity.name})
     st.page_link(common.PATH, label="Find a path from here", icon=":material/route:", query_params={"from": entity.name})
@@ -98,7 +99,8 @@ with st.container(horizontal=True, gap="small"):
 # ---- neighbourhood ---------------------------------------------------------------
 hops = {1: "Neighbours", 2: "Neighbours and theirs"}
 depth = st.segmented_control("Depth", list(hops), default=1, key="browse_depth", format_func=hops.get) or 1
-view = neighbourhood(index.graph, entity, depth=depth)
+exam_hubs = frozenset({d.iri for d in exam.domains} | {t.iri for t in exam.tasks})
+view = neighbourhood(index.graph, entity, depth=depth, hubs=None if entity.type in HUB_TYPES else exam_hubs)
 chart_key = f"graph:{entity.name}:{depth}"
 st.echarts_chart(
     graph_spec(view, center=entity.iri, edge_labels=False),
@@ -115,13 +117,14 @@ st.caption(f"The most specific neighbours, grouped by type.{more} Click a node t
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.subheader("Relations", anchor=False)
-    groups = grouped_relations(index, entity.iri)
+    groups = grouped_relations(index, entity.iri, hubs=entity.type in HUB_TYPES)  # the exam line above places it
     if not groups:
         st.caption("No relations in the graph.")
     for number, (phrase, targets) in enumerate(groups.items()):
         common.entity_chips(targets, f"relation_{number}", page=None, limit=RELATION_CHIPS, label=relation_heading(phrase, entity.label))
         if len(targets) > RELATION_CHIPS:
             st.caption(f"and {len(targets) - RELATION_CHIPS} more")
+    stated_facts(index, entity)
 with right:
     notes = ranked_notes(str(index.folder), entity.iri, index)
     st.subheader(f"Notes about it ({len(notes)})", anchor=False)

@@ -7,7 +7,9 @@ from collections import defaultdict
 import streamlit as st
 
 from indexer import Hit, StudyIndex
+from indexer.formats import location
 from kg import relation_phrase
+from kg.exams import ExamProfile, current_exam, exam_of, exam_placement, exam_profiles
 
 from .charts import HUB_TYPES
 from .common import LANGUAGES, UI_LANG, add_to_cards_button, entity_chips, entity_link, note_link, type_markdown
@@ -43,12 +45,30 @@ def other_names(entity) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def domain_labels(index: StudyIndex, entity) -> list[str]:
-    labels = []
-    for iri in entity.domains:
-        domain = index.graph.entities.get(iri)
-        labels.append(domain.label if domain else iri)
-    return labels
+def exam_lines(index: StudyIndex, entity, exam: ExamProfile | None) -> list[str]:
+    """Where the entity sits in the chosen exam ("MLA-C01 · 3. Deployment … (3.1, 3.3)"); other exams' domains marked.
+
+    Without a chosen exam, the current one. An entity the chosen exam does not cover says so,
+    and its domains in another exam come with that exam's code (and "retired" when it is).
+    """
+    exam = exam or current_exam(index.graph)
+    lines = []
+    for domain, tasks in exam_placement(index.graph, exam, entity.iri):
+        numbers = ", ".join(t.number for t in tasks)
+        lines.append(f"{exam.code} · {domain.number}. {domain.label} ({numbers})")
+    if entity.type in HUB_TYPES:
+        owner = exam_of(index.graph, entity.iri)
+        if owner is not None:
+            return [f"{owner.code}{' (retired)' if owner.is_retired() else ''} exam structure"]
+    if not lines:
+        lines.append(f"Not linked to a {exam.code} task statement")
+        for other in exam_profiles(index.graph):
+            if other.code == exam.code:
+                continue
+            names = [d.label for d in other.domains if d.iri in entity.domains]
+            if names:
+                lines.append(f"{other.code}{' (retired)' if other.is_retired() else ''}: {' · '.join(names)}")
+    return lines
 
 
 def definition_in(entity, lang: str) -> str:
@@ -57,17 +77,16 @@ def definition_in(entity, lang: str) -> str:
     return by_lang.get(lang) or entity.definition
 
 
-def entity_summary(index: StudyIndex, entity, *, max_names: int, lang: str = UI_LANG) -> list[str]:
-    """An entity's type, definition (in ``lang`` when the graph has it), other names and exam domains, as Markdown blocks."""
+def entity_summary(index: StudyIndex, entity, *, max_names: int, lang: str = UI_LANG,
+                   exam: ExamProfile | None = None) -> list[str]:
+    """An entity's type, definition (in ``lang`` when the graph has it), other names and place in ``exam``, as Markdown blocks."""
     lines = [type_markdown(entity.type)]
     definition = definition_in(entity, lang)
     lines.append(escape(definition) if definition else "_The graph has no definition for it yet._")
     names = other_names(entity)
     if names:
         lines.append(small("Also called: " + ", ".join(escape_inline(n) for n in names[:max_names])))
-    domains = domain_labels(index, entity)
-    if domains:
-        lines.append(small("Exam domain: " + " · ".join(escape_inline(d) for d in domains)))
+    lines.append(small("Exam: " + " · ".join(escape_inline(line) for line in exam_lines(index, entity, exam))))
     return lines
 
 
@@ -76,7 +95,26 @@ def small(text: str) -> str:
     return f":small[:gray[{text}]]"
 
 
-def concept_card(index: StudyIndex, iri: str, *, heading: str = "Best matching concept", others=(), lang: str = UI_LANG) -> None:
+def stated_facts(index: StudyIndex, entity, *, lang: str = UI_LANG) -> None:
+    """The entity's teaching facts, each with the passage of our corpus that states it, so a learner can check them."""
+    facts = [r for r in index.neighbours(entity.iri) if r.stated_in]
+    if not facts:
+        return
+    with st.expander(f"Where these facts are stated ({len(facts)})", icon=":material/verified:"):
+        for number, relation in enumerate(facts):
+            path, _, heading = relation.stated_in.partition("#")
+            phrase = relation_phrase(relation.predicate, relation.direction, lang, relation.label)
+            st.markdown(
+                f"{escape_inline(entity.label)} **{escape_inline(phrase)}** {escape_inline(relation.target.label)}  \n"
+                + small(f"{escape_inline(path)} › {escape_inline(heading)}")
+            )
+            if relation.passages:
+                chunk_id = relation.passages[0]
+                note_link(chunk_id.rsplit("#", 1)[0], chunk_id, label="Read the passage")
+
+
+def concept_card(index: StudyIndex, iri: str, *, heading: str = "Best matching concept", others=(), lang: str = UI_LANG,
+                 exam: ExamProfile | None = None) -> None:
     """Type, definition, key relations, labels in other languages and exam domains of one entity.
 
     ``lang`` is the question's language: the definition and the relation phrases use it
@@ -86,9 +124,11 @@ def concept_card(index: StudyIndex, iri: str, *, heading: str = "Best matching c
     with st.container(border=True, key="concept_card"):
         left, right = st.columns([3, 2], gap="large")
         with left:
-            lines = [small(heading), f"### {escape_inline(entity.label)}", *entity_summary(index, entity, max_names=10, lang=lang)]
+            lines = [small(heading), f"### {escape_inline(entity.label)}",
+                     *entity_summary(index, entity, max_names=10, lang=lang, exam=exam)]
             st.markdown("\n\n".join(lines))
             entity_link(entity.iri, f"Open the page of {entity.label}", entity.type)
+            stated_facts(index, entity, lang=lang)
         with right:
             st.caption("Key relations")
             groups = grouped_relations(index, entity.iri, hubs=False, lang=lang)
@@ -114,10 +154,10 @@ def why_text(hit: Hit) -> str:
     return "; ".join(parts) + "."
 
 
-def source_line(source: str, line_start: int, line_end: int, lang: str, kind: str | None = None) -> str:
-    """"notes/kinesis.en.md · lines 3–9 · English · study note", escaped."""
-    lines = "" if not line_end else f" · line {line_start}" if line_end == line_start else f" · lines {line_start}–{line_end}"
-    parts = [source + lines, LANGUAGES.get(lang, lang)]
+def source_line(source: str, line_start: int, line_end: int, lang: str, kind: str | None = None, heading: str = "") -> str:
+    """"notes/kinesis.en.md · lines 3–9 · English · study note" ("guide.pdf · page 23 · …" for a PDF passage), escaped."""
+    where = location(source, line_start, line_end, heading)
+    parts = [source + (f" · {where}" if where else ""), LANGUAGES.get(lang, lang)]
     if kind:
         parts.append(KIND_TITLES.get(kind, kind))
     return escape_inline(" · ".join(parts))
@@ -133,26 +173,26 @@ def focus_entities(hit: Hit, concepts=()) -> set[str]:
     return shared | {concept.iri for concept in list(concepts)[:1]}
 
 
-def hit_card(index: StudyIndex, hit: Hit, rank: int, focus: set[str] = frozenset()) -> None:
+def hit_card(index: StudyIndex, hit: Hit, rank: int, focus: set[str] = frozenset(), *, key: str = "hit") -> None:
     """One passage: where it comes from, its text (Markdown) with the question's entities highlighted, and why it matched.
 
     The text parts are one Markdown element: each element is a message the browser must
     draw, and eight hits of five elements each made the answer noticeably slower to appear.
     """
-    with st.container(border=True, key=f"hit_{rank}"):
+    with st.container(border=True, key=f"{key}_{rank}"):  # key: another list of hits on the page ("notes")
         tail = heading_tail(hit.title, hit.heading)
         heading = f" › {escape_inline(tail)}" if tail else ""
         mentions = [m for m in index.graph.link(hit.text) if m.iri in focus]
         st.markdown(
             f"**{rank}. {escape_inline(hit.title or hit.source)}**{heading}  \n"
-            f"{small(source_line(hit.source, hit.line_start, hit.line_end, hit.lang, hit.kind))}\n\n"
+            f"{small(source_line(hit.source, hit.line_start, hit.line_end, hit.lang, hit.kind, hit.heading))}\n\n"
             f"{render(hit.text, mentions)}\n\n"
             f"{small('Why: ' + escape_inline(why_text(hit)))}"
         )
         left, right = st.columns([4, 1], vertical_alignment="center")
         with left:
             refs = [index.graph.entities[t.iri].ref() for t in hit.entities if t.iri in index.graph.entities]
-            entity_chips(refs, f"hit_entities_{rank}", limit=8)
+            entity_chips(refs, f"{key}_entities_{rank}", limit=8)
         with right:
             note_link(hit.chunk_id.rsplit("#", 1)[0], hit.chunk_id)
-            add_to_cards_button(index, f"hit_add_card_{rank}", chunk_id=hit.chunk_id)
+            add_to_cards_button(index, f"{key}_add_card_{rank}", chunk_id=hit.chunk_id)

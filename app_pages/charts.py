@@ -78,7 +78,7 @@ SECOND_HOPS_PER_NODE = 2
 SECOND_HOP_ROWS = 11  # per side
 
 
-def neighbourhood(graph, center, depth: int = 1, cap: int = 40) -> GraphView:
+def neighbourhood(graph, center, depth: int = 1, cap: int = 40, hubs: frozenset[str] | None = None) -> GraphView:
     """A readable drawing of the entities within ``depth`` (1 or 2) hops of ``center`` (an Entity).
 
     ``graph`` is a ``kg.KnowledgeGraph``. A force layout of 40-70 nodes was a tangle with
@@ -86,7 +86,8 @@ def neighbourhood(graph, center, depth: int = 1, cap: int = 40) -> GraphView:
     own: "Concept drift" before "Amazon S3"; exam domains last), at most ``cap``, and lays
     them out in columns: first-hop nodes left and right of the centre, grouped by type,
     second-hop nodes in an outer column beside their parent. Every node has a row of its
-    own, and labels point away from the centre.
+    own, and labels point away from the centre. ``hubs``, when given, keeps only those exam
+    domains and task statements (the chosen exam's), so another exam's are never drawn unmarked.
     """
     nodes: dict[str, Node] = {center.iri: Node(center.iri, center.label, center.type, 0, x=0.0, y=0.0, label_at="bottom")}
     edges: dict[tuple[str, str, str], Edge] = {}
@@ -99,6 +100,8 @@ def neighbourhood(graph, center, depth: int = 1, cap: int = 40) -> GraphView:
 
     first: dict[str, tuple] = {}
     for relation in graph.neighbours(center.iri):
+        if hubs is not None and relation.target.type in HUB_TYPES and relation.target.iri not in hubs:
+            continue
         first.setdefault(relation.target.iri, (relation.target, relation))
     limit = min(2 * SIDE_ROWS[min(depth, 2)], max(cap - 1, 1))
     kept = sorted(first.values(), key=lambda item: specificity(item[0]))[:limit]

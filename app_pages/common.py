@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from indexer import IndexerError, StudyIndex
-from indexer.layout import default_index_path
+from indexer.layout import current_version, default_index_path, index_path_or_default
 from indexer.learner import LEARNER_ENV, Learner
 from indexer.practice import StudySession
 from indexer.progress import LogProgress, StageClock, describe, format_seconds
@@ -72,9 +72,19 @@ def _open_index(location: str) -> StudyIndex:
 
 
 def get_index() -> StudyIndex:
-    """The study index, opened once per process; a problem with it stops the page with one line."""
+    """The study index, opened once per process and again when a newer version is published.
+
+    A build, add or remove from the command line publishes a new version while the app runs;
+    each page run compares the live version's name (one small file) with the open one, so
+    the next question sees the new notes and never a version deleted from disk. A problem
+    with the index stops the page with one line.
+    """
     try:
-        return _open_index(index_location())
+        index = _open_index(index_location())
+        if current_version(index_path_or_default(index_location() or None)).name != index.folder.name:
+            forget_index()
+            index = _open_index(index_location())
+        return index
     except USER_ERRORS as exc:
         fail(exc)
 
@@ -358,8 +368,11 @@ def exam_picker(index: StudyIndex) -> ExamProfile:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _quiz_maker(location: str, exam_code: str, _index: StudyIndex, _exam: ExamProfile) -> QuizMaker:
-    # One per index and exam: it reads the graph's facts once, then every quiz is quick.
-    return QuizMaker(_index.graph, _exam)
+    # One per index and exam: it reads the graph's facts once, and asks the answer engine about each
+    # generated question once, so later quizzes are quick.
+    from indexer.practice import engine_checker
+
+    return QuizMaker(_index.graph, _exam, checker=engine_checker(_index))
 
 
 def study_session(index: StudyIndex, exam: ExamProfile) -> StudySession:

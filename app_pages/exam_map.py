@@ -11,7 +11,8 @@ from app_pages import common
 from app_pages.charts import DomainCounts, domain_chart_spec
 from app_pages.cards import small
 from app_pages.markup import escape, escape_inline
-from kg.exams import domain_members, task_coverage
+from indexer.readiness import carried_over, shared_tasks
+from kg.exams import domain_members, exam_profiles, task_coverage
 
 SKG = "https://w3id.org/studykg/ontology#"
 MENTIONS = f"PREFIX skg: <{SKG}> SELECT ?entity (COUNT(?chunk) AS ?n) WHERE {{ ?chunk skg:mentions ?entity }} GROUP BY ?entity"
@@ -80,7 +81,15 @@ for number, (column, row) in enumerate(zip(st.columns(len(rows)), rows), 1):
 
 # ---- readiness -----------------------------------------------------------------
 st.subheader("Your readiness, weakest first", anchor=False)
-st.caption("From your quiz answers and flashcards, kept in your learner database; switching exam re-reads the same history.")
+st.caption("From your quiz answers and flashcards, kept in your learner database; each answer counts once, "
+           "for the task statement it was asked for.")
+others = {e.code: e for e in exam_profiles(index.graph) if e.code != exam.code}
+for code, (counted, total) in carried_over(index.graph, exam, session.learner).items():
+    shared = len(shared_tasks(index.graph, exam, others[code])) if code in others else 0
+    st.caption(
+        f"{counted} of your {total} answers for {escape_inline(code)} count here too: an answer moves "
+        f"{escape_inline(exam.code)} readiness only on the {shared} of its {len(exam.tasks)} task statements both exams share."
+    )
 for place, ready in enumerate(session.readiness()):
     domain = ready.domain
     with st.container(border=True, key=f"readiness_{domain.name}"):

@@ -1,14 +1,21 @@
-"""Note text made safe for ``st.markdown``, with the entities that matter highlighted.
+r"""Note text made safe for ``st.markdown``, with the entities that matter highlighted.
 
 Two kinds of text reach the page. Short labels (entity names, headings, file names, a
 definition) go through ``escape``/``escape_inline``: every ASCII punctuation character is
 backslash-escaped (CommonMark allows that for all of them), so they render literally.
+Escapes do not stop GFM's autolinks, which are found in the text after escapes are read
+(``http\:\/\/evil\.example`` still becomes a link), so an invisible word joiner (U+2060)
+goes where each autolink pattern needs its next character: after ``://``'s colon, between
+``www`` and its dot, after an ``@``. The label reads the same and is not a link.
 
 A note's passage goes through ``render``: it is Markdown, written to be read as Markdown
 (bold, lists, tables, code), so it renders as such, but with everything that is not
 plain formatting switched off. ``<`` is escaped, so HTML shows as text and never becomes
 markup; ``$`` (Streamlit's LaTeX), ``~`` (strikethrough by accident), ``:`` (Streamlit's
-``:red[...]`` directives) and ``![`` (remote images) are escaped too. Code spans, code
+``:red[...]`` directives) and ``![`` (remote images) are escaped too, and so is every
+backslash: the text was cleaned already (its Markdown escapes resolved), so a backslash left
+in it is a character, and left bare, ``\`` before an escaped ``!`` undid that escape
+(``\![x](http://host/a[1].png)`` became an image the browser fetched). Code spans, code
 blocks and link targets are left byte for byte, and highlights never go inside them or
 inside a word: "checkpoint_s3_uri" is one identifier, not "checkpoint_ s3 _uri".
 Nothing here goes through ``unsafe_allow_html``.
@@ -39,6 +46,9 @@ _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
 _UNSAFE = frozenset("<$~:")
 # A mention's text may not hold Markdown syntax, or wrapping it would break what it sits in.
 _MARKUP_CHARS = frozenset("*_`[]|\\<>#")
+# Where GFM autolinks ("http://", "www.", "user@host") would start: a word joiner goes there.
+_AUTOLINK_SEAM = re.compile(r"(?<=:)(?=//)|(?<=[Ww]{3})(?=\.)|(?<=@)")
+_WORD_JOINER = "\u2060"
 
 
 class Span(Protocol):
@@ -56,7 +66,8 @@ def escape(text: str) -> str:
 
 def escape_inline(text: str) -> str:
     """Escape a short label (entity name, heading, file name) for one line of Markdown."""
-    return _PUNCTUATION_RE.sub(r"\\\1", " ".join(text.split()))
+    text = _AUTOLINK_SEAM.sub(_WORD_JOINER, " ".join(text.split()))
+    return _PUNCTUATION_RE.sub(r"\\\1", text)
 
 
 class _Shifted:
@@ -108,7 +119,10 @@ def render(text: str, spans: Iterable[Span] = (), *, headings: str = "bold") -> 
         if char == "\n" and in_heading:
             out.append("**\n")  # the heading is a paragraph of its own
             in_heading = False
-        out.append(_safe(char) if char != "!" or text[position + 1 : position + 2] != "[" else "\\!")
+        if char == "\\":
+            out.append("\\\\")  # a literal backslash; bare, it would escape the escape that follows it
+        else:
+            out.append(_safe(char) if char != "!" or text[position + 1 : position + 2] != "[" else "\\!")
         position += 1
     if in_heading:
         out.append("**")

@@ -16,7 +16,7 @@ from indexer.layout import default_corpus_path
 from indexer.notes_roots import NOTES_ROOTS_ENV, allowed_roots, check_notes_folder
 from indexer.progress import format_seconds
 
-SUPPORTED = ["md", "markdown", "txt", "html", "htm"]
+SUPPORTED = ["md", "markdown", "txt", "html", "htm", "pdf", "ipynb", "docx"]  # indexer/formats.py reads the last three
 
 
 def add_folder(index: StudyIndex, folder: Path) -> None:

@@ -12,6 +12,7 @@ import streamlit as st
 from app_pages import common
 from app_pages.cards import heading_tail, small, source_line
 from app_pages.markup import escape_inline, render
+from indexer.formats import page_of
 from indexer.reading import document_chunks, document_entities, similar_notes
 
 ENTITIES_SHOWN = 16
@@ -47,6 +48,8 @@ if not chunks:
 
 first = chunks[0]
 target = next((c for c in chunks if c.chunk_id == chunk_id), None)
+if target is None and st.query_params.get("page", "").isdigit():  # a PDF opened at a page: /note?doc=…&page=23
+    target = next((c for c in chunks if page_of(c.heading) == int(st.query_params["page"])), None)
 st.title(escape_inline(first.title or first.source), anchor=False)
 last = chunks[-1]
 st.caption(source_line(first.source, first.line_start, last.line_end, first.lang, first.kind))

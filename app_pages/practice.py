@@ -1,8 +1,11 @@
-"""Practice: ten questions generated from the graph, one at a time, with feedback and the evidence behind each.
+"""Practice: reviewed bank items and questions generated from the graph's sourced facts, one at a
+time, with feedback, the reason each wrong choice is wrong, and the passages behind the answer.
 
 The exam comes from the sidebar (``?exam=``), the domain from ``?domain=`` (the Exam map's
 "Practise" links set it), the language from ``?lang=``. Each answer is stored in the
-learner's own database, where it moves readiness and puts the fact's card in the deck.
+learner's own database, where it moves readiness and puts the question's card in the deck.
+A "choose two" item takes its two picks from a multiselect. The last page lists the missed
+questions with their explanations.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.cards import small, source_line
-from app_pages.markup import escape, escape_inline
+from app_pages.markup import escape_inline, excerpt, render
+from indexer.practice import passages_in_language
 
 LENGTHS = (5, 10, 20)
 
@@ -27,22 +31,45 @@ def start_quiz(session, lang: str, n: int, domain: str | None) -> None:
 
 
 def evidence(index, question) -> None:
-    """Links to the answer's and the topic's entity pages, and the passages that back the answer."""
+    """Links to the question's entity pages, and the passages that back the answer, in the quiz's language
+    first, rendered as the notes were written (a table stays a table)."""
     with st.container(horizontal=True, gap="small"):
         for name in question.evidence:
             entity = index.graph.entities.get(index.entity(name).iri)
             common.entity_link(entity.iri, entity.label, entity.type)
-    for chunk_id in question.passages:
-        try:
-            chunk = index.chunk(chunk_id)
-        except common.USER_ERRORS:
-            continue  # the passage left the index since the question was made
-        text = " ".join(chunk.text.split())
+    for chunk in passages_in_language(index, question):
+        mentions = [m for m in index.graph.link(chunk.text) if m.iri in question.entities]
+        block, spans, before, after = excerpt(chunk.text, mentions, max_chars=700)
         st.markdown(
             small(source_line(chunk.source, chunk.line_start, chunk.line_end, chunk.lang))
-            + "  \n"
-            + escape(text[:280] + ("…" if len(text) > 280 else ""))
+            + "\n\n" + ("…\n\n" if before else "") + render(block, spans) + ("\n\n…" if after else "")
         )
+
+
+def feedback(question, picked: list[int]) -> None:
+    """Right or not, the explanation, and for each wrong pick the reason it is wrong."""
+    if question.is_right(picked):
+        st.success("Right. " + escape_inline(question.explanation), icon=":material/check_circle:")
+    else:
+        answer = " and ".join(f"**{escape_inline(label)}**" for label in question.right_labels)
+        st.warning(f"Not quite: the answer is {answer}. " + escape_inline(question.explanation), icon=":material/cancel:")
+    reasons = [(question.choices[i].label, question.why_wrong[i]) for i in range(len(question.choices))
+               if i not in question.answers and i < len(question.why_wrong) and question.why_wrong[i]]
+    if reasons:
+        st.markdown("\n".join(f"- **{escape_inline(label)}**: {escape_inline(reason)}" for label, reason in reasons))
+
+
+def missed_questions(quiz) -> None:
+    """The result page's review: each missed question with the right answer and its explanation."""
+    missed = [(n, q) for n, q in enumerate(quiz["questions"]) if n in quiz["chosen"] and not q.is_right(quiz["chosen"][n])]
+    if not missed:
+        return
+    st.subheader("Questions you missed", anchor=False)
+    for n, question in missed:
+        with st.container(border=True, key=f"practice_missed_{n}"):
+            st.markdown(f"**{n + 1}. {escape_inline(question.prompt)}**")
+            answer = " and ".join(f"**{escape_inline(label)}**" for label in question.right_labels)
+            st.markdown(f"Answer: {answer}. {escape_inline(question.explanation)}")
 
 
 index = common.get_index()
@@ -85,12 +112,13 @@ if not questions:
 
 position = quiz["position"]
 if position >= len(questions):
-    st.success(f"Done: {quiz['right']} of {len(questions)} right.", icon=":material/emoji_events:")
+    st.success(f"Done: {quiz['right']} of {len(quiz['chosen'])} right.", icon=":material/emoji_events:")
     weakest = session.readiness()[0].domain
     st.markdown(f"Your weakest domain now: **{escape_inline(weakest.number)}. {escape_inline(weakest.label)}**.")
     with st.container(horizontal=True):
         st.page_link(common.EXAM_MAP, label="See readiness on the Exam map", icon=":material/map:", query_params={"exam": exam.code})
         st.page_link(common.REVIEW, label="Review your cards", icon=":material/style:", query_params={"exam": exam.code})
+    missed_questions(quiz)
     st.stop()
 
 question = questions[position]
@@ -98,26 +126,33 @@ st.progress(position / len(questions), text=f"Question {position + 1} of {len(qu
 with st.container(border=True, key="practice_question"):
     st.markdown(f"**{escape_inline(question.prompt)}**")
     answered = position in quiz["chosen"]
-    choice = st.radio(
-        "Your answer",
-        range(len(question.choices)),
-        format_func=lambda i: question.choices[i].label,
-        index=None,
-        key=f"practice_choice_{position}_{question.id}",
-        disabled=answered,
-    )
+    if question.choose > 1:
+        picks = st.multiselect(
+            f"Your answers (choose {question.choose})",
+            range(len(question.choices)),
+            format_func=lambda i: question.choices[i].label,
+            max_selections=question.choose,
+            key=f"practice_choices_{position}_{question.id}",
+            disabled=answered,
+        )
+    else:
+        choice = st.radio(
+            "Your answer",
+            range(len(question.choices)),
+            format_func=lambda i: question.choices[i].label,
+            index=None,
+            key=f"practice_choice_{position}_{question.id}",
+            disabled=answered,
+        )
+        picks = [] if choice is None else [choice]
     if not answered:
-        if st.button("Check", key="practice_check", disabled=choice is None):
-            right = session.answer(question, choice)
-            quiz["chosen"][position] = choice
+        if st.button("Check", key="practice_check", disabled=len(picks) != question.choose):
+            right = session.answer(question, picks)
+            quiz["chosen"][position] = list(picks)
             quiz["right"] += right
             st.rerun()
     else:
-        if quiz["chosen"][position] == question.answer:
-            st.success("Right. " + escape_inline(question.explanation), icon=":material/check_circle:")
-        else:
-            st.warning(f"Not quite: the answer is **{escape_inline(question.right.label)}**. " + escape_inline(question.explanation),
-                     icon=":material/cancel:")
+        feedback(question, quiz["chosen"][position])
         st.caption("Evidence")
         evidence(index, question)
         if st.button("Next", key="practice_next", type="primary"):

@@ -13,6 +13,7 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.markup import escape, escape_inline
+from indexer.anki_export import anki_bytes
 
 GRADES = (("again", "Again", ":material/replay:"), ("hard", "Hard", ":material/sentiment_dissatisfied:"),
           ("good", "Good", ":material/sentiment_satisfied:"), ("easy", "Easy", ":material/bolt:"))
@@ -21,6 +22,14 @@ GRADES = (("again", "Again", ":material/replay:"), ("hard", "Hard", ":material/s
 def grade(learner, card_id: int, rating: str) -> None:
     learner.grade(card_id, rating)
     st.session_state.review_shown = False
+
+
+def remove(learner, card_id: int) -> None:
+    """Take the card out of the deck, e.g. one made from a question the learner found wrong."""
+    card = learner.card(card_id)
+    learner.remove_card(card.key)
+    st.session_state.review_shown = False
+    st.toast("Card removed.", icon=":material/delete:")
 
 
 def export_bytes(learner) -> bytes:
@@ -59,7 +68,10 @@ else:
     card = due[0]
     with st.container(border=True, key="review_card"):
         st.caption(f"{card.kind} card · {common.LANGUAGES.get(card.lang, card.lang)}")
-        st.markdown(f"### {escape_inline(card.front)}")
+        question, _, options = card.front.partition("\n\n")  # a question card lists its options below the stem
+        st.markdown(f"### {escape_inline(question)}")
+        if options:
+            st.markdown("  \n".join(escape_inline(line) for line in options.splitlines() if line.strip()))
         if not st.session_state.get("review_shown"):
             if st.button("Show answer", key="review_show", type="primary"):
                 st.session_state.review_shown = True
@@ -69,11 +81,19 @@ else:
             with st.container(horizontal=True):
                 for value, label, icon in GRADES:
                     st.button(label, icon=icon, key=f"review_{value}", on_click=grade, args=(learner, card.id, value))
+        st.button("Remove this card", icon=":material/delete:", key="review_remove", on_click=remove, args=(learner, card.id),
+                  help="For a card you no longer want, such as one made from a question you found wrong")
 
 with st.expander("Export or import your cards and answers", icon=":material/import_export:"):
     st.caption(f"Your learner database: {escape_inline(str(learner.path))} (apart from the index, so a rebuild keeps it).")
     st.download_button("Export as JSON", export_bytes(learner), file_name="studykg-learner.json", mime="application/json",
                        icon=":material/download:", key="review_export", on_click="ignore")
+    # Built only when clicked (a callable): an Anki package of every card, tagged for the chosen exam.
+    st.download_button("Export cards for Anki (.apkg)", lambda: anki_bytes(learner.cards(), session.kg, session.exam),
+                       file_name=f"studykg-{exam.code}.apkg", mime="application/octet-stream", icon=":material/style:",
+                       key="review_export_anki", on_click="ignore",
+                       help="One note per card with its definition, a link back here, and exam, domain and task tags; "
+                            "importing a newer export updates the same notes in Anki")
     upload = st.file_uploader("Import a JSON export", type=["json"], key="review_import")
     if upload is not None and st.button("Import", key="review_import_go"):
         with tempfile.TemporaryDirectory() as folder:

@@ -23,18 +23,18 @@ import numpy as np
 from kg.errors import KGError
 
 from . import __version__
-from .chunking import chunk_document
+from .chunking import HEADING_SEPARATOR, chunk_document
 from .encoder import Encoder
 from .entity_words import EntityWords
 from .errors import SourceError
-from .layout import current_version, default_graph_path, writing
+from .layout import current_version, default_graph_path, write_lock, writing
 from .manifest import Manifest, corpus_fingerprint
 from .passages import chunk_text_for_encoding, entity_text
 from .records import Chunk, Document, Skipped
 from .roots import added_roots_of, inside_any, nothing_indexable, previously_added
 from .sources import assign_prefixes, file_fingerprints, iter_documents
 from .store import ChunkStore
-from .vectors import EXACT_SEARCH_LIMIT, EntityVectors, VectorIndex
+from .vectors import EXACT_SEARCH_LIMIT, EntityVectors, VectorIndex, load_vector_arrays
 
 # The graph (rdflib, Oxigraph, networkx) is imported by the steps that use it, and the encoder
 # module loads torch only when a model is loaded: an add with nothing new needs neither.
@@ -69,7 +69,22 @@ class BuildReport:
     extra: dict = field(default_factory=dict)
 
 
-def build_index(
+def build_index(corpus_dirs: Sequence[Path], index_path: Path, **options) -> BuildReport:
+    """Build a complete index from ``corpus_dirs`` and publish it at ``index_path`` (see ``_build_index``).
+
+    The whole build, from reading the folders added earlier to publishing, holds the write
+    lock, so an ``add`` that starts meanwhile waits and then adds to the new version.
+    """
+    with write_lock(index_path, on_wait=_waiting(options.get("progress"))):
+        return _build_index(corpus_dirs, index_path, **options)
+
+
+def _waiting(progress: Progress | None) -> Callable[[], None]:
+    """Tell the user a write is waiting for another one, as a stage of its progress."""
+    return lambda: (progress or _silent)("waiting for another write to this index to finish", 0, 1)
+
+
+def _build_index(
     corpus_dirs: Sequence[Path],
     index_path: Path,
     *,
@@ -100,7 +115,8 @@ def build_index(
     roots = [Path(r).expanduser().resolve() for r in corpus_dirs]
     added_roots, taken, warnings = previously_added(index_path, roots) if keep_added else ([], {}, [])
     prefixes = assign_prefixes([*roots, *added_roots], taken)
-    documents, skipped = _read(roots, exclude=graph_dir, default_kind="note", progress=report, prefixes=prefixes)
+    # The graph is loaded as a graph and the quiz bank (corpus/quiz beside it) by study mode: neither is read as notes.
+    documents, skipped = _read(roots, exclude=(graph_dir, graph_dir.parent / "quiz"), default_kind="note", progress=report, prefixes=prefixes)
     if added_roots:
         user_documents, user_skipped = _read(added_roots, exclude=None, default_kind="user", progress=report, prefixes=prefixes)
         documents.update(user_documents)
@@ -116,6 +132,7 @@ def build_index(
     with writing(index_path) as folder:
         store = ChunkStore(folder / "chunks.db")
         rowids = _store_documents(store, documents, chunks_by_doc, graph, report)
+        _link_fact_sources(graph, chunks_by_doc, prefixes.get(str(graph_dir.parent.resolve())))
         store.set_skipped(skipped)
         store.commit()
         store.close()
@@ -146,6 +163,16 @@ def build_index(
 
 
 def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = None) -> BuildReport:
+    """Index one folder of a user's notes into the live index incrementally (see ``_add_folder``).
+
+    The live version is read, the change worked out, written and published under one write
+    lock: a second add or a build waits for this one instead of publishing a copy without it.
+    """
+    with write_lock(index_path, on_wait=_waiting(progress)):
+        return _add_folder(folder, index_path, progress=progress)
+
+
+def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = None) -> BuildReport:
     """Index one folder of a user's notes into the live index incrementally.
 
     Unchanged files (same content hash) are left alone, changed files replace their old
@@ -161,6 +188,7 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
     root = Path(folder).expanduser().resolve()
     live = current_version(index_path)
     manifest = Manifest.load(live)
+    load_vector_arrays(live)  # a damaged live file is named now, not as the copy this add would make of it
     live_store = ChunkStore(live / "chunks.db", readonly=True)
     known_rows = live_store.documents(root=str(root))
     prefixes = assign_prefixes([root], live_store.root_prefixes())
@@ -256,7 +284,7 @@ def _silent(stage: str, done: int, total: int) -> None:
 def _read(
     roots: Sequence[Path],
     *,
-    exclude: Path | None,
+    exclude: Path | Sequence[Path] | None,
     default_kind: str,
     progress: Progress,
     prefixes: dict[str, str] | None = None,
@@ -264,10 +292,10 @@ def _read(
 ) -> tuple[dict[str, Document], list[Skipped]]:
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
-    excluded = Path(exclude).resolve() if exclude else None
+    excluded = [Path(p).resolve() for p in ((exclude,) if isinstance(exclude, (str, Path)) else exclude or ())]
     for item in iter_documents(roots, default_kind=default_kind, prefixes=prefixes, skip=skip):
-        if excluded and Path(item.path).resolve().is_relative_to(excluded):
-            continue  # the curated graph is loaded as a graph, not read as notes
+        if any(Path(item.path).resolve().is_relative_to(folder) for folder in excluded):
+            continue  # the curated graph and the quiz bank are loaded as what they are, not read as notes
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
@@ -347,6 +375,28 @@ def _store_documents(
             graph.add_chunk(chunk.chunk_id, doc.doc_id, iris)
         progress("linking entities", n, len(documents))
     return rowids
+
+
+def _link_fact_sources(graph: KnowledgeGraph, chunks_by_doc: dict[str, list[Chunk]], prefix: str | None) -> None:
+    """Point each sourced fact at the passages of its section, when the graph's own corpus is being indexed.
+
+    A fact's ``skg:statedIn`` is "path#heading" under the folder holding the graph folder;
+    its documents carry that folder's id prefix, and a chunk belongs to the section its
+    deepest heading names.
+    """
+    if prefix is None:
+        return
+    from kg.provenance import link_fact_chunks
+
+    by_section: dict[str, list[str]] = {}
+    for doc_id, chunks in chunks_by_doc.items():
+        if not doc_id.startswith(prefix + "/"):
+            continue
+        path = doc_id[len(prefix) + 1 :]
+        for chunk in chunks:
+            heading = chunk.heading.rsplit(HEADING_SEPARATOR, 1)[-1].strip()
+            by_section.setdefault(f"{path}#{heading}", []).append(chunk.chunk_id)
+    link_fact_chunks(graph.graph, by_section)
 
 
 def _page_entity(graph: KnowledgeGraph, doc: Document) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import subprocess
 import sys
@@ -17,12 +16,13 @@ from kg.errors import KGError
 from .cli_graph import graph
 from .cli_options import INDEX_OPTION, JSON_OPTION
 from .cli_study import exams, learner, quiz, review
-from .errors import IndexerError
+from .errors import IndexerError, QueryError
 from .layout import REPO_ROOT
 from .markdown_text import plain_text
 from .questions import check_question
 from .records import SearchResult
 from .study_index import StudyIndex  # cheap: it opens the encoder, the vectors and the graph only when used
+from .terminal import clean, echo, json_line, secho
 
 PASSAGE_LINES = 8  # lines of each passage that ``ask`` prints
 
@@ -34,7 +34,7 @@ class StudyKGGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (IndexerError, KGError) as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(clean(exc)) from None
 
 
 @click.group(cls=StudyKGGroup)
@@ -122,11 +122,11 @@ def remove(folder: Path, index_path: Path | None, json_: bool) -> None:
     with TqdmProgress(disable=json_) as progress:
         report = StudyIndex.remove(folder, index_path, progress=progress)
     if json_:
-        click.echo(json.dumps(asdict(report), ensure_ascii=False))
+        click.echo(json_line(asdict(report)))
         return
     noun = "document" if len(report.removed) == 1 else "documents"
-    click.echo(f"Removed {len(report.removed)} {noun} of {folder.expanduser().resolve()} from {report.index_path}")
-    click.echo(f"  documents left {report.documents}   seconds {report.seconds:.1f}")
+    echo(f"Removed {len(report.removed)} {noun} of {folder.expanduser().resolve()} from {report.index_path}")
+    echo(f"  documents left {report.documents}   seconds {report.seconds:.1f}")
 
 
 @cli.command()
@@ -153,23 +153,25 @@ def ask(question: str, k: int, index_path: Path | None, model: str | None, mode:
         studykg ask --source mine "start a transcription job for a podcast"
     """
     if question != "-":
-        question = check_question(question)  # a question with no words is refused before anything loads
+        question = check_question(_utf8(question))  # a question with no words is refused before anything loads
     index = StudyIndex.open(index_path, model=model)
     from .search import SearchFilters  # loaded with the searcher anyway
 
     filters = SearchFilters(sources=sources) if sources else None
     if question == "-":
-        for line in sys.stdin:
+        # Bytes, decoded here: a line that is not UTF-8 is an error on that line, not a crash of the loop.
+        for raw in click.get_binary_stream("stdin"):
+            line = raw.decode("utf-8", "surrogateescape")
             if line.strip():
                 try:
-                    result = index.search(line.strip(), k, mode=mode, lang=lang, filters=filters).to_json()
+                    result = index.search(_utf8(line.strip()), k, mode=mode, lang=lang, filters=filters).to_json()
                 except IndexerError as exc:
                     result = {"query": line.strip(), "error": str(exc), "entities": [], "hits": []}
-                click.echo(json.dumps(result, ensure_ascii=False))
+                click.echo(json_line(result))
         return
     result = index.search(question, k, mode=mode, lang=lang, filters=filters)
     if json_:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        click.echo(json_line(result.to_json()))
     else:
         _print_result(result)
 
@@ -191,10 +193,10 @@ def export(chunks_file: Path | None, graph_file: Path | None, index_path: Path |
     index = StudyIndex.open(index_path)
     if chunks_file:
         count = index.export_chunks(chunks_file)
-        click.echo(f"wrote {count} chunks to {chunks_file}", err=True)
+        echo(f"wrote {count} chunks to {chunks_file}", err=True)
     if graph_file:
         index.export_graph(graph_file)
-        click.echo(f"wrote the graph to {graph_file}", err=True)
+        echo(f"wrote the graph to {graph_file}", err=True)
 
 
 @cli.command("eval")
@@ -229,14 +231,14 @@ def eval_(questions_file: Path, split: str, modes: tuple[str, ...], other_indexe
             for path in other_indexes
         ]
     if json_:
-        click.echo(json.dumps([asdict(r) for r in (report, *others)], ensure_ascii=False))
+        click.echo(json_line([asdict(r) for r in (report, *others)]))
         return
-    click.echo(format_table(report, *others))
+    echo(format_table(report, *others))
     if show_failures:
-        click.echo("\nentity@1 failures of the full system:")
+        echo("\nentity@1 failures of the full system:")
         for outcome in failures(report, modes[0]):
             got = ', '.join(outcome.top_entities) or '-'
-            click.echo(f"  [{outcome.lang}] {outcome.q}  -> got {got}; want {', '.join(outcome.gold)}")
+            echo(f"  [{outcome.lang}] {outcome.q}  -> got {got}; want {', '.join(outcome.gold)}")
 
 
 @cli.command()
@@ -255,53 +257,80 @@ def app(port: int, address: str) -> None:
     raise SystemExit(subprocess.call(command))
 
 
+def _utf8(question: str) -> str:
+    """``question`` when it is valid UTF-8; Python hands undecodable argv and stdin bytes over as lone surrogates."""
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        byte = ord(question[exc.start]) - 0xDC00 if 0xDC80 <= ord(question[exc.start]) <= 0xDCFF else None
+        what = f"byte 0x{byte:02x}" if byte is not None else f"U+{ord(question[exc.start]):04X}"
+        raise QueryError(
+            f"the question is not valid UTF-8 ({what} at character {exc.start + 1}); type it again or set the terminal to UTF-8"
+        ) from None
+    return question
+
+
 def _print_report(report, json_: bool, verb: str) -> None:
     if json_:
         data = asdict(report)
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json_line(data))
         return
     if verb == "Added" and not report.published:
-        click.echo(f"Nothing changed: {report.unchanged} files already indexed ({report.seconds:.1f} s).")
+        echo(f"Nothing changed: {report.unchanged} files already indexed ({report.seconds:.1f} s).")
     else:
-        click.echo(f"{verb} {report.index_path}")
-        click.echo(f"  documents  {report.documents}   chunks embedded {report.embedded}   vector index {report.vector_index}")
+        echo(f"{verb} {report.index_path}")
+        echo(f"  documents  {report.documents}   chunks embedded {report.embedded}   vector index {report.vector_index}")
         if verb == "Added":
-            click.echo(f"  new {len(report.added)}   changed {len(report.changed)}   removed {len(report.removed)}   unchanged {report.unchanged}")
+            echo(f"  new {len(report.added)}   changed {len(report.changed)}   removed {len(report.removed)}   unchanged {report.unchanged}")
         langs = ", ".join(f"{lang} {n}" for lang, n in report.languages.items())
-        click.echo(f"  languages  {langs}")
-        click.echo(f"  model      {report.model}")
+        echo(f"  languages  {langs}")
+        echo(f"  model      {report.model}")
         for root in report.extra.get("added_roots", ()):
-            click.echo(f"  kept       {root}   (added with 'studykg add'; --drop-added leaves it out)")
-        click.echo(f"  seconds    {report.seconds:.1f}")
+            echo(f"  kept       {root}   (added with 'studykg add'; --drop-added leaves it out)")
+        echo(f"  seconds    {report.seconds:.1f}")
     for warning in report.warnings:
-        click.echo(f"  warning: {warning}")
+        echo(f"  warning: {warning}")
     if report.skipped:
-        click.echo(f"  skipped {len(report.skipped)} files:")
+        echo(f"  skipped {len(report.skipped)} files:")
         for item in report.skipped[:20]:
-            click.echo(f"    {item.path}: {item.reason}")
+            echo(f"    {item.path}: {item.reason}")
         if len(report.skipped) > 20:
-            click.echo(f"    ... and {len(report.skipped) - 20} more (see --json)")
+            echo(f"    ... and {len(report.skipped) - 20} more (see --json)")
 
 
 def _print_result(result: SearchResult) -> None:
+    if not result.in_material:
+        secho("Not in your material: nothing in the index is about this question.", bold=True)
+        echo("Ask about the AWS machine learning exams, their services, algorithms and concepts, or add your notes with 'studykg add'.")
+        return
     if result.entities:
         top = result.entities[0]
         others = ", ".join(e.label for e in result.entities[1:])
-        click.secho(f"Concept: {top.label} ({top.type})", bold=True)
+        secho(f"Concept: {top.label} ({top.type})", bold=True)
         if others:
-            click.echo(f"  also: {others}")
-    for n, hit in enumerate(result.hits, 1):
-        click.echo("")
-        click.secho(f"{n}. {hit.source}  [{hit.heading or hit.title}]  ({hit.lang}, score {hit.score:.4f})", bold=True)
+            echo(f"  also: {others}")
+    if result.from_your_notes:
+        echo("")
+        secho("From your notes:", bold=True)
+        _print_hits(result.from_your_notes)
+        echo("")
+        secho("Reference passages:", bold=True)
+    _print_hits(result.hits)
+    if not result.hits:
+        echo("No passage matched.")
+
+
+def _print_hits(hits) -> None:
+    for n, hit in enumerate(hits, 1):
+        echo("")
+        secho(f"{n}. {hit.source}  [{hit.heading or hit.title}]  ({hit.lang}, score {hit.score:.4f})", bold=True)
         lines = plain_text(hit.text)
         for line in lines[:PASSAGE_LINES]:
-            click.echo(textwrap.fill(line, width=100, initial_indent="   ", subsequent_indent="     "))
+            echo(textwrap.fill(line, width=100, initial_indent="   ", subsequent_indent="     "))
         if len(lines) > PASSAGE_LINES:
-            click.echo("   …")
+            echo("   …")
         if reasons := hit.why.reasons():
-            click.echo("   why: " + "; ".join(reasons))
-    if not result.hits:
-        click.echo("No passage matched.")
+            echo("   why: " + "; ".join(reasons))
 
 
 if __name__ == "__main__":  # ``python -m indexer.cli`` works like the ``studykg`` script

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import math
 import sys
 from pathlib import Path
 from urllib.parse import unquote
@@ -13,6 +13,7 @@ from kg import relation_phrase
 from kg.vocab import PREFIXES
 
 from .cli_options import INDEX_OPTION, JSON_OPTION, open_graph
+from .terminal import echo, json_line, secho
 
 
 @click.group()
@@ -43,25 +44,32 @@ def graph_show(name: str, index_path: Path | None, json_: bool) -> None:
                    "definition": entity.definition},
         "relations": [
             {"predicate": r.predicate, "label": r.label, "direction": r.direction,
-             "target": {"iri": r.target.iri, "label": r.target.label, "type": r.target.type}}
+             "target": {"iri": r.target.iri, "label": r.target.label, "type": r.target.type},
+             **({"stated_in": r.stated_in, "passages": list(r.passages)} if r.stated_in else {})}
             for r in relations
         ],
         "mentioned_in": list(kg.mentioned_in(entity.iri)),
     }
     if json_:
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json_line(data))
         return
-    click.secho(f"{entity.label} ({entity.type})", bold=True)
+    secho(f"{entity.label} ({entity.type})", bold=True)
     if entity.aliases:
-        click.echo("  also: " + ", ".join(entity.aliases))
-    click.echo("  " + entity.definition)
+        echo("  also: " + ", ".join(entity.aliases))
+    echo("  " + entity.definition)
     groups: dict[str, list[str]] = {}
     for r in relations:
         key = relation_phrase(r.predicate, r.direction, fallback=r.label)
         groups.setdefault(key, []).append(r.target.label)
     for key, labels in groups.items():
-        click.echo(f"  {key}: " + ", ".join(labels))
-    click.echo(f"  mentioned in {len(data['mentioned_in'])} chunks")
+        echo(f"  {key}: " + ", ".join(labels))
+    sourced = [r for r in relations if r.stated_in]
+    if sourced:
+        echo("  where these facts are stated:")
+        for r in sourced:
+            phrase = relation_phrase(r.predicate, r.direction, fallback=r.label)
+            echo(f"    {phrase} {r.target.label}: {r.stated_in.replace('#', ' › ', 1)}")
+    echo(f"  mentioned in {len(data['mentioned_in'])} chunks")
 
 
 @graph.command("path")
@@ -80,11 +88,11 @@ def graph_path(source: str, target: str, alternatives: int, index_path: Path | N
     result = open_graph(index_path).path(source, target, alternatives=alternatives)
     data = _path_json(result)
     if json_:
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json_line(data))
         return
-    click.echo(_chain(data["path"], data["edges"]))
+    echo(_chain(data["path"], data["edges"]))
     for alt in data["alternatives"]:
-        click.echo("  or: " + _chain(alt["path"], alt["edges"]))
+        echo("  or: " + _chain(alt["path"], alt["edges"]))
 
 
 @graph.command("related")
@@ -111,15 +119,16 @@ def graph_related(name: str, k: int, index_path: Path | None, json_: bool) -> No
         ],
     }
     if json_:
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json_line(data))
         return
     for r in data["related"]:
-        click.echo(f"{r['label']} ({r['type']}): {r['why']}")
+        echo(f"{r['label']} ({r['type']}): {r['why']}")
 
 
 @graph.command("sparql")
 @click.argument("query")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              callback=lambda ctx, param, value: _finite_seconds(value),
               help="Stop a query that runs longer than this many seconds.")
 @INDEX_OPTION
 @JSON_OPTION
@@ -135,10 +144,17 @@ def graph_sparql(query: str, timeout: float, index_path: Path | None, json_: boo
     kg = open_graph(index_path)
     rows = kg.sparql(query, timeout=timeout)
     if json_:
-        click.echo(json.dumps({"rows": rows}, ensure_ascii=False))  # raw IRIs, for programs
+        click.echo(json_line({"rows": rows}))  # raw IRIs, for programs
         return
     for row in rows:
-        click.echo("\t".join(f"{k}={_readable(kg, v)}" for k, v in row.items()))
+        echo("\t".join(f"{k}={_readable(kg, v)}" for k, v in row.items()))
+
+
+def _finite_seconds(value: float) -> float:
+    """Refuse nan and inf, which FloatRange lets through (nan compares false with every bound)."""
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds; give a positive number such as 30")
+    return value
 
 
 def _readable(kg, value: str) -> str:

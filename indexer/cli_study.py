@@ -20,29 +20,70 @@ LANG_OPTION = click.option("--lang", type=click.Choice(["en", "vi", "it"]), defa
                            help="Language of questions and cards.")
 
 
-def _session(index_path: Path | None, learner_db: Path | None, exam: str | None):
-    """The study session on the index's graph (with its passages) or the curated graph, and the index if any."""
+def _session(index_path: Path | None, learner_db: Path | None, exam: str | None, *, read_only: bool = False):
+    """The study session on the index's graph (with its passages) or the curated graph, and the index if any.
+
+    Read-only opens the learner database without creating or changing it; None when it does not exist yet.
+    """
     from .layout import index_path_or_default
-    from .learner import Learner
-    from .practice import StudySession
+    from .learner import Learner, default_learner_path
+    from .practice import StudySession, engine_checker
 
     index = StudyIndex.open(index_path) if StudyIndex.exists(index_path) else None
     graph = index.graph if index else open_graph(index_path)
-    learner = Learner.open(learner_db, index_path=index_path_or_default(index_path))
-    return StudySession(graph, learner, exam), index
+    if read_only:
+        location = Path(learner_db).expanduser() if learner_db else default_learner_path()
+        if not location.exists():
+            return None, index
+        learner = Learner(location, read_only=True)
+    else:
+        learner = Learner.open(learner_db, index_path=index_path_or_default(index_path))
+    return StudySession(graph, learner, exam, checker=engine_checker(index) if index else None), index
 
 
-def _passage_line(index, chunk_id: str) -> str:
-    if index is None:
-        return chunk_id
-    chunk = index.chunk(chunk_id)
+def _passage_line(chunk) -> str:
     return f"{chunk.source}:{chunk.line_start}-{chunk.line_end}" + (f"  [{chunk.heading}]" if chunk.heading else "")
 
 
 def _question_json(question) -> dict:
     data = asdict(question)
-    data["tasks"] = list(question.tasks)
+    data["answer"] = question.answer  # kept for scripts written before choose-two items
     return data
+
+
+def _read_choice(question) -> list[int] | None:
+    """The learner's pick: "2", or "1,3" for a choose-two item; None for q."""
+    count = len(question.choices)
+    while True:
+        hint = f" (choose {question.choose}, e.g. 1,3)" if question.choose > 1 else ""
+        reply = click.prompt(f"Your answer{hint}", default="", show_default=False).strip().lower()
+        if reply == "q":
+            return None
+        parts = [p for p in reply.replace(" ", ",").split(",") if p]
+        if all(p.isdigit() and 1 <= int(p) <= count for p in parts) and len(set(parts)) == question.choose == len(parts):
+            return sorted(int(p) - 1 for p in parts)
+        click.echo(f"Type {question.choose} different numbers from 1 to {count}" + (", separated by a comma" if question.choose > 1 else "")
+                   + ", or q to stop.")
+
+
+def _feedback(question, picked: list[int], right: bool, index) -> None:
+    if right:
+        click.secho("Right. " + question.explanation, fg="green")
+    else:
+        click.secho(f"Not quite: the answer is {' and '.join(question.right_labels)}. " + question.explanation, fg="red")
+        for i in picked:
+            reason = question.why_wrong[i] if i < len(question.why_wrong) else ""
+            if i not in question.answers and reason:
+                click.echo(f"   {question.choices[i].label}: {reason}")
+    if question.evidence:
+        click.echo(f"   evidence: studykg graph show {question.evidence[0]}  ·  app: /browse?entity={question.evidence[0]}")
+    if index is not None:
+        from .practice import passages_in_language
+
+        for chunk in passages_in_language(index, question):
+            click.echo(f"   passage: {_passage_line(chunk)}")
+    for source in question.sources[:2]:
+        click.echo(f"   source: corpus/{source}")
 
 
 @click.command()
@@ -74,20 +115,27 @@ def exams(index_path: Path | None, json_: bool) -> None:
 @EXAM_OPTION
 @click.option("--domain", help="Only this domain of the exam: its number (1-4) or name.")
 @click.option("--seed", type=int, help="Seed for a repeatable quiz.")
+@click.option("--stats", is_flag=True, help="Print how many generated candidates each validation check drops, and quit.")
 @INDEX_OPTION
 @LEARNER_OPTION
 @JSON_OPTION
-def quiz(n: int, lang: str, exam: str | None, domain: str | None, seed: int | None, index_path: Path | None,
+def quiz(n: int, lang: str, exam: str | None, domain: str | None, seed: int | None, stats: bool, index_path: Path | None,
          learner_db: Path | None, json_: bool) -> None:
-    """Practise with questions generated from the knowledge graph; answers count towards readiness.
+    """Practise with reviewed bank items and questions generated from the graph's sourced facts;
+    answers count towards readiness.
 
-    Type the number of your choice (q ends the quiz). With --json the questions, with their
-    answers and evidence, are printed one JSON object per line and nothing is recorded.
+    Type the number of your choice, or two numbers such as 1,3 for a "choose two" item (q ends
+    the quiz). With --json the questions, with their answers and evidence, are printed one JSON
+    object per line and nothing is recorded.
 
     \b
     Example:
         studykg quiz -n 10 --lang it --exam MLA-C01 --domain 2
+        studykg quiz --stats --exam MLA-C01
     """
+    if stats:
+        _print_stats(index_path, exam, json_)
+        return
     session, index = _session(index_path, learner_db, exam)
     questions = session.quiz(n, lang, domain=domain, seed=seed)
     if json_:
@@ -95,27 +143,50 @@ def quiz(n: int, lang: str, exam: str | None, domain: str | None, seed: int | No
             click.echo(json.dumps(_question_json(question), ensure_ascii=False))
         return
     click.secho(f"{session.exam.code}: {len(questions)} questions", bold=True)
-    right = 0
+    right = answered = 0
+    missed = []
     for number, question in enumerate(questions, 1):
         click.echo("")
         click.secho(f"{number}. {question.prompt}", bold=True)
         for position, choice in enumerate(question.choices, 1):
             click.echo(f"   {position}) {choice.label}")
-        reply = click.prompt("Your answer", type=click.Choice([*map(str, range(1, len(question.choices) + 1)), "q"]),
-                             show_choices=False)
-        if reply == "q":
+        picked = _read_choice(question)
+        if picked is None:
             break
-        if session.answer(question, int(reply) - 1):
-            right += 1
-            click.secho("Right. " + question.explanation, fg="green")
-        else:
-            click.secho(f"Not quite: the answer is {question.right.label}. " + question.explanation, fg="red")
-        click.echo(f"   evidence: studykg graph show {question.evidence[0]}  ·  app: /browse?entity={question.evidence[0]}")
-        for chunk_id in question.passages:
-            click.echo(f"   passage: {_passage_line(index, chunk_id)}")
+        answered += 1
+        correct = session.answer(question, picked)
+        right += correct
+        if not correct:
+            missed.append((number, question))
+        _feedback(question, picked, correct, index)
     click.echo("")
-    click.secho(f"Score: {right} of {len(questions)}", bold=True)
+    click.secho(f"Score: {right} of {answered}", bold=True)
+    for number, question in missed:
+        click.echo(f"  missed {number}: {' and '.join(question.right_labels)}. {question.explanation}")
     _print_readiness(session.readiness()[:2], "Weakest domains now:")
+
+
+def _print_stats(index_path: Path | None, exam: str | None, json_: bool) -> None:
+    """Generate every question of the exam in each language and count what each check drops."""
+    from kg.exams import find_exam
+    from kg.quiz import QuizMaker
+
+    from .practice import engine_checker
+
+    index = StudyIndex.open(index_path) if StudyIndex.exists(index_path) else None
+    graph = index.graph if index else open_graph(index_path)
+    profile = find_exam(graph, exam)
+    maker = QuizMaker(graph, profile, checker=engine_checker(index) if index else None)
+    made = {lang: len(maker.all_questions(lang)) for lang in ("en", "vi", "it")}
+    counts = dict(sorted(maker.stats.items()))
+    engine = "on" if index else "skipped (no built index: run `studykg build`)"
+    if json_:
+        click.echo(json.dumps({"exam": profile.code, "questions": made, "checks": counts, "answer_engine_check": engine}, ensure_ascii=False))
+        return
+    click.secho(f"{profile.code}: generated questions per language {made}", bold=True)
+    click.echo(f"answer-engine check: {engine}")
+    for name, count in counts.items():
+        click.echo(f"  {name}: {count}")
 
 
 @click.command()
@@ -137,14 +208,17 @@ def review(new: int, limit: int, lang: str, exam: str | None, index_path: Path |
     Example:
         studykg review --new 5 --lang vi
     """
+    if json_:
+        if new:
+            raise click.UsageError("--json only lists the due cards and never writes; add new cards without --json")
+        session, _ = _session(index_path, learner_db, exam, read_only=True)
+        for card in session.learner.due_cards(limit) if session else ():
+            click.echo(json.dumps(asdict(card), ensure_ascii=False))
+        return
     session, _ = _session(index_path, learner_db, exam)
     if new:
         session.add_new_cards(new, lang)
     cards = session.learner.due_cards(limit)
-    if json_:
-        for card in cards:
-            click.echo(json.dumps(asdict(card), ensure_ascii=False))
-        return
     if not cards:
         upcoming = session.learner.cards()
         when = f" The next one is due {upcoming[0].due[:16].replace('T', ' ')} UTC." if upcoming else " Add some with --new 5."
@@ -236,20 +310,56 @@ def learner_add(name: str, passage: bool, front: str | None, lang: str, index_pa
         click.echo(f"Added: {card.front}")
 
 
-@learner.command("export")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@learner.command("remove")
+@click.argument("card")
 @LEARNER_OPTION
-def learner_export(file: Path, learner_db: Path | None) -> None:
-    """Write your cards, reviews and answers to a JSON file.
+def learner_remove(card: str, learner_db: Path | None) -> None:
+    """Remove a card and its reviews, by its key or number (see `studykg review --json`), e.g. one made
+    from a question you found wrong.
+
+    \b
+    Example:
+        studykg learner remove question/service/Polly/TextToSpeech
+    """
+    from .learner import Learner
+
+    store = Learner.open(learner_db)
+    removed = store.card(int(card) if card.isdigit() else card)
+    store.remove_card(removed.key)
+    click.echo(f"Removed card {removed.key}: {removed.front.splitlines()[0]}")
+
+
+@learner.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--anki", "anki", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also (or only) write your cards as an Anki package (.apkg); re-importing it updates the same notes.")
+@click.option("--app-url", default="http://127.0.0.1:8501", show_default=True,
+              help="Where the studykg app runs, for the cards' links back to their entity or passage.")
+@EXAM_OPTION
+@INDEX_OPTION
+@LEARNER_OPTION
+def learner_export(file: Path | None, anki: Path | None, app_url: str, exam: str | None, index_path: Path | None,
+                   learner_db: Path | None) -> None:
+    """Write your cards, reviews and answers to a JSON file, or your cards to an Anki package.
 
     \b
     Example:
         studykg learner export ~/studykg-backup.json
+        studykg learner export --anki ~/studykg.apkg --exam MLA-C01
     """
     from .learner import Learner
 
-    counts = Learner.open(learner_db).export(file)
-    click.echo(f"Exported {counts['cards']} cards, {counts['reviews']} reviews, {counts['answers']} answers to {file}")
+    if file is None and anki is None:
+        raise click.UsageError("give a FILE for the JSON export, or --anki FILE for an Anki package")
+    if file is not None:
+        counts = Learner.open(learner_db).export(file)
+        click.echo(f"Exported {counts['cards']} cards, {counts['reviews']} reviews, {counts['answers']} answers to {file}")
+    if anki is not None:
+        from .anki_export import write_anki
+
+        session, _ = _session(index_path, learner_db, exam)
+        written = write_anki(session.learner.cards(), session.kg, session.exam, anki, app_url=app_url)
+        click.echo(f"Exported {written} cards to the Anki package {anki} (tagged for {session.exam.code})")
 
 
 @learner.command("import")

@@ -212,6 +212,11 @@ class ConceptEvidence:
             signals=np.array(signals, dtype=np.float64).reshape(len(iris), len(SIGNALS)),
         )
 
+    def best_worded(self, query: str) -> float:
+        """The best score of any entity's names, definitions and keywords against the question's words (0: no word shared)."""
+        worded = self._words.scored(query, 1)
+        return worded[0][1] if worded else 0.0
+
     def _credit(self, direct: dict[str, float], provided: dict[str, float], iri: str, weight: float) -> None:
         """Credit an entity the question names or words, and, when it is a task, what does it.
 

@@ -21,5 +21,9 @@ class IndexMismatchError(IndexerError):
     "The index was built with another encoder or an incompatible format."
 
 
+class IndexCorruptError(IndexerError):
+    "A file of the live index is damaged (not JSON, not a database, not an array): rebuild it."
+
+
 class QueryError(IndexerError):
     "The question cannot be searched (empty, too long, nothing searchable in it)."

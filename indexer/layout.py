@@ -15,11 +15,13 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import shutil
 import sqlite3
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import IndexerError, IndexMissingError
@@ -75,9 +77,64 @@ def has_index(index_path: Path) -> bool:
     return True
 
 
+# Index folders whose write lock this thread holds (``write_lock``), so ``writing`` inside the
+# same transaction does not try to take it a second time. Per thread: two app sessions adding
+# at once are two transactions, and the second must wait like another process would.
+_HELD = threading.local()
+LOCK_WAIT_SECONDS = 900.0  # how long a second writer waits for the first before giving up
+_LOCK_POLL = 0.5
+
+
+@contextlib.contextmanager
+def write_lock(index_path: Path, *, on_wait: Callable[[], None] | None = None,
+               wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold the index's write lock for a whole transaction: read the live version, work out the
+    change, write the new version and publish it, all under one lock.
+
+    A writer that read the live version before taking the lock could publish a copy of it
+    that misses what another writer published meanwhile (two adds at once lost one folder).
+    A second writer therefore waits here, calling ``on_wait`` once so the user sees why,
+    and gives up with one line after ``wait`` seconds. Re-entrant within a process.
+    """
+    index_path = Path(index_path).resolve()
+    held: set[Path] = _HELD.__dict__.setdefault("paths", set())
+    if index_path in held:
+        yield
+        return
+    with _write_errors(index_path):
+        index_path.mkdir(parents=True, exist_ok=True)
+        lock = open(index_path / ".lock", "w")
+    with lock:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    waited = f" after {wait:g} s" if wait else ""
+                    raise IndexerError(
+                        f"{index_path}: another build, add or remove is still writing this index{waited};"
+                        " try again when it has finished"
+                    ) from None
+                if not told and on_wait is not None:
+                    on_wait()
+                told = True
+                time.sleep(_LOCK_POLL)
+        held.add(index_path)
+        try:
+            yield
+        finally:
+            held.discard(index_path)
+
+
 @contextlib.contextmanager
 def writing(index_path: Path) -> Iterator[Path]:
-    """Lock the index for writing and yield an empty folder for the new version; publish it on success.
+    """Yield an empty folder for the new version under the write lock; publish it on success.
+
+    Callers that read the live version first hold ``write_lock`` around both; without it this
+    takes the lock itself (refusing at once if another writer holds it).
 
     Leftovers of an earlier write that died (a killed process, a full disk) are removed
     first, so they can neither fill the disk nor block this write. If the block raises, the
@@ -87,12 +144,7 @@ def writing(index_path: Path) -> Iterator[Path]:
     index_path = Path(index_path)
     with _write_errors(index_path):
         (index_path / "versions").mkdir(parents=True, exist_ok=True)
-        lock = open(index_path / ".lock", "w")
-    with lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexerError(f"{index_path}: another build or add is writing this index; wait for it to finish") from None
+    with write_lock(index_path, wait=0):
         _remove_old_versions(index_path)
         name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         folder = index_path / "versions" / name
@@ -107,13 +159,20 @@ def writing(index_path: Path) -> Iterator[Path]:
         _remove_old_versions(index_path)
 
 
+_SHORT_WRITE = re.compile(r"\d+ requested and \d+ written")
+
+
 def disk_full(error: BaseException) -> bool:
     """Whether ``error`` means the disk (or the user's quota) is full, whichever library raised it."""
     if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
     # SQLite says "database or disk is full"; FAISS raises RuntimeError quoting strerror.
     text = str(error)
-    return "database or disk is full" in text or "No space left on device" in text or "Disk quota exceeded" in text
+    if "database or disk is full" in text or "No space left on device" in text or "Disk quota exceeded" in text:
+        return True
+    # numpy's short write ("656256 requested and 108512 written") carries no errno: a write the
+    # file system cut short is a full disk.
+    return isinstance(error, OSError) and _SHORT_WRITE.search(text) is not None
 
 
 @contextlib.contextmanager
@@ -123,9 +182,11 @@ def _write_errors(index_path: Path) -> Iterator[None]:
         yield
     except (OSError, sqlite3.Error, RuntimeError) as error:
         if disk_full(error):
+            # Not the library's own words: shutil lists every (source, target, error) it failed on,
+            # numpy counts bytes "requested and written".
             raise IndexerError(
-                f"{index_path}: the disk is full ({_cause(error)}); free some space and run the command again "
-                "(the live index is unchanged)"
+                f"the disk is full: no space left on the device holding {index_path}; free some space and run the "
+                "command again (the live index is unchanged)"
             ) from None
         if isinstance(error, OSError):
             where = error.filename or index_path

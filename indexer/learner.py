@@ -15,7 +15,7 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS answers (
     entities TEXT NOT NULL,  -- JSON list: the answer and the topic
     correct INTEGER NOT NULL,
     answered TEXT NOT NULL,
+    task TEXT NOT NULL DEFAULT '',  -- IRI of the one task statement the answer counts for ('' before it was kept)
     UNIQUE (question, answered)
 );
 """
@@ -128,6 +129,7 @@ class AnswerRecord:
     entities: tuple[str, ...]
     correct: bool
     answered: str
+    task: str = ""  # the task statement (of `exam`) the answer counts for; "" in older databases
 
 
 def _utc(moment: datetime) -> datetime:
@@ -150,12 +152,21 @@ class Learner:
             learner.grade(card.id, "good")
     """
 
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None, read_only: bool = False) -> None:
         self.path = Path(path)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.scheduler = Scheduler()
         # The app shares one Learner between its sessions' threads: one writer at a time.
         self._lock = threading.RLock()
+        if read_only:
+            # Listing (review --json) must not create, migrate or touch the file.
+            try:
+                self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+                self._db.row_factory = sqlite3.Row
+                self._db.execute("SELECT 1 FROM cards LIMIT 1")
+            except sqlite3.Error as exc:
+                raise LearnerError(f"{self.path}: cannot read the learner database ({exc})") from None
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, check_same_thread=False)
@@ -163,6 +174,9 @@ class Learner:
             self._db.execute("PRAGMA journal_mode=WAL")
             with self._db:
                 self._db.executescript(_SCHEMA)
+                # Databases made before answers kept their task statement gain the column.
+                if "task" not in {row["name"] for row in self._db.execute("PRAGMA table_info(answers)")}:
+                    self._db.execute("ALTER TABLE answers ADD COLUMN task TEXT NOT NULL DEFAULT ''")
                 self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         except (OSError, sqlite3.Error) as exc:
             raise LearnerError(f"{self.path}: cannot open the learner database ({exc})") from None
@@ -258,17 +272,19 @@ class Learner:
             db.execute("DELETE FROM cards WHERE key = ?", (study_card.key,))
 
     # ---- answers ----------------------------------------------------------------
-    def record_answer(self, question, chosen: int, exam: str, card: CardFace | None = None) -> bool:
+    def record_answer(self, question, chosen: int | Iterable[int], exam: str, card: CardFace | None = None) -> bool:
         """Store a quiz answer; with `card`, also add the fact's card and grade it (wrong: again, right: good).
 
-        `question` is a `kg.quiz.Question`. Returns whether the answer was right.
+        `question` is a `kg.quiz.Question`; `chosen` one index, or two for a choose-two item.
+        Returns whether the answer was right.
         """
         correct = question.is_right(chosen)
+        entities = list(question.entities) or [question.right.iri, question.topic]
         with self._transaction() as db:  # the answer and its card's review commit together
             db.execute(
-                "INSERT OR IGNORE INTO answers (question, kind, exam, lang, entities, correct, answered) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (question.id, question.kind, exam, question.lang, json.dumps([question.right.iri, question.topic]),
-                 int(correct), _iso(self.now())),
+                "INSERT OR IGNORE INTO answers (question, kind, exam, lang, entities, correct, answered, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (question.id, question.kind, exam, question.lang, json.dumps(entities), int(correct), _iso(self.now()),
+                 question.task),
             )
             if card is not None:
                 self.add_card(card)
@@ -278,7 +294,7 @@ class Learner:
     def answers(self, exam: str | None = None) -> list[AnswerRecord]:
         rows = self._db.execute("SELECT * FROM answers WHERE ? IS NULL OR exam = ? ORDER BY answered, id", (exam, exam))
         return [AnswerRecord(r["question"], r["kind"], r["exam"], r["lang"], tuple(json.loads(r["entities"])),
-                             bool(r["correct"]), r["answered"]) for r in rows]
+                             bool(r["correct"]), r["answered"], r["task"] if "task" in r.keys() else "") for r in rows]
 
     # ---- export and import ------------------------------------------------------
     def export(self, path: Path) -> dict[str, int]:
@@ -307,10 +323,18 @@ class Learner:
             raise LearnerError(f"{path}: no such file") from None
         except (OSError, ValueError) as exc:
             raise LearnerError(f"{path}: not a studykg learner export ({exc})") from None
+        except RecursionError:
+            raise LearnerError(f"{path}: not a studykg learner export (nested too deeply)") from None
         if not isinstance(payload, dict) or payload.get("format") != EXPORT_FORMAT:
             raise LearnerError(f"{path}: not a studykg learner export (expected \"format\": \"{EXPORT_FORMAT}\")")
         if payload.get("version") != SCHEMA_VERSION:
             raise LearnerError(f"{path}: export version {payload.get('version')} is not supported (this studykg reads {SCHEMA_VERSION})")
+        from .learner_import import ExportCheckError, check_export
+
+        try:
+            check_export(payload)  # every record and field, before one row goes in
+        except ExportCheckError as exc:
+            raise LearnerError(f"{path}: a record lacks a field or has a bad value: {exc}; nothing was imported") from None
         added = {"cards": 0, "reviews": 0, "answers": 0}
         try:
             with self._transaction() as db:
@@ -331,8 +355,8 @@ class Learner:
                     added["reviews"] += cursor.rowcount
                 for answer in payload.get("answers", []):
                     cursor = db.execute(
-                        "INSERT OR IGNORE INTO answers (question, kind, exam, lang, entities, correct, answered) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        tuple(answer[c] for c in ("question", "kind", "exam", "lang", "entities", "correct", "answered")),
+                        "INSERT OR IGNORE INTO answers (question, kind, exam, lang, entities, correct, answered, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*(answer[c] for c in ("question", "kind", "exam", "lang", "entities", "correct", "answered")), answer.get("task", "")),
                     )
                     added["answers"] += cursor.rowcount
         except (KeyError, TypeError, ValueError) as exc:

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import IndexMismatchError
+from .errors import IndexCorruptError, IndexMismatchError
 
 FORMAT_VERSION = 4  # 2: chunk_entities columns (iri, chunk); 3: camel-case names also indexed as words; 4: pretrained encoder outside the index, entity vectors
 
@@ -42,14 +42,26 @@ class Manifest:
     @classmethod
     def load(cls, folder: Path) -> Manifest:
         path = folder / "manifest.json"
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise IndexCorruptError(f"{path}: damaged, not a JSON manifest ({_first_line(exc)}); rebuild the index with 'studykg build'") from None
+        if not isinstance(data, dict):
+            raise IndexCorruptError(f"{path}: damaged, not a JSON object; rebuild the index with 'studykg build'")
         if data.get("format") != FORMAT_VERSION:
             raise IndexMismatchError(
                 f"{path}: index format {data.get('format')} is not the supported {FORMAT_VERSION}; rebuild with 'studykg build'"
             )
-        data["roots"] = tuple(data.get("roots", ()))
-        data["added_roots"] = tuple(data.get("added_roots", ()))
-        return cls(**data)
+        try:
+            data["roots"] = tuple(data.get("roots", ()))
+            data["added_roots"] = tuple(data.get("added_roots", ()))
+            return cls(**data)
+        except TypeError as exc:  # a field missing, unknown, or not a list
+            raise IndexCorruptError(f"{path}: damaged ({_first_line(exc)}); rebuild the index with 'studykg build'") from None
+
+
+def _first_line(error: Exception) -> str:
+    return " ".join(str(error).split())[:200] or type(error).__name__
 
 
 def corpus_fingerprint(documents: dict[str, str]) -> str:

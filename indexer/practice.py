@@ -6,18 +6,59 @@ state in `learner`, readiness in `readiness`), so both front ends behave the sam
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 from kg.exams import ExamProfile, exam_profiles, find_exam, task_coverage
-from kg.flashcards import CardFace, entity_cards
+from kg.flashcards import CardFace, entity_cards, question_card
 from kg.quiz import KINDS, Question, QuizMaker
+from kg.quiz_bank import BankItem, load_bank
+from kg.quiz_mix import QuizMix
 
+from .layout import default_graph_path
 from .learner import Learner, StudyCard
 from .readiness import DomainReadiness, exam_readiness
 
-__all__ = ["PASSAGE_CARD_CHARS", "StudySession", "passage_card"]
+__all__ = ["BANK_ENV", "ENGINE_MARGIN", "PASSAGE_CARD_CHARS", "RECENT_ANSWERS", "StudySession", "default_bank_path", "engine_checker", "passage_card", "passages_in_language", "shipped_bank"]
 
 PASSAGE_CARD_CHARS = 700  # a card's back is read in one glance; longer passages are cut at a word
+# A question answered among the learner's last this-many answers is asked again only when nothing else is left.
+RECENT_ANSWERS = 100
+
+
+BANK_ENV = "STUDYKG_QUIZ_BANK"
+
+
+def default_bank_path() -> Path:
+    """``$STUDYKG_QUIZ_BANK``, else corpus/quiz/ beside the curated graph: the reviewed bank of hand-written items."""
+    return Path(os.environ[BANK_ENV]).expanduser() if os.environ.get(BANK_ENV) else default_graph_path().parent / "quiz"
+
+
+@lru_cache(maxsize=4)
+def _bank(folder: str, stamp: tuple) -> tuple[BankItem, ...]:
+    return load_bank(folder)
+
+
+def shipped_bank(folder: Path | None = None) -> tuple[BankItem, ...]:
+    """The bank's items, read again only when a file changes (the app makes a session per rerun)."""
+    folder = Path(folder or default_bank_path())
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("bank.*.jsonl"))) if folder.is_dir() else ()
+    return _bank(str(folder), stamp)
+
+
+def passages_in_language(index, question: Question, k: int = 3) -> list:
+    """The question's passages as chunks, those in the quiz's language first (the corpus has notes in several)."""
+    chunks = []
+    for chunk_id in question.passages:
+        try:
+            chunks.append(index.chunk(chunk_id))
+        except Exception:  # noqa: BLE001 - a passage that left the index since the question was made
+            continue
+    chunks.sort(key=lambda c: c.lang != question.lang)  # stable: the fact's own section stays first within a language
+    return chunks[:k]
 
 
 def passage_card(chunk, entities: list[str] | tuple[str, ...] = (), front: str | None = None) -> CardFace:
@@ -42,25 +83,44 @@ class StudySession:
     """
 
     def __init__(self, kg, learner: Learner, exam: str | None = None, today: date | None = None,
-                 maker: QuizMaker | None = None) -> None:
+                 maker: QuizMaker | None = None, bank: Iterable[BankItem] | None = None, checker=None) -> None:
         self.kg = kg
         self.learner = learner
         self.today = today or learner.now().date()
         self.exam: ExamProfile = find_exam(kg, exam, self.today)
         # A long-lived caller (the app) passes one maker per exam: it reads the graph's edges once.
-        self.maker = maker if maker is not None and maker.exam == self.exam else QuizMaker(kg, self.exam)
+        # `checker` (see `engine_checker`) drops generated questions the answer engine would answer otherwise.
+        self.maker = maker if maker is not None and maker.exam == self.exam else QuizMaker(kg, self.exam, checker=checker)
+        self.bank = tuple(bank) if bank is not None else shipped_bank()
 
     def exams(self) -> tuple[ExamProfile, ...]:
         return exam_profiles(self.kg)
 
     def quiz(self, n: int = 10, lang: str = "en", *, domain: str | None = None, seed: int | None = None,
              kinds: tuple[str, ...] = KINDS) -> tuple[Question, ...]:
-        return self.maker.quiz(n, lang, domain=domain, seed=seed, kinds=kinds)
+        """Bank items and generated questions mixed, spread over the exam's domains by weight and by
+        the learner's weakness there, leaving out what the learner answered recently."""
+        if domain:
+            self.exam.domain(domain)  # an unknown domain is one clear error, before any work
+        recent = [a.question for a in self.learner.answers()[-RECENT_ANSWERS:]]
+        return QuizMix(self.maker, self.bank).quiz(n, lang, domain=domain, seed=seed, kinds=kinds, recent=recent,
+                                                   weights=self.domain_weights())
 
-    def answer(self, question: Question, chosen: int) -> bool:
-        """Record the answer; the answer's card joins the deck, due soon when the answer was wrong."""
-        cards = entity_cards(self.kg, question.right.iri, question.lang)
-        return self.learner.record_answer(question, chosen, self.exam.code, card=cards[-1] if cards else None)
+    def domain_weights(self) -> dict[str, float]:
+        """Each domain's share of a quiz: its exam weight, times 0.5 (mastered) to 1.5 (always wrong)."""
+        return {r.domain.iri: (r.domain.weight or 1) * (1.5 - r.domain.mastery) for r in self.readiness()}
+
+    def answer(self, question: Question, chosen: int | Iterable[int]) -> bool:
+        """Record the answer (one index, or two for a choose-two item); the question's card joins the deck,
+        due soon when the answer was wrong. The card is keyed by the question's id, so the same
+        question in another language grades the same card."""
+        return self.learner.record_answer(question, chosen, self.exam.code, card=question_card(question))
+
+    def remove_card(self, key_or_id: str | int) -> StudyCard:
+        """Take a card out of the deck (say, one made from a question later found wrong); returns it."""
+        card = self.learner.card(key_or_id)
+        self.learner.remove_card(card.key)
+        return card
 
     def add_entity_cards(self, name: str, lang: str = "en") -> list[StudyCard]:
         """"Add to my cards" on an entity: its definition card and its uses card."""
@@ -92,3 +152,39 @@ class StudySession:
 
     def readiness(self) -> tuple[DomainReadiness, ...]:
         return exam_readiness(self.kg, self.exam, self.learner)
+
+
+ENGINE_MARGIN = 0.05  # the key's concept probability must beat every distractor's by this much
+
+
+def engine_checker(index, margin: float = ENGINE_MARGIN):
+    """The answer-engine check for generated questions: asking the stem, the index's concept ranking
+    puts the key above every distractor by `margin` (a distractor outside the ranking scores 0).
+
+    A question the engine would answer otherwise is one the graph and the passages do not
+    clearly back, so it is not shown. Bank items are reviewed by hand and pass.
+    """
+
+    verdicts: dict[tuple[str, str], bool] = {}  # a search takes a while: ask each question once per language
+
+    def agrees(question: Question) -> bool:
+        if question.kind == "bank":
+            return True
+        key = (question.id, question.lang)
+        if key not in verdicts:
+            verdicts[key] = _agrees(question)
+        return verdicts[key]
+
+    def _agrees(question: Question) -> bool:
+        try:
+            ranked = index.search(question.prompt, k=1, lang=question.lang).entities
+        except Exception:  # noqa: BLE001 - a stem the search refuses is not a question we can vouch for
+            return False
+        scores = {match.iri: match.score for match in ranked}
+        keys = [question.choices[i].iri for i in question.answers]
+        if any(k not in scores for k in keys):
+            return False
+        wrong = [c.iri for i, c in enumerate(question.choices) if i not in question.answers]
+        return all(scores[k] >= scores.get(w, 0.0) + margin for k in keys for w in wrong)
+
+    return agrees

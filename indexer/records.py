@@ -128,30 +128,37 @@ class SearchResult:
     entities: tuple[ConceptMatch, ...]
     hits: tuple[Hit, ...]
     seconds: float = 0.0
+    # The best passages of the folders the learner added that pass a relevance floor (empty when none do).
+    from_your_notes: tuple[Hit, ...] = ()
+    # False when nothing in the index answers the question: no concept is offered then.
+    in_material: bool = True
 
     def to_json(self) -> dict:
         """The ``ask --json`` object: the documented keys, nothing internal."""
         return {
             "query": self.query,
+            "in_material": self.in_material,
             "entities": [
                 {"iri": e.iri, "label": e.label, "aliases": list(e.aliases), "type": e.type, "score": round(e.score, 6)}
                 for e in self.entities
             ],
-            "hits": [
-                {
-                    "chunk_id": h.chunk_id,
-                    "source": h.source,
-                    "heading": h.heading,
-                    "text": h.text,
-                    "lang": h.lang,
-                    "score": round(h.score, 6),
-                    "entities": [{"iri": t.iri, "label": t.label} for t in h.entities],
-                    "why": {
-                        "dense_rank": h.why.dense_rank,
-                        "lexical_rank": h.why.lexical_rank,
-                        "entities": list(h.why.entities),
-                    },
-                }
-                for h in self.hits
-            ],
+            "from_your_notes": [_hit_json(h) for h in self.from_your_notes],
+            "hits": [_hit_json(h) for h in self.hits],
         }
+
+
+def _hit_json(h: Hit) -> dict:
+    return {
+        "chunk_id": h.chunk_id,
+        "source": h.source,
+        "heading": h.heading,
+        "text": h.text,
+        "lang": h.lang,
+        "score": round(h.score, 6),
+        "entities": [{"iri": t.iri, "label": t.label} for t in h.entities],
+        "why": {
+            "dense_rank": h.why.dense_rank,
+            "lexical_rank": h.why.lexical_rank,
+            "entities": list(h.why.entities),
+        },
+    }

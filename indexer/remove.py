@@ -15,9 +15,9 @@ from pathlib import Path
 from kg import KnowledgeGraph
 
 from . import __version__
-from .build import BuildReport, Progress, _copy_version, _silent
+from .build import BuildReport, Progress, _copy_version, _silent, _waiting
 from .errors import SourceError
-from .layout import current_version, writing
+from .layout import current_version, write_lock, writing
 from .manifest import Manifest, corpus_fingerprint
 from .store import ChunkStore
 from .vectors import EXACT_SEARCH_LIMIT, VectorIndex
@@ -38,6 +38,16 @@ def indexed_folders(index_path: Path) -> dict[str, int]:
 
 
 def remove_folder(folder: Path, index_path: Path, *, progress: Progress | None = None) -> BuildReport:
+    """Remove every document indexed from ``folder`` (as given to build or add) and publish the result.
+
+    Like ``add_folder``, it reads the live version and publishes the new one under one write
+    lock, waiting for another writer first.
+    """
+    with write_lock(index_path, on_wait=_waiting(progress)):
+        return _remove_folder(folder, index_path, progress=progress)
+
+
+def _remove_folder(folder: Path, index_path: Path, *, progress: Progress | None = None) -> BuildReport:
     """Remove every document indexed from ``folder`` (as given to build or add) and publish the result.
 
     The files themselves are not touched. The folder is matched after resolving it, the
@@ -85,6 +95,8 @@ def remove_folder(folder: Path, index_path: Path, *, progress: Progress | None =
             corpus_fingerprint=corpus_fingerprint({d: r["sha256"] for d, r in remaining.items()}),
             vector_index=index.kind,
             roots=tuple(r for r in manifest.roots if r != root),
+            # A later build reads the added folders again: a removed one must not come back.
+            added_roots=tuple(r for r in manifest.added_roots if r != root),
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             build_seconds=round(time.perf_counter() - started, 2),
             graph_triples=len(graph.graph),

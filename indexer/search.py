@@ -45,6 +45,23 @@ CONCEPT_PASSAGES = 10
 # A passage in the question's language (or the one the learner prefers) counts this much more:
 # enough to order passages that are about as good, not to lift a poor one.
 LANGUAGE_PREFERENCE = 0.05
+# A passage from the folders the learner added counts this much more than a shipped one: of two
+# passages about as relevant, the learner's own words come first (measured with
+# bench/learner_notes_bench.py against bench/eval/*.jsonl, where no added folder exists).
+OWN_NOTES_PREFERENCE = 0.5
+OWN_KIND = "user"
+# "From your notes": at most this many of the learner's passages, each at least this similar to
+# the question (cosine of multilingual-e5 vectors; measured with bench/learner_notes_bench.py).
+NOTES_SECTION_SIZE = 3
+NOTES_FLOOR = 0.84
+# ... and at most this much less similar than the closest passage of the whole index: a learner's
+# passage far behind the shipped ones is not what the question is about.
+NOTES_GAP = 0.05
+# A question that names no entity of the graph, whose words score below MATERIAL_WORDED_FLOOR
+# against the entities' words (EntityWords.scored) and whose closest passage is below this cosine
+# similarity is not about the material at all ("capital of France"): it gets no concept card.
+MATERIAL_FLOOR = 0.845
+MATERIAL_WORDED_FLOOR = 12.0
 CONCEPT_EVIDENCE_WEIGHTS = {"dense": 0.8, "lexical": 1.2}
 CANDIDATES = 50
 # A document with several passages that match is more likely the answer than one with a single
@@ -52,6 +69,11 @@ CANDIDATES = 50
 # above the background.
 DOCUMENT_SHARE = 0.3
 DOCUMENT_DEPTH = 3
+# The background is the score of the passage at this rank: only passages among the best few count
+# as a document's evidence. Counting down to the 50th candidate lifted long documents in the
+# question's language, whose every passage matches a little, over the one passage that answers
+# (a learner's English write-up asked in Vietnamese lost to a shipped Vietnamese note).
+DOCUMENT_BACKGROUND = 10
 
 MODES = ("hybrid", "bm25", "dense", "nograph")
 KIND_GROUPS = {"service": "services", "algorithm": "services", "note": "notes", "user": "mine"}
@@ -84,6 +106,8 @@ class Searcher:
         self.weights = dict(FUSION_WEIGHTS)
         self._concept_evidence = ConceptEvidence(graph, entities, entity_words)
         self._concept_model = ConceptModel.load()
+        # The passages of the folders the learner added: fixed for this index version.
+        self._own_rows = frozenset(row[0] for row in store.db.execute("SELECT id FROM chunks WHERE kind = ?", (OWN_KIND,)))
 
     def search(
         self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid", lang: str | None = None
@@ -127,18 +151,17 @@ class Searcher:
                 mentioned = [*linked, best]  # a hit's "why" names the concept too
         if use_dense and use_lexical:
             _add_document_evidence(fused, self.store.documents_of(list(fused)))
-            preferred = lang or question_language(query, self._languages)
-            if preferred and LANGUAGE_PREFERENCE:
-                languages = self.store.languages_of(list(fused))
-                for rowid in fused:
-                    if languages.get(rowid) == preferred:
-                        fused[rowid] *= 1 + LANGUAGE_PREFERENCE
+            _prefer(fused, self.store.languages_of(list(fused)), self._own_rows, lang or question_language(query, self._languages))
         ranked = sorted(fused, key=fused.get, reverse=True)
         hits = self._hits(ranked, fused, dense, lexical, mentioned, filters, k)
         if not use_graph:
             concepts = self._concepts_from_hits(hits)
-        matches = self._concept_matches(concepts, filters)
-        return SearchResult(query=query, entities=matches, hits=hits, seconds=time.perf_counter() - started)
+        in_material = not use_graph or _in_material(linked, dense, self._concept_evidence.best_worded(query))
+        matches = self._concept_matches(concepts, filters) if in_material else ()
+        notes = self._from_your_notes(ranked, fused, dense, lexical, mentioned, filters, q_vec) if in_material and use_graph else ()
+        return SearchResult(
+            query=query, entities=matches, hits=hits, seconds=time.perf_counter() - started, from_your_notes=notes, in_material=in_material
+        )
 
     # ---- concepts --------------------------------------------------------
     def concept_table(self, query: str) -> ConceptTable:
@@ -240,6 +263,32 @@ class Searcher:
                     return tuple(hits)
         return tuple(hits + repeats[: k - len(hits)])
 
+    def notes_about(self, iri: str, limit: int = 5) -> list[tuple[str, str, str]]:
+        """The learner's notes that mention an entity, as (document id, first passage mentioning it, title); for the concept card."""
+        rowids = sorted(r for r in self.store.chunks_linked_to(iri) if r in self._own_rows)
+        rows = self.store.chunks_by_rowid(rowids)
+        found: dict[str, tuple[str, str, str]] = {}
+        for rowid in rowids:
+            row = rows.get(rowid)
+            if row is not None and row["doc_id"] not in found:
+                found[row["doc_id"]] = (row["doc_id"], row["chunk_id"], row["title"] or row["doc_id"])
+        return list(found.values())[:limit]
+
+    def _from_your_notes(self, ranked, fused, dense, lexical, mentioned, filters: SearchFilters, q_vec: np.ndarray) -> tuple[Hit, ...]:
+        """The learner's best passages for the question, in the ranking's order, that are close enough to it to show.
+
+        Closeness is the passage's own cosine similarity to the question, measured the same way
+        for every question, so a question the notes do not cover gets an empty section rather
+        than the least bad of them.
+        """
+        own = [rowid for rowid in ranked if rowid in self._own_rows]
+        if not own:
+            return ()
+        vectors = self.vectors.vectors_for(own)
+        floor = max(NOTES_FLOOR, (dense[0][1] if dense else 0.0) - NOTES_GAP)
+        close = [rowid for rowid in own if rowid in vectors and float(vectors[rowid] @ q_vec) >= floor]
+        return self._hits(close, fused, dense, lexical, mentioned, filters, NOTES_SECTION_SIZE)
+
     def _passes(self, row, iris: list[str], filters: SearchFilters) -> bool:
         if filters.sources and KIND_GROUPS.get(row["kind"], "notes") not in filters.sources:
             return False
@@ -251,6 +300,34 @@ class Searcher:
         if filters.entity_types and not any(e.type in filters.entity_types for e in entities):
             return False
         return True
+
+
+def _in_material(linked: list[str], dense: list[tuple[int, float]], worded: float) -> bool:
+    """Whether the index holds an answer: the question names an entity of the graph, shares enough words with
+    the entities' names, definitions and keywords, or has a passage close to it in meaning.
+
+    Each signal alone lets some off-topic questions through (a greeting is close in meaning to
+    every short passage; "how many legs does a spider have" shares words with definitions), and
+    refusing a real question is worse than answering an odd one, so a question is refused only
+    when all three say no. Calibrated on bench/eval/offtopic_questions.jsonl and checked on every
+    question file in bench/eval (none of them refused).
+    """
+    return bool(linked) or worded >= MATERIAL_WORDED_FLOOR or bool(dense and dense[0][1] >= MATERIAL_FLOOR)
+
+
+def _prefer(fused: dict[int, float], languages: dict[int, str], own_rows: frozenset[int], preferred: str | None) -> None:
+    """Lift the learner's own passages, and passages in the preferred language, by a share of their score.
+
+    A learner's passage counts as in the preferred language whatever its language: they wrote it
+    in the words they think in, so a shipped note that merely shares the question's language
+    never overtakes it for that reason alone.
+    """
+    for rowid in fused:
+        own = rowid in own_rows
+        lift = 1.0 + (OWN_NOTES_PREFERENCE if own else 0.0)
+        if preferred and (own or languages.get(rowid) == preferred):
+            lift += LANGUAGE_PREFERENCE
+        fused[rowid] *= lift
 
 
 def _passage_focus(linked: list[str], concepts: list[tuple[str, float]]) -> list[str]:
@@ -284,11 +361,11 @@ def _margin(concepts: list[tuple[str, float]]) -> float:
 def _add_document_evidence(fused: dict[int, float], documents: dict[int, str]) -> None:
     """Add to each passage a share of what its document's best other passages score above the background.
 
-    The background is the score of the last candidate: reciprocal rank scores fall slowly, so
-    counting them whole would favour a document for having many passages anywhere in the lists.
+    The background is the score of the DOCUMENT_BACKGROUND-th passage: reciprocal rank scores fall
+    slowly, so counting them whole would favour a document for having many passages anywhere in the lists.
     """
     ordered = sorted(fused.values(), reverse=True)
-    background = ordered[min(CANDIDATES, len(ordered)) - 1] if ordered else 0.0
+    background = ordered[min(DOCUMENT_BACKGROUND, len(ordered)) - 1] if ordered else 0.0
     lift = {rowid: score - background for rowid, score in fused.items() if score > background}
     document = {rowid: documents.get(rowid, rowid) for rowid in lift}  # a passage without a document stands alone
     by_document: dict[str | int, list[float]] = defaultdict(list)

@@ -1,7 +1,13 @@
 """Sources: walk folders and read Markdown, plain text and HTML into ``Document`` records.
 
 One bad file never stops a build: it becomes a ``Skipped`` record with a reason a user can
-act on (binary, not UTF-8, too large, empty, broken front matter).
+act on (binary, not UTF-8, too large, empty, broken front matter, a name that is not UTF-8,
+not a regular file).
+
+Notes are untrusted input, so reading one is bounded: only regular files are opened (a FIFO
+named ``pipe.md`` would block the read forever), the size is checked with ``stat`` before a
+byte is read, and YAML front matter may not use anchors and aliases (a few hundred bytes of
+nested aliases expand into gigabytes; no note's metadata needs them).
 """
 
 from __future__ import annotations
@@ -9,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
+import stat
 import tomllib
 from collections.abc import Container, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -16,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from .errors import SourceError
+from .formats import SUPPORTED_TYPES, is_converted, read_converted
 from .language import detect_language
 from .markdown_text import clean_markdown
 from .records import Document, Skipped
@@ -26,6 +35,38 @@ TEXT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".h
 DEFAULT_MAX_BYTES = 2_000_000
 MAX_TITLE_CHARS = 200
 _FRONT_MATTER_FENCES = {"---": "YAML", "+++": "TOML"}
+_HEADING_LINE = re.compile(r"[ \t]{0,3}#{1,6}([ \t]|$)")
+_FILE_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+               stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder"}
+
+
+class _AliasRefused(yaml.YAMLError):
+    """An alias in front matter; the message is already one line."""
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases: ``*name`` is refused where it is read, before anything expands."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 (PyYAML's signature)
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            # +2: the mark counts from 0, and the header starts after the opening fence line.
+            raise _AliasRefused(f"line {event.start_mark.line + 2}: aliases (*{event.anchor}) are not allowed in front matter")
+        return super().compose_node(parent, index)
+
+
+def display_path(path: Path | str) -> str:
+    """``path`` as text that can be printed, stored and put in JSON: bytes that are not UTF-8 become ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _valid_name(name: str) -> bool:
+    """Whether a name from the file system is valid UTF-8 (os.walk hands invalid bytes over as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def iter_documents(
@@ -60,7 +101,7 @@ def iter_documents(
                 yield read_document(item, root, default_kind=default_kind, max_bytes=max_bytes, prefix=prefix)
 
 
-def file_fingerprints(root: Path, wanted: Container[str], prefix: str | None = None) -> dict[str, str]:
+def file_fingerprints(root: Path, wanted: Container[str], prefix: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, str]:
     """The SHA-256 of the raw bytes of each file under ``root`` whose doc id is in ``wanted``.
 
     The same hash as ``Document.sha256``, found without parsing front matter, cleaning
@@ -75,6 +116,8 @@ def file_fingerprints(root: Path, wanted: Container[str], prefix: str | None = N
         doc_id = doc_id_for(path, root, prefix)
         if doc_id in wanted:
             try:
+                if path.stat().st_size > max_bytes:
+                    continue  # read_document reports it, unread
                 found[doc_id] = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError:
                 continue  # read_document reports it
@@ -120,23 +163,42 @@ def _walk(root: Path) -> Iterator[Path | Skipped]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=failed.append):
         yield from _unlisted(failed)
         # Hidden folders (.git, .obsidian, .venv) hold tool state, not notes.
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in [d for d in dirnames if not d.startswith(".") and not _valid_name(d)]:
+            yield Skipped(display_path(Path(dirpath) / name), "folder name is not valid UTF-8; rename it to index the notes in it")
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and _valid_name(d))
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             path = Path(dirpath) / name
+            if not _valid_name(name):
+                yield Skipped(display_path(path), "file name is not valid UTF-8; rename it (e.g. to the same name saved as UTF-8) to index it")
+                continue
             if path.is_symlink() and not path.resolve().is_relative_to(root):
                 yield Skipped(str(path), f"a link to {path.resolve()}, outside {root}; only files inside the folder are read")
                 continue
+            if (kind := _special_kind(path)) is not None:
+                yield Skipped(str(path), f"not a regular file ({kind}); only regular files are read")
+                continue
             yield path
     yield from _unlisted(failed)
+
+
+def _special_kind(path: Path) -> str | None:
+    """What ``path`` is when it is not a regular file (after links); None for a regular file or one that cannot be stat'ed."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # read_document reports why it cannot be read
+    if stat.S_ISREG(mode):
+        return None
+    return _FILE_KINDS.get(stat.S_IFMT(mode), "not a plain file")
 
 
 def _unlisted(failed: list[OSError]) -> Iterator[Skipped]:
     while failed:
         error = failed.pop(0)
         reason = error.strerror or str(error)
-        yield Skipped(str(error.filename), f"folder cannot be listed ({reason}); notes indexed from it before are kept", unreadable=True)
+        yield Skipped(display_path(error.filename), f"folder cannot be listed ({reason}); notes indexed from it before are kept", unreadable=True)
 
 
 def read_document(
@@ -146,9 +208,15 @@ def read_document(
     shown = str(path)
     fmt = TEXT_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        return Skipped(shown, f"unsupported file type '{path.suffix or path.name}' (supported: .md, .txt, .html)")
+        if is_converted(path):  # PDF, notebook, Word: read by indexer/formats.py
+            return read_converted(path, root, doc_id_for(path, root, prefix), default_kind=default_kind, max_bytes=max_bytes)
+        return Skipped(shown, f"unsupported file type '{path.suffix or path.name}' (supported: {SUPPORTED_TYPES})")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "not a plain file")
+            return Skipped(shown, f"not a regular file ({kind}); only regular files are read")
+        size = info.st_size
         if size > max_bytes:
             return Skipped(shown, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
         raw = path.read_bytes()
@@ -174,6 +242,8 @@ def read_document(
         body = clean_markdown(body)
     if not body.strip():
         return Skipped(shown, "empty (no text after the front matter)")
+    if fmt == "markdown" and all(not line.strip() or _HEADING_LINE.match(line) for line in body.split("\n")):
+        return Skipped(shown, "no text to index: the note holds only headings")
     title = str(meta.get("title") or _first_heading(body) or path.stem.replace("-", " ").replace("_", " "))
     if len(title) > MAX_TITLE_CHARS:  # shown on every hit card; a runaway heading line is not a title
         title = title[: MAX_TITLE_CHARS - 1] + "…"
@@ -225,10 +295,12 @@ def split_front_matter(text: str) -> tuple[dict, str, int]:
     else:
         raise ValueError(f"broken {kind} front matter: no closing '{fence}' line")
     try:
-        meta = yaml.safe_load(header) if kind == "YAML" else tomllib.loads(header)
+        meta = yaml.load(header, Loader=_FrontMatterLoader) if kind == "YAML" else tomllib.loads(header)
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         cause = " ".join(str(exc).split())
         raise ValueError(f"broken {kind} front matter: {cause}") from None
+    except RecursionError:
+        raise ValueError(f"broken {kind} front matter: nested too deeply") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .errors import IndexCorruptError
 from .identifiers import identifier_words, with_identifier_words
 from .records import Chunk, Document, Skipped
 
@@ -57,6 +58,7 @@ class ChunkStore:
         self.path = Path(path)
         if readonly:
             self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._check_readable()
         else:
             self.db = sqlite3.connect(self.path, check_same_thread=False)
             self.db.executescript(SCHEMA)
@@ -66,6 +68,16 @@ class ChunkStore:
 
     def close(self) -> None:
         self.db.close()
+
+    def _check_readable(self) -> None:
+        """Fail at open, in one line, on a file that is not this store: SQLite reads nothing before the first query."""
+        try:
+            self.db.execute("SELECT doc_id FROM documents LIMIT 1").fetchall()
+            self.db.execute("SELECT id FROM chunks LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            cause = " ".join(str(exc).split())
+            raise IndexCorruptError(f"{self.path}: damaged, not a studykg chunk database ({cause}); rebuild the index with 'studykg build'") from None
 
     # ---- writing ---------------------------------------------------------
     def put_document(self, doc: Document, chunks: Sequence[Chunk], entities: Sequence[Sequence[str]]) -> list[int]:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import IndexCorruptError
+
 EXACT_SEARCH_LIMIT = 50_000  # below this many vectors, exact search is fast enough and has perfect recall
 # IVF: about 4 * sqrt(n) lists, k-means trained on a sample of IVF_TRAIN_PER_LIST points a list,
 # IVF_NPROBE lists searched per query (tuned with bench/bench_vectors.py at 100k and 1M x 384).
@@ -121,7 +123,8 @@ class VectorIndex:
 
     @classmethod
     def load(cls, folder: Path, *, exact_limit: int = EXACT_SEARCH_LIMIT) -> VectorIndex:
-        self = cls(np.load(folder / "ids.npy"), np.load(folder / "vectors.npy", mmap_mode="r"), exact_limit=exact_limit, build=False)
+        ids, vectors = load_vector_arrays(folder)
+        self = cls(ids, vectors, exact_limit=exact_limit, build=False)
         faiss_file = folder / "vectors.faiss"
         # Older versions wrote a FAISS file for small indexes too; exact search is better there.
         if len(self.ids) >= exact_limit and faiss_file.exists():
@@ -138,6 +141,29 @@ class VectorIndex:
             elif self.kind == "hnsw":
                 base.hnsw.efSearch = HNSW_EF_SEARCH
         return self
+
+
+def load_vector_arrays(folder: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The ids and (memory-mapped) vectors of an index version, checked: one line naming the file and "rebuild" if damaged.
+
+    Cheap (nothing is read but the headers), so a write checks the live version before copying it.
+    """
+    ids, vectors = _load_array(folder / "ids.npy"), _load_array(folder / "vectors.npy", mmap_mode="r")
+    if ids.ndim != 1 or vectors.ndim != 2 or len(ids) != len(vectors) or not np.issubdtype(vectors.dtype, np.floating):
+        raise IndexCorruptError(
+            f"{folder / 'vectors.npy'}: damaged ({vectors.shape} {vectors.dtype} array for {len(ids)} ids); "
+            "rebuild the index with 'studykg build'"
+        )
+    return ids, vectors
+
+
+def _load_array(path: Path, **options) -> np.ndarray:
+    """``np.load`` of an index file (never a pickle), or one line naming the file and "rebuild"."""
+    try:
+        return np.load(path, allow_pickle=False, **options)
+    except (ValueError, EOFError, OSError) as exc:  # pickled, cut short, not an array, missing
+        cause = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise IndexCorruptError(f"{path}: damaged, not a vector array ({cause}); rebuild the index with 'studykg build'") from None
 
 
 class EntityVectors:
@@ -164,4 +190,4 @@ class EntityVectors:
     @classmethod
     def load(cls, folder: Path) -> EntityVectors:
         iris = tuple(json.loads((folder / cls.IRIS_FILE).read_text(encoding="utf-8")))
-        return cls(iris, np.load(folder / cls.FILE))
+        return cls(iris, _load_array(folder / cls.FILE))

@@ -28,6 +28,7 @@ __all__ = [
     "has_document",
     "mentioned_in",
     "remove_document",
+    "chunk_id_of",
 ]
 
 
@@ -50,6 +51,11 @@ def chunk_iri(chunk_id: str) -> URIRef:
     return _iri(str(CHUNK), chunk_id)
 
 
+def chunk_id_of(iri: str) -> str:
+    """The chunk id of a chunk IRI (the inverse of `chunk_iri`)."""
+    return _id(str(CHUNK), str(iri))
+
+
 def has_document(graph: Graph, doc_id: str) -> bool:
     """Whether the document was added."""
     return (doc_iri(doc_id), RDF.type, SKG.Document) in graph
@@ -60,6 +66,7 @@ def remove_document(graph: Graph, doc_id: str) -> None:
     doc = doc_iri(doc_id)
     for chunk in list(graph.subjects(SKG.inDocument, doc)):
         graph.remove((chunk, None, None))
+        graph.remove((None, SKG.statedInChunk, chunk))
     graph.remove((doc, None, None))
 
 

@@ -29,6 +29,8 @@ __all__ = [
     "UnknownExamError",
     "current_exam",
     "domain_members",
+    "exam_of",
+    "exam_placement",
     "exam_profiles",
     "find_exam",
     "task_coverage",
@@ -224,3 +226,27 @@ def domain_members(kg, exam: ExamProfile, coverage: dict[str, tuple[str, ...]] |
         for task in tasks:
             members[domain_of[task]].add(iri)
     return {d: tuple(sorted(m)) for d, m in members.items()}
+
+
+def exam_placement(kg, exam: ExamProfile, iri: str,
+                   coverage: dict[str, tuple[str, ...]] | None = None) -> tuple[tuple[DomainProfile, tuple[TaskProfile, ...]], ...]:
+    """The domains of ``exam`` an entity is studied for, each with the task statements it serves, in guide order.
+
+    Cards show this for the exam the learner chose, so an MLA-C01 learner never reads an
+    MLS-C01 domain as if it were theirs.
+    """
+    tasks = set((task_coverage(kg, exam) if coverage is None else coverage).get(iri, ()))
+    placed = []
+    for domain in exam.domains:
+        served = tuple(t for t in domain.tasks if t.iri in tasks)
+        if served:
+            placed.append((domain, served))
+    return tuple(placed)
+
+
+def exam_of(kg, iri: str) -> ExamProfile | None:
+    """The exam an exam domain or task statement belongs to (None for any other entity)."""
+    for exam in exam_profiles(kg):
+        if any(iri == d.iri or any(iri == t.iri for t in d.tasks) for d in exam.domains):
+            return exam
+    return None

@@ -13,7 +13,7 @@ from rdflib import URIRef
 from .quiz_text import lower_first, template, upper_first
 from .vocab import SKG
 
-__all__ = ["CardFace", "entity_cards"]
+__all__ = ["CardFace", "entity_cards", "question_card"]
 
 # Facts a "used for" card lists, in the order the back reads them.
 _USE_PREDICATES = (SKG.usedFor, SKG.measures, SKG.remedyFor)
@@ -24,7 +24,7 @@ class CardFace:
     """What a card shows; `key` identifies it, so adding the same card twice keeps one."""
 
     key: str
-    kind: str  # "definition" | "uses" | "passage" | "note"
+    kind: str  # "definition" | "uses" | "question" | "passage" | "note"
     lang: str
     front: str
     back: str
@@ -60,3 +60,16 @@ def entity_cards(kg, name: str, lang: str = "en") -> tuple[CardFace, ...]:
                               template(lang, "card.uses").format(label=label), back, (entity.iri,)))
     return tuple(cards)
 
+
+
+def question_card(question) -> CardFace:
+    """The card a quiz answer puts in the deck: the question itself, keyed by its language-free id.
+
+    The same question asked in Italian after English grades the same card, so the deck holds
+    one card per fact, and a card made from a question later found wrong is removed by its
+    key (``question/<id>``). `question` is a `kg.quiz.Question`.
+    """
+    options = "\n".join(f"{n}) {choice.label}" for n, choice in enumerate(question.choices, 1))
+    right = ", ".join(question.right_labels)
+    return CardFace(f"question/{question.id}", "question", question.lang, f"{question.prompt}\n\n{options}",
+                    f"{right}. {question.explanation}", tuple(question.entities))

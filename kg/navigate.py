@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from itertools import islice, pairwise
 
 import networkx as nx
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
 from .entities import local_name
 from .phrases import explain_path, together_phrase
+from .provenance import fact_passages, fact_sources
 from .records import Entity, EntityRef, PathResult, PathStep, RelatedTopic, Relation
 from .vocab import DEFAULT_PREDICATE_LABELS, HUB_PREDICATES, RELATION_PREDICATES, SYMMETRIC_PREDICATES
 
@@ -70,6 +71,8 @@ class Navigator:
                 if s != o and s in entities and o in entities:
                     self._add_edge(projection, (s, str(predicate), o))
         self._projection = projection
+        self._sources = fact_sources(graph)
+        self._passages = fact_passages(graph)
 
     def _add_edge(self, projection: nx.Graph, triple: _Triple) -> None:
         s, p, o = triple
@@ -98,8 +101,11 @@ class Navigator:
             for triple in self._projection[iri][other]["triples"]:
                 predicate = triple[1]
                 direction = self._direction(triple, iri)
+                fact = tuple(URIRef(t) for t in triple)
+                sources = self._sources.get(fact, ())
                 found[(predicate, direction, other)] = Relation(
-                    predicate, self._labels[predicate], direction, self._ref(other)
+                    predicate, self._labels[predicate], direction, self._ref(other),
+                    sources[0] if sources else "", self._passages.get(fact, ()),
                 )
         return tuple(
             sorted(found.values(), key=lambda r: (r.label, r.direction, r.target.label.casefold(), r.target.iri))

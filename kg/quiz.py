@@ -1,12 +1,20 @@
-"""Practice questions generated from the graph's facts, with exactly one right answer each.
+"""Practice questions generated from the graph's sourced facts, each checked before it is shown.
 
-A question stands on one fact (`usedFor`, `measures` or `remedyFor`). The scenario is the
-topic's definition and one of its keywords in the learner's language, phrased by the
-templates in `quiz_text`. Distractors come from the answer's `comparedWith`/`alternativeTo`
-neighbours first, then from entities of the same kind, and every one is checked against the
-graph: nothing that is used for (supports, measures, remedies) the topic, a broader or a
-narrower topic, nor a part or whole of such an entity, may appear as a wrong choice. The
-scenario may not name any of the choices.
+A question stands on one fact the corpus states: `usedFor`, `measures` or `remedyFor` with a
+`skg:SourcedFact` reification naming the section that says it (`skg:statedIn`). A fact
+without one is never asked: a loose link taught as a fact is how learners were marked wrong
+when they were right. The stem is the topic (a requirement, a task, a problem) and what it
+means, in the learner's language, phrased by the templates in `quiz_text`.
+
+Distractors are the options an exam would offer: the answer's `comparedWith`/`alternativeTo`
+neighbours first, then entities of its kind that serve the same exam tasks. Each must have a
+sourced purpose of its own, which the feedback states as the reason it is wrong. Before a
+question is made it passes two checks, and `stats` counts what each drops:
+
+- graph uniqueness: no wrong choice is used for (supports, measures, remedies) the topic, a
+  broader or narrower topic, or is a part or whole of such an entity, or says so in its text;
+- the answer engine agrees (when a `checker` is given, e.g. the study index's concept
+  ranking): asking the stem ranks the key above every distractor.
 """
 
 from __future__ import annotations
@@ -14,8 +22,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from functools import cached_property
 
 from rdflib import URIRef
@@ -24,7 +31,9 @@ from rdflib.namespace import SKOS
 from . import documents
 from .exams import ExamProfile, task_coverage
 from .folding import fold
-from .quiz_text import QUIZ_LANGUAGES, lower_first, template, upper_first
+from .provenance import fact_passages, fact_sources
+from .quiz_records import Choice, Fact, Question
+from .quiz_text import QUIZ_LANGUAGES, as_clause, it_article, lower_first, template, upper_first
 from .records import Entity
 from .vocab import SKG
 
@@ -36,73 +45,36 @@ _PREDICATE = {"service": SKG.usedFor, "versus": SKG.usedFor, "metric": SKG.measu
 # A metric "evaluates" a task, which a learner also reads as being used for it.
 _ALSO_RIGHT = {SKG.usedFor: (SKG.usedFor, SKG.supports, SKG.measures), SKG.measures: (SKG.measures,), SKG.remedyFor: (SKG.remedyFor,)}
 _CHOICES = 4
-_PASSAGES = 3
+_PASSAGES = 8  # candidates; the front end shows the first few in the quiz's language
 _SPECIFIC = 4  # a contrast question's purpose is served by at most this many entities
 
-
-@dataclass(frozen=True)
-class Fact:
-    """The graph fact a question asks about: `answer` -predicate-> `topic` (plus `other` for A vs B)."""
-
-    kind: str
-    answer: str
-    topic: str
-    other: str = ""
-
-    @property
-    def id(self) -> str:
-        """Stable and language-free, so answers in any language count for the same question."""
-        parts = [self.kind, self.answer, self.topic] + ([self.other] if self.other else [])
-        return "/".join(p.rsplit("#", 1)[-1] for p in parts)
-
-
-@dataclass(frozen=True)
-class Choice:
-    iri: str
-    name: str
-    label: str  # in the question's language where the graph has it
-
-
-@dataclass(frozen=True)
-class Question:
-    """One multiple-choice question; `answer` indexes `choices`. Plain fields only, for JSON."""
-
-    id: str
-    kind: str
-    lang: str
-    prompt: str
-    choices: tuple[Choice, ...]
-    answer: int
-    explanation: str
-    predicate: str  # the IRI of the fact's predicate
-    topic: str  # IRI of the task, metric target or problem the question is about
-    evidence: tuple[str, ...]  # local names of the entities to open: the answer, then the topic
-    passages: tuple[str, ...]  # chunk ids of passages that mention the answer (and the topic, where any do)
-    tasks: tuple[str, ...] = ()  # task statement IRIs of the exam this question trains
-
-    @property
-    def right(self) -> Choice:
-        return self.choices[self.answer]
-
-    def is_right(self, index: int) -> bool:
-        return index == self.answer
+Checker = Callable[[Question], bool]
 
 
 class QuizMaker:
     """Builds questions over one loaded graph (curated, or an index's graph with its passages).
 
+    Args:
+        kg: a `KnowledgeGraph`.
+        exam: the exam whose tasks and in-scope services bound the questions.
+        checker: called on each made question; False drops it (the answer-engine check).
+
     Example::
 
         maker = QuizMaker(kg, exam=find_exam(kg, "MLA-C01"))
-        quiz = maker.quiz(n=10, lang="vi", seed=1)
+        question = maker.question(maker.facts()[0], "vi")
+        maker.stats        # candidates dropped by each check
     """
 
-    def __init__(self, kg, exam: ExamProfile | None = None) -> None:
+    def __init__(self, kg, exam: ExamProfile | None = None, checker: Checker | None = None) -> None:
         self.kg = kg
         self.exam = exam
+        self.checker = checker
         self.entities = kg.entities
+        self.stats: Counter[str] = Counter()
         self._inverses: dict[URIRef, dict[str, set[str]]] = {}
         self._right: dict[tuple[URIRef, str], frozenset[str]] = {}
+        self._topic_patterns: dict[str, re.Pattern] = {}
 
     # ---- the graph, read once -------------------------------------------------------
     @cached_property
@@ -117,6 +89,21 @@ class QuizMaker:
                     table[str(s)].add(str(o))
             edges[predicate] = table
         return edges
+
+    @cached_property
+    def sourced(self) -> dict[tuple[str, str, str], tuple[str, ...]]:
+        """(subject, predicate, object) IRIs -> the corpus sections that state the fact."""
+        return {tuple(map(str, fact)): where for fact, where in fact_sources(self.kg.graph).items()}
+
+    @cached_property
+    def _stating(self) -> dict[tuple[str, str, str], tuple[str, ...]]:
+        """(subject, predicate, object) IRIs -> the indexed passages of the sections that state it."""
+        return {tuple(map(str, fact)): chunks for fact, chunks in fact_passages(self.kg.graph).items()}
+
+    def _own(self, iri: str, predicate: URIRef) -> list[str]:
+        """The sourced purposes (targets) of `iri` for `predicate`, by label."""
+        targets = [o for o in self._edges[predicate].get(iri, ()) if (iri, str(predicate), o) in self.sourced]
+        return sorted(targets, key=lambda o: self.entities[o].label)
 
     def _inverse(self, predicate: URIRef) -> dict[str, set[str]]:
         if predicate not in self._inverses:
@@ -173,29 +160,49 @@ class QuizMaker:
             return ()
         return tuple(sorted({t for iri in iris for t in self._coverage.get(iri, ())}))
 
+    def primary_task(self, answer: str, topic: str, within: Iterable[str] | None = None) -> str:
+        """The one task an answer counts for: the first (in guide order) the answer and topic share, else the
+        answer's, else the topic's; only among `within` when given (a domain quiz counts in its domain)."""
+        if self.exam is None:
+            return ""
+        order = [t.iri for t in self.exam.tasks]
+        allowed = set(order if within is None else within)
+        mine, theirs = set(self.tasks_of([answer])) & allowed, set(self.tasks_of([topic])) & allowed
+        for pool in (mine & theirs, mine, theirs):
+            if pool:
+                return min(pool, key=order.index)
+        return ""
+
     # ---- facts ----------------------------------------------------------------------
     def facts(self, domain: str | None = None) -> tuple[Fact, ...]:
-        """Every fact a question can stand on, within the exam (and one of its domains) when given."""
+        """Every sourced fact a question can stand on, within the exam (and one of its domains) when given."""
         found: list[Fact] = []
+        unsourced = 0
         for kind, types in (("service", ("Service", "Algorithm")), ("metric", ("Concept",)), ("remedy", ("Concept",))):
+            predicate = str(_PREDICATE[kind])
             for s, objects in sorted(self._edges[_PREDICATE[kind]].items()):
                 if self.entities[s].type not in types:
                     continue
-                found += [Fact(kind, s, o) for o in sorted(objects) if self.entities[o].type == "Concept"]
+                for o in sorted(objects):
+                    if self.entities[o].type != "Concept":
+                        continue
+                    if (s, predicate, o) in self.sourced:
+                        found.append(Fact(kind, s, o))
+                    else:
+                        unsourced += 1
         for a, others in sorted(self._neighbours.items()):
             for b in sorted(others):
-                if self.entities[a].type not in ("Service", "Algorithm", "Concept") or self.entities[b].type != self.entities[a].type:
+                if self.entities[a].type not in ("Service", "Algorithm") or self.entities[b].type != self.entities[a].type:
                     continue
-                # A contrast is fair when each of the two has a purpose the other lacks, and the
-                # question asks about a specific purpose (few entities serve it): two similar
-                # tools both "used for ETL" would make the graph's silence the only judge.
-                own_b = [u for u in self._edges[SKG.usedFor].get(b, ()) if a not in self.right_answers(SKG.usedFor, u)]
-                if not own_b:
+                # A contrast is fair when each of the two has a sourced purpose the other lacks, and
+                # the question asks about a specific purpose (few entities serve it).
+                if not [u for u in self._own(b, SKG.usedFor) if a not in self.right_answers(SKG.usedFor, u)]:
                     continue
-                for topic in sorted(self._edges[SKG.usedFor].get(a, ())):
+                for topic in self._own(a, SKG.usedFor):
                     right = self.right_answers(SKG.usedFor, topic)
                     if b not in right and len(right) <= _SPECIFIC:
                         found.append(Fact("versus", a, topic, b))
+        self.stats["facts without a stated source (never asked)"] = unsourced
         if self._coverage is not None:
             found = [f for f in found if f.answer in self._coverage]
             if domain:
@@ -203,10 +210,23 @@ class QuizMaker:
                 found = [f for f in found if tasks & set(self.tasks_of([f.answer, f.topic]))]
         return tuple(found)
 
-    # ---- questions ------------------------------------------------------------------
+    # ---- wording --------------------------------------------------------------------
     def label(self, iri: str, lang: str) -> str:
         entity = self.entities[iri]
         return next((text for code, text in entity.labels if code == lang), entity.label)
+
+    def phrase(self, iri: str, lang: str) -> str:
+        """The label as it reads inside a sentence: concepts in lower case, with an article in Italian."""
+        label = self.label(iri, lang)
+        if self.entities[iri].type != "Concept":
+            return label  # a service or algorithm name is a proper name
+        label = lower_first(label)
+        return it_article(label) if lang == "it" else label
+
+    def _option(self, iri: str, lang: str) -> str:
+        """An option as the exam prints it: Vietnamese and Italian concept labels (lower case in the graph) start with a capital."""
+        label = self.label(iri, lang)
+        return upper_first(label) if lang in ("vi", "it") and self.entities[iri].type == "Concept" else label
 
     def _text(self, entity: Entity, field: str, lang: str) -> list[str]:
         pairs = getattr(entity, field)
@@ -227,10 +247,6 @@ class QuizMaker:
         """Each entity's definitions and keywords in all languages, folded, for `_describes_topic`."""
         return {iri: fold(" ".join(t for _, t in (*e.definitions, *e.keywords))) for iri, e in self.entities.items()}
 
-    @cached_property
-    def _topic_patterns(self) -> dict[str, re.Pattern]:
-        return {}
-
     def _describes_topic(self, iri: str, topic: str) -> bool:
         """True when an entity's own definition or keywords name the topic (or a broader or narrower one):
         the graph may lack the edge, but the text says the entity is about it, so it is no wrong choice."""
@@ -241,125 +257,133 @@ class QuizMaker:
             pattern = self._topic_patterns[topic] = re.compile(rf"\b(?:{alternatives})\b" if alternatives else r"(?!)")
         return bool(pattern.search(self._texts[iri]))
 
-    def _distractors(self, fact: Fact, predicate: URIRef, rng: random.Random) -> list[str]:
+    def _why_not(self, iri: str, predicate: URIRef, topic: str, lang: str) -> str:
+        own = [o for o in self._own(iri, predicate) if o not in self.related_topics(topic)]
+        name = str(predicate).rsplit("#", 1)[-1]
+        return upper_first(template(lang, f"why_not.{name}").format(
+            choice=self.label(iri, lang), purpose=self.phrase(own[0], lang), topic=self.phrase(topic, lang)))
+
+    # ---- distractors ----------------------------------------------------------------
+    def _same_category(self, iri: str, answer: str) -> bool:
+        """Shares an exam task with the answer (or, without an exam, a domain): an option a learner would weigh."""
+        if self._coverage is not None:
+            return bool(set(self._coverage.get(iri, ())) & set(self._coverage.get(answer, ())))
+        return bool(set(self.entities[iri].domains) & set(self.entities[answer].domains))
+
+    def _distractors(self, fact: Fact, predicate: URIRef, rng: random.Random) -> list[str] | None:
+        """Plausible wrong choices, neighbours first; None (and a count) when fewer than three pass the checks."""
         answer = self.entities[fact.answer]
-        wrong_pool = self.right_answers(predicate, fact.topic)
-        if fact.kind == "service":
-            # A wrong choice is something whose purpose the graph knows, and that purpose is not this one.
-            known = set(self._edges[SKG.usedFor]) | set(self._edges[SKG.supports])
-            pool = {i for i in known if self.entities[i].type == answer.type}
-        else:
-            pool = set(self._edges[predicate])  # other metrics, other remedies
+        pool = {s for s, _, _ in (k for k in self.sourced if k[1] == str(predicate)) if self.entities.get(s) and self.entities[s].type == answer.type}
         if self.exam and self.exam.in_scope and answer.type == "Service":
             pool &= set(self.exam.in_scope)
-        pool = {i for i in pool - wrong_pool if not self._describes_topic(i, fact.topic)}
-        near = sorted(pool & self._neighbours.get(fact.answer, set()))
-        rest = sorted(pool - set(near))
-        rng.shuffle(near)
-        rng.shuffle(rest)
-        return near + rest
+        if self._coverage is not None:
+            pool &= set(self._coverage)
+        pool.discard(fact.answer)
+        neighbours = self._neighbours.get(fact.answer, set())
+        plausible = {i for i in pool if i in neighbours or self._same_category(i, fact.answer)}
+        if len(plausible) < _CHOICES - 1:
+            self.stats["dropped: fewer than 3 plausible distractors"] += 1
+            return None
+        wrong = self.right_answers(predicate, fact.topic)
+        unique = {i for i in plausible if i not in wrong and not self._describes_topic(i, fact.topic)}
+        unique = {i for i in unique if [o for o in self._own(i, predicate) if o not in self.related_topics(fact.topic)]}
+        self.stats["distractors removed by graph uniqueness"] += len(plausible) - len(unique)
+        if len(unique) < _CHOICES - 1:
+            self.stats["dropped: graph uniqueness (a distractor satisfies the fact)"] += 1
+            return None
+        # Closest first: a neighbour, then what shares most exam tasks with the answer and has a
+        # purpose under the same broader topic; random among equals.
+        answer_tasks = set(self.tasks_of([fact.answer]))
+        ancestors = self._closure(fact.topic, self._edges[SKOS.broader]) - {fact.topic}
 
+        def closeness(iri: str) -> tuple[int, int, int]:
+            own = self._own(iri, predicate)
+            kin = any(self._closure(o, self._edges[SKOS.broader]) & ancestors for o in own)
+            return (iri in neighbours, kin, len(set(self.tasks_of([iri])) & answer_tasks))
+
+        order = sorted(unique)
+        rng.shuffle(order)
+        return sorted(order, key=closeness, reverse=True)
+
+    # ---- questions ------------------------------------------------------------------
     def question(self, fact: Fact, lang: str = "en", seed: int = 0) -> Question | None:
-        """The question on `fact` in `lang`, or None when the graph cannot give it one right answer."""
+        """The question on `fact` in `lang`, or None when a check drops it (counted in `stats`)."""
         lang = lang if lang in QUIZ_LANGUAGES else "en"
         rng = random.Random(f"{fact.id}:{seed}")
         predicate = _PREDICATE[fact.kind]
         topic = self.entities[fact.topic]
-        topic_label = self.label(fact.topic, lang)
+        definitions = self._text(topic, "definitions", lang)
+        if not definitions:
+            self.stats["dropped: the topic has no definition"] += 1
+            return None
+        fields = {"topic": self.phrase(fact.topic, lang), "definition": as_clause(definitions[0]),
+                  "type_word": template(lang, f"type.{self.entities[fact.answer].type}")}
         if fact.kind == "versus":
             if fact.other in self.right_answers(predicate, fact.topic) or self._describes_topic(fact.other, fact.topic):
+                self.stats["dropped: graph uniqueness (a distractor satisfies the fact)"] += 1
                 return None
             chosen = [fact.answer, fact.other]
-            prompt = template(lang, "versus").format(a=self.label(fact.answer, lang), b=self.label(fact.other, lang), topic=lower_first(topic_label))
+            prompt = template(lang, "versus").format(a=self.label(fact.answer, lang), b=self.label(fact.other, lang), **fields)
+            named = []
         else:
             candidates = self._distractors(fact, predicate, rng)
-            definitions = self._text(topic, "definitions", lang)
-            keywords = self._text(topic, "keywords", lang)
-            rng.shuffle(keywords)
-            chosen = [fact.answer]
-            for iri in candidates:
-                if len(chosen) == _CHOICES:
-                    break
-                chosen.append(iri)
-            if len(chosen) < _CHOICES or not definitions:
+            if candidates is None:
                 return None
-            fields = {"definition": definitions[0], "topic": topic_label, "type_word": template(lang, f"type.{self.entities[fact.answer].type}")}
-            prompt = ""
-            for keyword in keywords or [""]:
-                text = template(lang, fact.kind).format(keyword=keyword, **fields)
-                if not self._names_any(text, chosen):
-                    prompt = text
-                    break
-            if not prompt:
-                return None
+            chosen = [fact.answer, *candidates[: _CHOICES - 1]]
+            prompt = template(lang, fact.kind).format(**fields)
+            named = chosen
+        if named and self._names_any(prompt, named):
+            self.stats["dropped: the stem names a choice"] += 1
+            return None
         rng.shuffle(chosen)
-        choices = tuple(Choice(iri, self.entities[iri].name, self.label(iri, lang)) for iri in chosen)
-        answer_label = self.label(fact.answer, lang)
-        why = upper_first(template(lang, f"why.{str(predicate).rsplit('#', 1)[-1]}").format(answer=answer_label, topic=lower_first(topic_label)))
+        question = self._assemble(fact, lang, prompt, chosen, predicate)
+        if self.checker is not None and not self.checker(question):
+            self.stats["dropped: the answer engine disagrees"] += 1
+            return None
+        self.stats["made"] += 1
+        return question
+
+    def _assemble(self, fact: Fact, lang: str, prompt: str, chosen: list[str], predicate: URIRef) -> Question:
+        name = str(predicate).rsplit("#", 1)[-1]
+        answer_phrase = self.phrase(fact.answer, lang)
+        why = upper_first(template(lang, f"why.{name}").format(answer=answer_phrase, topic=self.phrase(fact.topic, lang)))
         definition = self._text(self.entities[fact.answer], "definitions", lang)
+        why_wrong = tuple("" if iri == fact.answer else self._why_not(iri, predicate, fact.topic, lang) for iri in chosen)
+        tasks = self.tasks_of([fact.answer, fact.topic])
         return Question(
             id=fact.id,
             kind=fact.kind,
             lang=lang,
             prompt=prompt,
-            choices=choices,
-            answer=chosen.index(fact.answer),
+            choices=tuple(Choice(iri, self.entities[iri].name, self._option(iri, lang)) for iri in chosen),
+            answers=(chosen.index(fact.answer),),
             explanation=" ".join([why, *definition[:1]]),
             predicate=str(predicate),
             topic=fact.topic,
-            evidence=(self.entities[fact.answer].name, topic.name),
-            passages=self._passages(fact.answer, fact.topic),
-            tasks=self.tasks_of([fact.answer, fact.topic]),
+            evidence=(self.entities[fact.answer].name, self.entities[fact.topic].name),
+            passages=self._passages(fact.answer, str(predicate), fact.topic),
+            tasks=tasks,
+            task=self.primary_task(fact.answer, fact.topic),
+            why_wrong=why_wrong,
+            entities=(fact.answer, fact.topic),
+            sources=self.sourced.get((fact.answer, str(predicate), fact.topic), ()),
         )
 
-    def _passages(self, answer: str, topic: str) -> tuple[str, ...]:
-        """Passages that mention both the answer and the topic, else the answer alone."""
+    def _passages(self, answer: str, predicate: str, topic: str) -> tuple[str, ...]:
+        """The passages that state the fact, then others that mention both the answer and the topic."""
         graph = self.kg.graph
-        about_answer = documents.mentioned_in(graph, answer)
-        if not about_answer:
-            return ()
+        stating = list(self._stating.get((answer, predicate, topic), ()))
         about_topic = set(documents.mentioned_in(graph, topic))
-        both = [c for c in about_answer if c in about_topic]
-        return tuple((both or list(about_answer))[:_PASSAGES])
+        both = [c for c in documents.mentioned_in(graph, answer) if c in about_topic]
+        return tuple(dict.fromkeys(stating + both))[:_PASSAGES]
 
     def quiz(self, n: int = 10, lang: str = "en", *, domain: str | None = None, seed: int | None = None,
-             kinds: tuple[str, ...] = KINDS) -> tuple[Question, ...]:
-        """`n` questions drawn across the kinds, no answer or topic twice; fewer only if the graph runs out."""
-        rng = random.Random(seed)
-        by_kind: dict[str, list[Fact]] = defaultdict(list)
-        for fact in self.facts(domain):
-            if fact.kind in kinds:
-                by_kind[fact.kind].append(fact)
-        for facts in by_kind.values():
-            rng.shuffle(facts)
-        order = [k for k in kinds if by_kind[k]]
-        # Most facts are "which service": take the kinds in turn so each quiz mixes them, and
-        # within a kind prefer the domain asked least so far, so one quiz moves every domain.
-        domain_of = {t.iri: d.iri for d in self.exam.domains for t in d.tasks} if self.exam else {}
-        asked: Counter[str] = Counter()
+             kinds: tuple[str, ...] = KINDS, recent: Iterable[str] = ()) -> tuple[Question, ...]:
+        """`n` generated questions spread over the exam's domains, none recently asked; fewer if the graph runs out."""
+        from .quiz_mix import QuizMix
 
-        def spread(fact: Fact) -> int:
-            domains = {domain_of[t] for t in self.tasks_of([fact.answer, fact.topic]) if t in domain_of}
-            return min((asked[d] for d in domains), default=0)
-
-        questions: list[Question] = []
-        used: set[str] = set()
-        for kind in [k for _ in range(n) for k in order]:
-            if len(questions) == n:
-                break
-            pool = by_kind[kind]
-            while pool:
-                fact = pool.pop(min(range(len(pool)), key=lambda i: (spread(pool[i]), -i)))
-                if fact.answer in used or fact.topic in used:
-                    continue
-                made = self.question(fact, lang, seed or 0)
-                if made:
-                    questions.append(made)
-                    used |= {fact.answer, fact.topic}
-                    asked.update({domain_of[t] for t in made.tasks if t in domain_of})
-                    break
-        return tuple(questions)
+        return QuizMix(self).quiz(n, lang, domain=domain, seed=seed, kinds=kinds, recent=recent)
 
     def all_questions(self, lang: str = "en") -> tuple[Question, ...]:
-        """The question of every fact in scope (those the graph can give one right answer)."""
+        """The question of every sourced fact in scope that passes the checks."""
         return tuple(q for fact in self.facts() if (q := self.question(fact, lang)) is not None)

@@ -66,6 +66,8 @@ class Relation:
     label: str
     direction: str  # "out" | "in"
     target: EntityRef
+    stated_in: str = ""  # a teaching fact's source section, "path#heading" under the corpus folder
+    passages: tuple[str, ...] = ()  # ids of the indexed chunks of that section (an index's graph only)
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,25 @@ class KnowledgeGraph:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise GraphShapeError(f"{where}: the graph breaks its SHACL shapes: {problems[0]}{more}")
 
+    def check_sources(self, corpus_root: Path | None = None) -> None:
+        """Refuse a curated graph whose teaching facts point at sections that do not state them.
+
+        SHACL checks that each fact has an skg:SourcedFact; this reads the corpus (default: the
+        folder holding the graph folder) to check that the section exists and names both ends.
+        Like `check_shapes`, it runs only for a graph folder that has a shapes.ttl.
+
+        Raises:
+            GraphShapeError: the first unsourced fact and how many more there are.
+        """
+        if self._graph_dir is None or not (self._graph_dir / "shapes.ttl").exists():
+            return
+        from .provenance import check_provenance
+
+        problems = check_provenance(self, Path(corpus_root or self._graph_dir.parent))
+        if problems:
+            more = f" (and {len(problems) - 1} more; run python -m kg.provenance)" if len(problems) > 1 else ""
+            raise GraphShapeError(f"{self._graph_dir}: a teaching fact has no valid source: {problems[0]}{more}")
+
     # ---- entities and names ----------------------------------------------------
     @property
     def graph(self) -> Graph:

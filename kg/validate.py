@@ -15,11 +15,12 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from .errors import GraphLoadError
-from .vocab import PREFIXES, RELATION_PREDICATES
+from .vocab import PREFIXES, RELATION_PREDICATES, SKG
 
 __all__ = ["defining_file", "load_shapes", "short_name", "validate_graph"]
 
 SHAPES = Namespace("https://w3id.org/studykg/shapes#")
+_IRI = re.compile(r"https?://[^\s<>\"{}]+")
 # Naming every referrer of a dangling name would flood the report; a few find the typo.
 MAX_REFERRERS = 3
 
@@ -78,6 +79,11 @@ def validate_graph(data: Graph, shapes: Graph) -> list[str]:
         message = report.value(result, SH.resultMessage)
         value = report.value(result, SH.value)
         path = report.value(result, SH.resultPath)
+        if focus == SKG.SourcedFact:
+            # The provenance shape runs one query over the whole graph from this one focus node;
+            # its message starts with the fact itself, so the line names the fact's subject.
+            problems.add(_IRI.sub(lambda m: short_name(URIRef(m.group(0))), str(message)))
+            continue
         line = f"{short_name(focus)}: {message}"
         if isinstance(path, URIRef) and path != RDF.type and value is not None and value != focus:
             line += f" ({short_name(path)} {short_name(value)})"

@@ -43,6 +43,7 @@ class SKG(DefinedNamespace):
     Exam: URIRef  # An AWS certification exam with its domains, in-scope services and retirement date.
     Document: URIRef  # A source file that the index build read.
     Chunk: URIRef  # A passage of a document; added by the index build.
+    SourcedFact: URIRef  # A reified teaching fact and the corpus section that states it.
 
     # relations between entities
     partOf: URIRef
@@ -69,6 +70,7 @@ class SKG(DefinedNamespace):
     mentions: URIRef
     describes: URIRef
     inDocument: URIRef
+    statedInChunk: URIRef  # a SourcedFact -> the chunks of its section, added by the index build
 
     # data properties
     formerName: URIRef
@@ -77,6 +79,7 @@ class SKG(DefinedNamespace):
     sourcePath: URIRef
     examCode: URIRef
     retiredOn: URIRef
+    statedIn: URIRef  # a SourcedFact -> "path#heading" of the corpus section that states it
 
 
 KG = Namespace("https://w3id.org/studykg/kg#")
@@ -117,7 +120,7 @@ SYMMETRIC_PREDICATES: frozenset[URIRef] = frozenset(
 # any two entities into a two-hop path; paths and related topics weigh them down.
 HUB_PREDICATES: frozenset[URIRef] = frozenset({SKG.inDomain, SKG.coversTask, SKG.continues})
 
-BOOKKEEPING_PREDICATES: frozenset[URIRef] = frozenset({SKG.mentions, SKG.describes, SKG.inDocument})
+BOOKKEEPING_PREDICATES: frozenset[URIRef] = frozenset({SKG.mentions, SKG.describes, SKG.inDocument, SKG.statedInChunk})
 
 # Every predicate whose literal objects are names a learner may type.
 LABEL_PREDICATES: tuple[URIRef, ...] = (SKOS.prefLabel, SKOS.altLabel, SKG.formerName)

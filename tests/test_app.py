@@ -194,6 +194,33 @@ def test_entity_page_opens_from_a_shared_url(monkeypatch, app_index):
     assert "Amazon Kinesis Data Analytics" in node_names(at)
 
 
+MLS_DOMAINS = {"Data Engineering", "Exploratory Data Analysis", "Modeling", "Machine Learning Implementation and Operations"}
+
+
+def test_an_entity_page_places_it_in_the_chosen_exam_and_marks_the_retired_one(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/browse.py", entity="RandomCutForest", exam="MLA-C01")
+
+    assert_no_problem(at)
+    [summary] = [t.replace("\\", "") for t in texts(at) if "Exam:" in t]  # Markdown escapes aside
+    assert re.search(r"Exam: MLA-C01 · 2\. ML Model Development \(2\.\d", summary)
+    assert not any(domain in summary for domain in MLS_DOMAINS)
+    assert not MLS_DOMAINS & set(node_names(at))  # the retired exam's domains are not drawn unmarked
+
+    at.query_params["exam"] = "MLS-C01"
+    at.run()
+    [summary] = [t.replace("\\", "") for t in texts(at) if "Exam:" in t]
+    assert "MLS-C01 · " in summary and "Modeling" in summary
+
+
+def test_teaching_facts_show_the_passage_that_states_them(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/browse.py", entity="Polly")
+
+    assert_no_problem(at)
+    [sources] = [e for e in at.expander if e.label.startswith("Where these facts are stated")]
+    stated = [m.value for m in sources.markdown]
+    assert any("**used for** " in line and "services/Polly.md ›" in line for line in stated)
+
+
 def test_a_front_page_link_with_an_entity_opens_its_page(monkeypatch, app_index):
     at = open_app(monkeypatch, app_index, entity="RandomCutForest")
 

@@ -86,7 +86,7 @@ def test_an_add_with_nothing_new_parses_no_file_and_writes_no_version(index_copy
     again = StudyIndex.add(notes, index_copy)
     assert not again.published and again.unchanged == 1
     assert parsed == ["skip.bin"]  # only the file the index does not hold is looked at again
-    assert [s.reason for s in again.skipped] == ["unsupported file type '.bin' (supported: .md, .txt, .html)"]
+    assert [s.reason for s in again.skipped] == ["unsupported file type '.bin' (supported: .md, .markdown, .txt, .html, .htm, .pdf, .ipynb, .docx)"]
     assert current_version(index_copy) == live
 
 

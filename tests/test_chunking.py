@@ -46,3 +46,47 @@ def test_chunk_ids_are_stable_and_ordinal():
 def test_a_giant_paragraph_is_split():
     chunks = chunk_document(_doc("word " * 1000), max_words=100, overlap_words=10)
     assert len(chunks) >= 10 and all(len(c.text.split()) <= 100 for c in chunks)
+
+
+def _nested_list(items: int) -> str:
+    lines = ["- Kinesis Data Streams limits", "  - Consumer Classic:"]
+    lines += [f"    - limit {i}: " + "word " * 8 for i in range(items)]
+    return "\n".join(lines)
+
+
+def test_a_chunk_that_starts_inside_a_nested_list_repeats_its_parent_items():
+    text = "# Kinesis\n" + _nested_list(30)  # 30 nested items of 11 words: several chunks
+    chunks = chunk_document(_doc(text), max_words=100, overlap_words=20)
+    assert len(chunks) >= 3
+    for chunk in chunks[1:]:
+        lines = chunk.text.split("\n")
+        assert lines[0] == "- Kinesis Data Streams limits" and lines[1] == "  - Consumer Classic:"
+        assert all(line.startswith("    - limit") for line in lines[2:])  # the nested items keep their indentation
+        assert chunk.line_start > 3  # the span is the chunk's own lines, not the repeated parents
+
+
+def test_a_list_item_stays_with_the_items_nested_under_it():
+    intro = "\n".join(f"sentence {i} " + "word " * 18 for i in range(4))  # 80 words of prose
+    text = "# Streams\n" + intro + "\n" + _nested_list(3)  # the list (about 40 words) does not fit after the prose
+    chunks = chunk_document(_doc(text), max_words=100, overlap_words=20)
+    holding = [c for c in chunks if "limit 0" in c.text]
+    assert len(holding) == 1
+    assert "- Kinesis Data Streams limits\n  - Consumer Classic:\n    - limit 0" in holding[0].text
+    assert all("limit 2" in c.text for c in holding)
+
+
+def test_a_table_that_fits_is_never_cut():
+    intro = "\n".join(f"sentence {i} " + "word " * 18 for i in range(4))
+    table = "| service | input | output |\n|---|---|---|\n" + "\n".join(f"| s{i} | text words here | speech words here |" for i in range(6))
+    chunks = chunk_document(_doc("# T\n" + intro + "\n" + table), max_words=100, overlap_words=20)
+    holding = [c for c in chunks if "| s0 |" in c.text]
+    assert len(holding) == 1 and all(f"| s{i} |" in holding[0].text for i in range(6))
+    assert "| service | input | output |" in holding[0].text
+
+
+def test_a_table_too_long_for_one_chunk_repeats_its_header_row():
+    table = "| service | note |\n|---|---|\n" + "\n".join(f"| s{i} | " + "word " * 10 + "|" for i in range(40))
+    chunks = chunk_document(_doc("# T\n" + table), max_words=100, overlap_words=20)
+    assert len(chunks) >= 4
+    for chunk in chunks:
+        assert chunk.text.startswith("| service | note |\n|---|---|")

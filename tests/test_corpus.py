@@ -14,7 +14,9 @@ from kg import KnowledgeGraph
 REPO = Path(__file__).resolve().parent.parent
 SECTIONS = ["What it is", "When the exam expects it", "How it connects", "Limits and traps", "Versus similar services"]
 MIN_SECTION_WORDS = 40
-DOMAINS = {"DataEngineering", "ExploratoryDataAnalysis", "Modeling", "MLImplementationOperations", "Exam"}
+# The retired MLS-C01's domains, the current MLA-C01's, and "Exam" for exam logistics.
+DOMAINS = {"DataEngineering", "ExploratoryDataAnalysis", "Modeling", "MLImplementationOperations", "Exam",
+           "MLA_DataPreparation", "MLA_ModelDevelopment", "MLA_DeploymentOrchestration", "MLA_MonitoringSecurity"}
 
 
 @pytest.fixture(scope="module")

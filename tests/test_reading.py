@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from conftest import FIXTURE_CORPUS
 from indexer import SourceError, StudyIndex
 from indexer.cli import cli
 from indexer.markdown_text import plain_text
@@ -77,6 +78,20 @@ def test_removing_a_folder_takes_out_documents_vectors_and_graph_links(index_wit
     assert notes.exists(), "the files themselves stay"
     hits = after.search("Random Cut Forest anomalies", k=10).hits
     assert all(hit.kind != "user" for hit in hits)
+    assert str(notes.resolve()) not in after.manifest.added_roots
+    after.close()
+
+
+def test_a_removed_folder_stays_out_after_a_rebuild(index_with_notes):
+    index_path, notes = index_with_notes
+    StudyIndex.remove(notes, index_path)
+
+    StudyIndex.build([FIXTURE_CORPUS], index_path)
+
+    rebuilt = StudyIndex.open(index_path)
+    assert rebuilt.documents(kind="user") == []
+    assert str(notes.resolve()) not in rebuilt.folders()
+    rebuilt.close()
 
 
 def test_removing_an_unknown_folder_or_the_whole_index_is_refused(index_with_notes, tmp_path):

@@ -290,3 +290,59 @@ def test_stemming_is_safe_from_many_threads_at_once():
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(stems, [text] * 32))
     assert all(result == expected for result in results)
+
+
+# ---- the learner's own notes -------------------------------------------------
+def test_a_learners_passage_wins_over_a_shipped_one_of_equal_relevance_and_language_never_reverses_that():
+    from indexer.search import LANGUAGE_PREFERENCE, _prefer
+
+    fused = {1: 0.030, 2: 0.030, 3: 0.030, 4: 0.029}  # 1: shipped in the question's language; 2: the learner's, in another
+    _prefer(fused, {1: "vi", 2: "en", 3: "en", 4: "vi"}, frozenset({2}), "vi")
+    assert fused[2] > fused[1]  # the learner's own words first
+    assert fused[1] > fused[3]  # among shipped passages the question's language still counts
+    assert fused[4] == pytest.approx(0.029 * (1 + LANGUAGE_PREFERENCE))
+
+
+@pytest.fixture
+def index_with_my_notes(index_copy, tmp_path):
+    notes = tmp_path / "mine"
+    notes.mkdir()
+    (notes / "kinesis-recap.md").write_text(
+        "# My Kinesis recap\n\n- Kinesis Data Streams\n  - each shard takes 1 MB/s or 1000 records per second of writes\n"
+        "  - records stay 24 hours by default, up to 365 days\n- Firehose buffers records before writing them to S3\n"
+    )
+    StudyIndex.add(notes, index_copy)
+    return StudyIndex.open(index_copy)
+
+
+def test_my_notes_on_the_question_come_in_their_own_section_and_first(index_with_my_notes):
+    result = index_with_my_notes.search("how long does Kinesis Data Streams keep records", 5)
+    assert [h.source for h in result.from_your_notes] == ["mine/kinesis-recap.md"]
+    assert result.hits[0].source == "mine/kinesis-recap.md"  # as relevant as the shipped note: the learner's comes first
+    assert "corpus/notes/kinesis.en.md" in [h.source for h in result.hits]  # the shipped note is still there
+    data = result.to_json()
+    assert data["from_your_notes"][0]["source"] == "mine/kinesis-recap.md" and data["in_material"] is True
+
+
+def test_my_notes_section_stays_empty_when_they_do_not_answer(index_with_my_notes, opened_index):
+    assert index_with_my_notes.search("which service converts text to speech?", 5).from_your_notes == ()
+    assert opened_index.search("how long does Kinesis Data Streams keep records", 5).from_your_notes == ()  # nothing added
+
+
+def test_the_concept_card_can_link_my_notes_about_the_concept(index_with_my_notes):
+    iri = index_with_my_notes.entity("Amazon Kinesis Data Streams").iri
+    assert [doc for doc, _, _ in index_with_my_notes.searcher.notes_about(iri)] == ["mine/kinesis-recap.md"]
+    polly = index_with_my_notes.entity("Amazon Polly").iri
+    assert index_with_my_notes.searcher.notes_about(polly) == []
+
+
+@pytest.mark.parametrize("question", ["hello", "how do I bake bread", "what is the capital of France", "qual è la capitale della Francia"])
+def test_a_question_about_nothing_in_the_material_gets_no_concept(index, question):
+    result = index.search(question, 5)
+    assert not result.in_material and result.entities == () and result.to_json()["in_material"] is False
+
+
+@pytest.mark.parametrize("question", ["which service converts text to speech?", "RCF", "phat hien bat thuong", "batch transform"])
+def test_a_question_about_the_material_is_answered(index, question):
+    result = index.search(question, 5)
+    assert result.in_material and result.entities
