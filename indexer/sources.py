@@ -177,7 +177,7 @@ def _walk(root: Path) -> Iterator[Path | Skipped]:
                 yield Skipped(str(path), f"a link to {path.resolve()}, outside {root}; only files inside the folder are read")
                 continue
             if (kind := _special_kind(path)) is not None:
-                yield Skipped(str(path), f"not a regular file ({kind}); only regular files are read")
+                yield Skipped(str(path), f"{kind}, not a regular file; only regular files are read")
                 continue
             yield path
     yield from _unlisted(failed)
@@ -191,7 +191,7 @@ def _special_kind(path: Path) -> str | None:
         return None  # read_document reports why it cannot be read
     if stat.S_ISREG(mode):
         return None
-    return _FILE_KINDS.get(stat.S_IFMT(mode), "not a plain file")
+    return _FILE_KINDS.get(stat.S_IFMT(mode), "a special file")
 
 
 def _unlisted(failed: list[OSError]) -> Iterator[Skipped]:
@@ -214,8 +214,8 @@ def read_document(
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "not a plain file")
-            return Skipped(shown, f"not a regular file ({kind}); only regular files are read")
+            kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
+            return Skipped(shown, f"{kind}, not a regular file; only regular files are read")
         size = info.st_size
         if size > max_bytes:
             return Skipped(shown, f"too large ({size:,} bytes; the limit is {max_bytes:,})")

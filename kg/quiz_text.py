@@ -130,7 +130,9 @@ def it_article(label: str) -> str:
     """The label with its Italian definite article: "la deriva concettuale", "lo SMOTE", "l'overfitting", "i pesi delle classi"."""
     first = label.split()[0] if label.split() else label
     gender, plural = _italian_gender(first)
-    starts_vowel = bool(_VOWEL.match(first))
+    # An acronym read letter by letter whose first letter's name starts with a vowel sound ("emme", "effe"): l'MLOps.
+    spelled = len(first) > 1 and first[:2].isupper() and first[0] in "FLMNRHX"
+    starts_vowel = bool(_VOWEL.match(first)) or spelled
     if gender == "f":
         article = "le " if plural else ("l'" if starts_vowel else "la ")
     elif plural:

@@ -141,3 +141,34 @@ def junk_zip(path: Path) -> Path:
         archive.writestr("junk.bin", bytes(range(256)) * 40)
         archive.writestr("readme.txt", "not a Word document")
     return path
+
+
+def flowing_two_column_pdf(path: Path, sections: int = 12) -> Path:
+    """Justified paragraphs flowing through two column frames (reportlab's platypus, as a typesetter lays out a
+    paper), with section headings and a page number; each paragraph holds three sentences of ``column_sentence(s, "flowing", k)``."""
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    body.alignment = TA_JUSTIFY
+    width, _ = A4
+    document = BaseDocTemplate(str(path), pagesize=A4)
+    frame_width = (width - 2 * document.leftMargin - 18) / 2
+    frames = [Frame(document.leftMargin + n * (frame_width + 18), document.bottomMargin, frame_width, document.height, id=f"c{n}")
+              for n in range(2)]
+
+    def page_number(canvas, doc) -> None:
+        canvas.setFont("Helvetica", 8)
+        canvas.drawCentredString(width / 2, 20, str(doc.page))
+
+    document.addPageTemplates([PageTemplate(frames=frames, onPage=page_number)])
+    story = []
+    for section in range(sections):
+        story.append(Paragraph(f"Section {section + 1}: {TOPICS[section % len(TOPICS)].capitalize()}", styles["Heading2"]))
+        for n in range(1, 6):
+            story.append(Paragraph(" ".join(column_sentence(section, "flowing", k) for k in range(n, n + 3)), body))
+    document.build(story)
+    return path

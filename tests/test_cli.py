@@ -19,7 +19,9 @@ def run(built_index):
 
 
 def _check_schema(obj: dict) -> None:
-    assert set(obj) == {"query", "entities", "hits"}
+    assert set(obj) == {"query", "in_material", "entities", "from_your_notes", "hits"}
+    for hit in obj["from_your_notes"]:
+        assert set(hit) == HIT_KEYS
     for entity in obj["entities"]:
         assert set(entity) == {"iri", "label", "aliases", "type", "score"}
         assert isinstance(entity["aliases"], list) and isinstance(entity["score"], float)

@@ -6,7 +6,9 @@ tests/document_makers.py.
 
 from __future__ import annotations
 
+import html
 import json
+import os
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -17,7 +19,7 @@ from click.testing import CliRunner
 import document_makers as make
 from indexer.chunking import chunk_document
 from indexer.cli import cli
-from indexer.formats import location, page_of
+from indexer.formats import location, page_of, read_converted
 from indexer.pdf_text import pdf_to_markdown
 from indexer.records import Document, Skipped
 from indexer.sources import iter_documents, read_document
@@ -107,6 +109,22 @@ def test_a_word_document_that_unpacks_too_large_is_skipped(tmp_path, monkeypatch
 
 
 # ---- bad and hostile files -----------------------------------------------------------
+def test_a_pdf_with_too_many_pages_or_too_much_text_is_skipped(tmp_path, monkeypatch):
+    from indexer import pdf_text
+
+    path = make.two_column_pdf(tmp_path / "long.pdf", pages=3)
+    assert read_document(path, tmp_path, max_bytes=2_000).reason.startswith("too much text (over 2,000 characters)")
+    monkeypatch.setattr(pdf_text, "MAX_PAGES", 2)
+    assert read(path).reason == "too many pages (3; the limit is 2)"
+
+
+def test_a_fifo_named_like_a_pdf_is_skipped_without_blocking(tmp_path):
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)
+    skipped = read_converted(fifo, tmp_path, "mine/pipe.pdf")
+    assert isinstance(skipped, Skipped) and "not a regular file" in skipped.reason
+
+
 def _truncated(path: Path) -> Path:
     whole = make.one_page_pdf(path.with_name("whole.pdf")).read_bytes()
     path.write_bytes(whole[: len(whole) // 3])
@@ -158,7 +176,7 @@ def test_a_folder_of_mixed_files_reads_the_good_and_names_the_bad(tmp_path):
 
 
 # ---- the whole way: add a folder, ask, see the page ----------------------------------------
-def test_a_question_about_page_23_of_an_added_pdf_finds_page_23(index_copy, tmp_path, forty_pages):
+def test_a_question_about_page_23_of_an_added_pdf_finds_page_23(index_copy, tmp_path, forty_pages, monkeypatch):
     folder = tmp_path / "study"
     folder.mkdir()
     (folder / forty_pages.name).write_bytes(forty_pages.read_bytes())
@@ -181,6 +199,26 @@ def test_a_question_about_page_23_of_an_added_pdf_finds_page_23(index_copy, tmp_
 
     notebook = json.loads(runner.invoke(cli, ["ask", "--json", "--index", str(index_copy), "validation AUC decides the winner"]).stdout)
     assert any(h["source"] == "study/lab.ipynb" for h in notebook["from_your_notes"] + notebook["hits"])
+
+    # The app: the hit card says "page 23", and the note view opens a PDF at a page.
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("STUDYKG_INDEX", str(index_copy))
+    app = Path(__file__).parent.parent / "app.py"
+    ask = AppTest.from_file(str(app), default_timeout=180)
+    ask.query_params.update({"q": make.TARGET_QUESTION})
+    ask.run()
+    assert not ask.exception
+    cards = [m.value for m in ask.markdown if m.value.startswith("**") and "field\\-guide\\.pdf" in m.value]
+    assert cards and "field\\-guide\\.pdf · page 23 ·" in cards[0]
+    note = AppTest.from_file(str(app), default_timeout=180)
+    note.run()
+    note.switch_page("app_pages/note.py")
+    note.query_params.update({"doc": f"study/{forty_pages.name}", "page": "23"})
+    note.run()
+    assert not note.exception
+    opened = next(i for i, m in enumerate(note.markdown) if "The passage you came from" in m.value)
+    assert note.markdown[opened + 1].value.startswith("#### page 23 ")
 
 
 # ---- Anki ----------------------------------------------------------------------------------
@@ -220,8 +258,8 @@ def test_cards_export_to_an_anki_package_that_updates_the_same_notes(built_index
     assert len(notes) == len(cards) and len({guid for guid, _, _ in notes}) == len(notes)
     by_front = {fields[0]: (fields, tags) for _, fields, tags in notes}
     for card in cards:
-        fields, tags = by_front[card["front"].replace("\n", "<br>")]
-        assert fields[1] == card["back"].replace("\n", "<br>")
+        fields, tags = by_front[html.escape(card["front"]).replace("\n", "<br>")]
+        assert fields[1] == html.escape(card["back"]).replace("\n", "<br>")
         assert fields[2]  # the entity's definition
         assert "/browse?entity=RandomCutForest" in fields[3]
         assert {"studykg", "MLA-C01"} <= set(tags.split())

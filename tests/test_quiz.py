@@ -157,6 +157,7 @@ def test_italian_articles_agree_with_the_noun():
     assert it_article("rappresentazioni vettoriali") == "le rappresentazioni vettoriali"
     assert it_article("gestione degli outlier") == "la gestione degli outlier"
     assert it_article("problema") == "il problema"
+    assert it_article("MLOps") == "l'MLOps" and it_article("TF-IDF") == "il TF-IDF"
 
 
 def test_the_answer_engine_check_drops_and_counts(graph):

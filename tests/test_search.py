@@ -342,7 +342,26 @@ def test_a_question_about_nothing_in_the_material_gets_no_concept(index, questio
     assert not result.in_material and result.entities == () and result.to_json()["in_material"] is False
 
 
-@pytest.mark.parametrize("question", ["which service converts text to speech?", "RCF", "phat hien bat thuong", "batch transform"])
+@pytest.mark.parametrize("question", ["which service converts text to speech?", "RCF", "phat hien bat thuong", "how long are records kept in a stream"])
 def test_a_question_about_the_material_is_answered(index, question):
     result = index.search(question, 5)
     assert result.in_material and result.entities
+
+
+# ---- direction words -----------------------------------------------------------
+def test_word_order_names_the_direction_of_a_conversion_in_any_language():
+    from indexer.direction import Directions
+
+    directions = Directions({
+        "tts": ["Text to speech", "da testo a voce", "chuyển văn bản thành giọng nói"],
+        "stt": ["Speech to text", "da voce a testo", "chuyển giọng nói thành văn bản"],
+        "seq": ["Sequence to Sequence"],  # no reverse entity: never named by word order
+        "gt": ["Ground Truth"],
+    })
+    assert directions.named("which service turns speech audio into text?") == ["stt"]
+    assert directions.named("quale servizio converte il testo in voce?") == ["tts"]
+    assert directions.named("biến văn bản thành giọng nói cho sách nói") == ["tts"]
+    assert directions.named("text to speech vs speech to text") == []  # both orders: no direction
+    assert directions.named("a sequence to sequence model") == []
+    assert directions.named("speech") == []
+

@@ -60,10 +60,11 @@ def test_a_ten_question_quiz_in_a_terminal_moves_readiness_by_exactly_ten(run, l
 
 
 def test_a_choose_two_item_takes_two_numbers(run):
-    questions = planned(run, "-n", "10", "--seed", "4")
+    quizzes = ((seed, planned(run, "-n", "10", "--seed", str(seed))) for seed in range(50))
+    seed, questions = next((seed, qs) for seed, qs in quizzes if any(len(q["answers"]) == 2 for q in qs))
     two = next(n for n, q in enumerate(questions) if len(q["answers"]) == 2)
     typed = replies(questions[:two]).splitlines() + ["2", "9,1", ",".join(str(i + 1) for i in questions[two]["answers"]), "q"]
-    result = run("quiz", "-n", "10", "--seed", "4", input="\n".join(typed) + "\n")
+    result = run("quiz", "-n", "10", "--seed", str(seed), input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     assert "choose 2, e.g. 1,3" in result.output
     assert result.output.count("Type 2 different numbers from 1 to 5") == 2, "one number, or one out of range, is asked again"
