@@ -115,6 +115,7 @@ def _build_index(
     graph_dir = Path(graph_dir or _graph_folder_of(roots) or default_graph_path())
     graph = KnowledgeGraph.load_curated(graph_dir)
     graph.check_shapes()
+    graph.check_sources()
     encoder = _load_encoder(model, report)  # a wrong --model fails before any file is read
     added_roots, taken, warnings = previously_added(index_path, roots) if keep_added else ([], {}, [])
     prefixes = assign_prefixes([*roots, *added_roots], taken)

@@ -32,6 +32,9 @@ NAME_TYPES = frozenset({"Service", "Algorithm", "ExamDomain", "TaskStatement"})
 
 # Ranks of the ways an entity can be named; lower wins when two entities share a name.
 RANK_LOCAL_NAME, RANK_LABEL, RANK_OTHER_LABEL, RANK_ALIAS = 0, 1, 2, 3
+# A name with its vendor dropped ("AWS Chatbot" -> "Chatbot") ranks below every real name,
+# so it never takes a word that is another entity's own label ("chatbot", the concept).
+RANK_VENDORLESS = 4
 
 SUGGESTION_CUTOFF = 0.55
 _SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
@@ -49,8 +52,8 @@ def _names(entity: Entity) -> Iterable[tuple[int, str]]:
     for rank, text in named:
         yield rank, text
         short = _VENDOR_RE.sub("", text)
-        if short != text:
-            yield RANK_ALIAS, short
+        if short != text and len(short) > 1:  # "Amazon Q" without its vendor is a letter found everywhere
+            yield RANK_VENDORLESS, short
 
 
 _INFLECTABLE = re.compile(r"^(?:[a-z]{4,}|[A-Z][a-z]{3,})$")
@@ -85,7 +88,7 @@ class Resolver:
             keyed = [(RANK_LOCAL_NAME, label_key(entity.name))]
             keyed += [(rank, label_key(text)) for rank, text in _names(entity)]
             for rank, key in keyed:
-                if key and rank < best[key].get(entity.iri, RANK_ALIAS + 1):
+                if key and rank < best[key].get(entity.iri, RANK_VENDORLESS + 1):
                     best[key][entity.iri] = rank
         type_order = {type_: i for i, type_ in enumerate(ENTITY_TYPES)}
 
