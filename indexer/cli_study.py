@@ -10,6 +10,7 @@ import click
 
 from .cli_options import INDEX_OPTION, JSON_OPTION, open_graph
 from .study_index import StudyIndex
+from .terminal import echo, secho
 
 LEARNER_OPTION = click.option(
     "--learner-db", "learner_db", type=click.Path(dir_okay=False, path_type=Path), envvar="STUDYKG_LEARNER_DB",
@@ -62,28 +63,28 @@ def _read_choice(question) -> list[int] | None:
         parts = [p for p in reply.replace(" ", ",").split(",") if p]
         if all(p.isdigit() and 1 <= int(p) <= count for p in parts) and len(set(parts)) == question.choose == len(parts):
             return sorted(int(p) - 1 for p in parts)
-        click.echo(f"Type {question.choose} different numbers from 1 to {count}" + (", separated by a comma" if question.choose > 1 else "")
+        echo(f"Type {question.choose} different numbers from 1 to {count}" + (", separated by a comma" if question.choose > 1 else "")
                    + ", or q to stop.")
 
 
 def _feedback(question, picked: list[int], right: bool, index) -> None:
     if right:
-        click.secho("Right. " + question.explanation, fg="green")
+        secho("Right. " + question.explanation, fg="green")
     else:
-        click.secho(f"Not quite: the answer is {' and '.join(question.right_labels)}. " + question.explanation, fg="red")
+        secho(f"Not quite: the answer is {' and '.join(question.right_labels)}. " + question.explanation, fg="red")
         for i in picked:
             reason = question.why_wrong[i] if i < len(question.why_wrong) else ""
             if i not in question.answers and reason:
-                click.echo(f"   {question.choices[i].label}: {reason}")
+                echo(f"   {question.choices[i].label}: {reason}")
     if question.evidence:
-        click.echo(f"   evidence: studykg graph show {question.evidence[0]}  ·  app: /browse?entity={question.evidence[0]}")
+        echo(f"   evidence: studykg graph show {question.evidence[0]}  ·  app: /browse?entity={question.evidence[0]}")
     if index is not None:
         from .practice import passages_in_language
 
         for chunk in passages_in_language(index, question):
-            click.echo(f"   passage: {_passage_line(chunk)}")
+            echo(f"   passage: {_passage_line(chunk)}")
     for source in question.sources[:2]:
-        click.echo(f"   source: corpus/{source}")
+        echo(f"   source: corpus/{source}")
 
 
 @click.command()
@@ -101,12 +102,12 @@ def exams(index_path: Path | None, json_: bool) -> None:
     graph = open_graph(index_path)
     for exam in exam_profiles(graph):
         if json_:
-            click.echo(json.dumps({**asdict(exam), "status": exam.status()}, ensure_ascii=False))
+            echo(json.dumps({**asdict(exam), "status": exam.status()}, ensure_ascii=False))
             continue
         status = f"retired {exam.retired_on}" if exam.is_retired() else "current"
-        click.secho(f"{exam.code}  {exam.title}  ({status})", bold=True)
+        secho(f"{exam.code}  {exam.title}  ({status})", bold=True)
         for domain in exam.domains:
-            click.echo(f"  {domain.number}. {domain.label} ({domain.weight} %)")
+            echo(f"  {domain.number}. {domain.label} ({domain.weight} %)")
 
 
 @click.command()
@@ -140,16 +141,16 @@ def quiz(n: int, lang: str, exam: str | None, domain: str | None, seed: int | No
     questions = session.quiz(n, lang, domain=domain, seed=seed)
     if json_:
         for question in questions:
-            click.echo(json.dumps(_question_json(question), ensure_ascii=False))
+            echo(json.dumps(_question_json(question), ensure_ascii=False))
         return
-    click.secho(f"{session.exam.code}: {len(questions)} questions", bold=True)
+    secho(f"{session.exam.code}: {len(questions)} questions", bold=True)
     right = answered = 0
     missed = []
     for number, question in enumerate(questions, 1):
-        click.echo("")
-        click.secho(f"{number}. {question.prompt}", bold=True)
+        echo("")
+        secho(f"{number}. {question.prompt}", bold=True)
         for position, choice in enumerate(question.choices, 1):
-            click.echo(f"   {position}) {choice.label}")
+            echo(f"   {position}) {choice.label}")
         picked = _read_choice(question)
         if picked is None:
             break
@@ -159,10 +160,10 @@ def quiz(n: int, lang: str, exam: str | None, domain: str | None, seed: int | No
         if not correct:
             missed.append((number, question))
         _feedback(question, picked, correct, index)
-    click.echo("")
-    click.secho(f"Score: {right} of {answered}", bold=True)
+    echo("")
+    secho(f"Score: {right} of {answered}", bold=True)
     for number, question in missed:
-        click.echo(f"  missed {number}: {' and '.join(question.right_labels)}. {question.explanation}")
+        echo(f"  missed {number}: {' and '.join(question.right_labels)}. {question.explanation}")
     _print_readiness(session.readiness()[:2], "Weakest domains now:")
 
 
@@ -181,12 +182,12 @@ def _print_stats(index_path: Path | None, exam: str | None, json_: bool) -> None
     counts = dict(sorted(maker.stats.items()))
     engine = "on" if index else "skipped (no built index: run `studykg build`)"
     if json_:
-        click.echo(json.dumps({"exam": profile.code, "questions": made, "checks": counts, "answer_engine_check": engine}, ensure_ascii=False))
+        echo(json.dumps({"exam": profile.code, "questions": made, "checks": counts, "answer_engine_check": engine}, ensure_ascii=False))
         return
-    click.secho(f"{profile.code}: generated questions per language {made}", bold=True)
-    click.echo(f"answer-engine check: {engine}")
+    secho(f"{profile.code}: generated questions per language {made}", bold=True)
+    echo(f"answer-engine check: {engine}")
     for name, count in counts.items():
-        click.echo(f"  {name}: {count}")
+        echo(f"  {name}: {count}")
 
 
 @click.command()
@@ -213,7 +214,7 @@ def review(new: int, limit: int, lang: str, exam: str | None, index_path: Path |
             raise click.UsageError("--json only lists the due cards and never writes; add new cards without --json")
         session, _ = _session(index_path, learner_db, exam, read_only=True)
         for card in session.learner.due_cards(limit) if session else ():
-            click.echo(json.dumps(asdict(card), ensure_ascii=False))
+            echo(json.dumps(asdict(card), ensure_ascii=False))
         return
     session, _ = _session(index_path, learner_db, exam)
     if new:
@@ -222,19 +223,19 @@ def review(new: int, limit: int, lang: str, exam: str | None, index_path: Path |
     if not cards:
         upcoming = session.learner.cards()
         when = f" The next one is due {upcoming[0].due[:16].replace('T', ' ')} UTC." if upcoming else " Add some with --new 5."
-        click.echo("No cards are due." + when)
+        echo("No cards are due." + when)
         return
     for number, card in enumerate(cards, 1):
-        click.echo("")
-        click.secho(f"{number}/{len(cards)}  {card.front}", bold=True)
+        echo("")
+        secho(f"{number}/{len(cards)}  {card.front}", bold=True)
         click.prompt("Press Enter to show the answer", default="", show_default=False)
-        click.echo(card.back)
+        echo(card.back)
         grade = click.prompt("Grade: 1 again, 2 hard, 3 good, 4 easy (q to stop)",
                              type=click.Choice(["1", "2", "3", "4", "q"]), show_choices=False)
         if grade == "q":
             break
         scheduled = session.learner.grade(card.id, int(grade))
-        click.echo(f"   next review {scheduled.due[:16].replace('T', ' ')} UTC")
+        echo(f"   next review {scheduled.due[:16].replace('T', ' ')} UTC")
 
 
 @click.group()
@@ -263,10 +264,10 @@ def learner_status(exam: str | None, index_path: Path | None, learner_db: Path |
     session, _ = _session(index_path, learner_db, exam)
     rows = session.readiness()
     if json_:
-        click.echo(json.dumps({"exam": session.exam.code, "learner_db": str(session.learner.path),
+        echo(json.dumps({"exam": session.exam.code, "learner_db": str(session.learner.path),
                                "domains": [asdict(r) for r in rows]}, ensure_ascii=False))
         return
-    click.secho(f"{session.exam.code} readiness ({session.learner.path})", bold=True)
+    secho(f"{session.exam.code} readiness ({session.learner.path})", bold=True)
     _print_readiness(rows, None, tasks=True)
 
 
@@ -276,11 +277,11 @@ def _print_readiness(rows, title: str | None, tasks: bool = False) -> None:
         return f"{indent}{area.number} {area.label}: {area.correct}/{area.answered} right ({accuracy}), {area.due} of {area.cards} cards due"
 
     if title:
-        click.echo(title)
+        echo(title)
     for row in rows:
-        click.echo(line(row.domain, "  "))
+        echo(line(row.domain, "  "))
         for task in row.tasks if tasks else ():
-            click.echo(line(task, "      "))
+            echo(line(task, "      "))
 
 
 @learner.command("add")
@@ -307,7 +308,7 @@ def learner_add(name: str, passage: bool, front: str | None, lang: str, index_pa
     else:
         cards = session.add_entity_cards(name, lang)
     for card in cards:
-        click.echo(f"Added: {card.front}")
+        echo(f"Added: {card.front}")
 
 
 @learner.command("remove")
@@ -326,7 +327,7 @@ def learner_remove(card: str, learner_db: Path | None) -> None:
     store = Learner.open(learner_db)
     removed = store.card(int(card) if card.isdigit() else card)
     store.remove_card(removed.key)
-    click.echo(f"Removed card {removed.key}: {removed.front.splitlines()[0]}")
+    echo(f"Removed card {removed.key}: {removed.front.splitlines()[0]}")
 
 
 @learner.command("export")
@@ -353,13 +354,13 @@ def learner_export(file: Path | None, anki: Path | None, app_url: str, exam: str
         raise click.UsageError("give a FILE for the JSON export, or --anki FILE for an Anki package")
     if file is not None:
         counts = Learner.open(learner_db).export(file)
-        click.echo(f"Exported {counts['cards']} cards, {counts['reviews']} reviews, {counts['answers']} answers to {file}")
+        echo(f"Exported {counts['cards']} cards, {counts['reviews']} reviews, {counts['answers']} answers to {file}")
     if anki is not None:
         from .anki_export import write_anki
 
         session, _ = _session(index_path, learner_db, exam)
         written = write_anki(session.learner.cards(), session.kg, session.exam, anki, app_url=app_url)
-        click.echo(f"Exported {written} cards to the Anki package {anki} (tagged for {session.exam.code})")
+        echo(f"Exported {written} cards to the Anki package {anki} (tagged for {session.exam.code})")
 
 
 @learner.command("import")
@@ -375,4 +376,4 @@ def learner_import(file: Path, learner_db: Path | None) -> None:
     from .learner import Learner
 
     counts = Learner.open(learner_db).import_(file)
-    click.echo(f"Imported {counts['cards']} new cards, {counts['reviews']} reviews, {counts['answers']} answers from {file}")
+    echo(f"Imported {counts['cards']} new cards, {counts['reviews']} reviews, {counts['answers']} answers from {file}")
