@@ -261,6 +261,8 @@ def test_the_index_build_leaves_the_quiz_bank_to_study_mode(tmp_path, kg_graph_d
     corpus = tmp_path / "corpus"
     (corpus / "notes").mkdir(parents=True)
     shutil.copytree(kg_graph_dir, corpus / "graph")
+    # The fixture graph's fact sources name passages this small corpus lacks; the bank is under test here.
+    (corpus / "graph" / "shapes.ttl").unlink()
     shutil.copytree(BANK, corpus / "quiz")
     (corpus / "notes" / "polly.en.md").write_text("# Polly\n\nAmazon Polly turns text into speech.\n", encoding="utf-8")
     report = StudyIndex.build([corpus], tmp_path / "index", graph_dir=corpus / "graph")
