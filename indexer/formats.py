@@ -32,6 +32,29 @@ def is_converted(path: Path) -> bool:
     return path.suffix.lower() in CONVERTED_SUFFIXES
 
 
+FILE_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+              stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder"}
+
+
+def read_regular_file(path: Path, limit: int) -> bytes | Skipped:
+    """The bytes of a regular file of at most ``limit`` bytes, or why it is skipped.
+
+    The size is read before the file, so a note that grew to gigabytes is never loaded, and
+    a FIFO or device named like a note is refused instead of blocking the read forever.
+    """
+    shown = str(path)
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = FILE_KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
+            return Skipped(shown, f"{kind}, not a regular file; only regular files are read")
+        if info.st_size > limit:
+            return Skipped(shown, f"too large ({info.st_size:,} bytes; the limit is {limit:,})")
+        return path.read_bytes()
+    except OSError as exc:
+        return Skipped(shown, f"cannot be read ({exc.strerror or exc}); what was indexed from it before is kept", unreadable=True)
+
+
 def read_converted(path: Path, root: Path, doc_id: str, *, default_kind: str = "note", max_bytes: int = 2_000_000) -> Document | Skipped:
     """Read a PDF, notebook or Word file into a ``Document``; a ``Skipped`` with the cause for anything wrong with it.
 
@@ -41,16 +64,9 @@ def read_converted(path: Path, root: Path, doc_id: str, *, default_kind: str = "
     shown = str(path)
     suffix = path.suffix.lower()
     limit = max_bytes if suffix == ".ipynb" else max(max_bytes, MAX_BINARY_BYTES)
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a FIFO named notes.pdf would block the read forever
-            return Skipped(shown, "not a regular file; only regular files are read")
-        size = info.st_size
-        if size > limit:
-            return Skipped(shown, f"too large ({size:,} bytes; the limit is {limit:,})")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return Skipped(shown, f"cannot be read ({exc.strerror or exc}); what was indexed from it before is kept", unreadable=True)
+    raw = read_regular_file(path, limit)
+    if isinstance(raw, Skipped):
+        return raw
     try:
         title, text = _convert(path, suffix, raw, max_bytes)
     except ValueError as exc:  # each converter's error is a ValueError whose message is the reason
@@ -79,7 +95,7 @@ def read_converted(path: Path, root: Path, doc_id: str, *, default_kind: str = "
         text=text,
         body_line=1,
         sha256=hashlib.sha256(raw).hexdigest(),
-        size=size,
+        size=len(raw),
     )
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from .errors import SourceError
-from .formats import SUPPORTED_TYPES, is_converted, read_converted
+from .formats import FILE_KINDS, SUPPORTED_TYPES, is_converted, read_converted, read_regular_file
 from .language import detect_language
 from .markdown_text import clean_markdown
 from .records import Document, Skipped
@@ -36,10 +36,6 @@ DEFAULT_MAX_BYTES = 2_000_000
 MAX_TITLE_CHARS = 200
 _FRONT_MATTER_FENCES = {"---": "YAML", "+++": "TOML"}
 _HEADING_LINE = re.compile(r"[ \t]{0,3}#{1,6}([ \t]|$)")
-_FILE_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
-               stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder"}
-
-
 class _AliasRefused(yaml.YAMLError):
     """An alias in front matter; the message is already one line."""
 
@@ -191,7 +187,7 @@ def _special_kind(path: Path) -> str | None:
         return None  # read_document reports why it cannot be read
     if stat.S_ISREG(mode):
         return None
-    return _FILE_KINDS.get(stat.S_IFMT(mode), "a special file")
+    return FILE_KINDS.get(stat.S_IFMT(mode), "a special file")
 
 
 def _unlisted(failed: list[OSError]) -> Iterator[Skipped]:
@@ -211,17 +207,9 @@ def read_document(
         if is_converted(path):  # PDF, notebook, Word: read by indexer/formats.py
             return read_converted(path, root, doc_id_for(path, root, prefix), default_kind=default_kind, max_bytes=max_bytes)
         return Skipped(shown, f"unsupported file type '{path.suffix or path.name}' (supported: {SUPPORTED_TYPES})")
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
-            return Skipped(shown, f"{kind}, not a regular file; only regular files are read")
-        size = info.st_size
-        if size > max_bytes:
-            return Skipped(shown, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return Skipped(shown, f"cannot be read ({exc.strerror or exc}); what was indexed from it before is kept", unreadable=True)
+    raw = read_regular_file(path, max_bytes)
+    if isinstance(raw, Skipped):
+        return raw
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Skipped(shown, "binary file, not text")
     try:
@@ -265,7 +253,7 @@ def read_document(
         text=body,
         body_line=body_line,
         sha256=hashlib.sha256(raw).hexdigest(),
-        size=size,
+        size=len(raw),
     )
 
 

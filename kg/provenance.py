@@ -156,7 +156,7 @@ def page_entity(text: str) -> str | None:
 def read_sections(path: Path, relative: str) -> Iterator[Section]:
     """Every heading of a Markdown file with its section text (headings inside code fences do not count)."""
     _, lines = _split_front_matter(path.read_text(encoding="utf-8", errors="replace"))
-    headings: list[tuple[int, int, str]] = []  # (line index, level, text)
+    headings: list[tuple[int, str]] = []  # (line index, heading text)
     in_fence = False
     for number, line in enumerate(lines):
         if _FENCE.match(line):
@@ -164,9 +164,9 @@ def read_sections(path: Path, relative: str) -> Iterator[Section]:
             continue
         match = None if in_fence else _HEADING.match(line)
         if match:
-            headings.append((number, len(match.group(1)), match.group(2).strip()))
-    ends = [start for start, _, _ in headings[1:]] + [len(lines)]
-    for (start, _, heading), end in zip(headings, ends):
+            headings.append((number, match.group(2).strip()))
+    ends = [start for start, _ in headings[1:]] + [len(lines)]
+    for (start, heading), end in zip(headings, ends):
         yield Section(relative, heading, "\n".join(lines[start:end]))
 
 
