@@ -6,6 +6,8 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.cards import concept_card, focus_entities, hit_card
+from app_pages.charts import type_title
+from app_pages.i18n import N_, _, current
 from app_pages.markup import escape_inline
 from indexer import SearchFilters
 from indexer.language import detect_language
@@ -17,7 +19,7 @@ EXAMPLES = (
     "Quale algoritmo per il rilevamento delle anomalie?",
     "Kinesis Data Streams vs Firehose",
 )
-SOURCES = {"services": "Service pages", "notes": "Study notes", "mine": "My notes"}
+SOURCES = {"services": N_("Service pages"), "notes": N_("Study notes"), "mine": N_("My notes")}
 
 
 def use_example() -> None:
@@ -36,27 +38,28 @@ def search(version: str, question: str, filters: SearchFilters, lang: str | None
 
 index = common.get_index()
 exam = common.exam_picker(index)  # the concept card places entities in this exam's domains
-st.title("Ask")
-st.caption("Ask about the AWS machine learning exams (MLA-C01, and the retired MLS-C01) in English, Vietnamese or Italian.")
+st.title(_("Ask"))
+st.caption(_("Ask about the AWS machine learning exams (MLA-C01, and the retired MLS-C01) in English, Vietnamese or Italian."))
 
 common.from_url("ask_q", "q")
 st.text_input(
-    "Your question",
+    _("Your question"),
     key="ask_q",
-    placeholder="e.g. which service converts text to speech?",
+    placeholder=_("e.g. which service converts text to speech?"),
     on_change=common.to_url,
     args=("ask_q", "q"),
 )
-st.pills("Try", EXAMPLES, key="ask_example", on_change=use_example, label_visibility="collapsed")
+st.pills(_("Try"), EXAMPLES, key="ask_example", on_change=use_example, label_visibility="collapsed")
 # A preference, not a filter: passages in this language come first when they are about as good.
 common.from_url("ask_lang", "lang")
 preferred_options = ["", *sorted(index.manifest.languages)]
 if st.session_state.ask_lang not in preferred_options:
     st.session_state.ask_lang = ""
+preferred_names = {"": _("The question's language"), **common.LANGUAGES}
 st.sidebar.selectbox(
-    "Prefer passages in",
+    _("Prefer passages in"),
     preferred_options,
-    format_func=lambda c: common.LANGUAGES.get(c, c) if c else "The question's language",
+    format_func=lambda c: preferred_names.get(c, c),
     key="ask_lang",
     on_change=common.to_url,
     args=("ask_lang", "lang"),
@@ -69,22 +72,25 @@ for other in common.exam_profiles(index.graph):
         mark = f"{other.code}, retired" if other.is_retired() else other.code
         exam_domains.update({d.name: f"{d.label} ({mark})" for d in other.domains})
 domains = list(exam_domains)
-with st.expander("Filters", icon=":material/filter_list:"):
+with st.expander(_("Filters"), icon=":material/filter_list:"):
     columns = st.columns(4)
-    sources = columns[0].multiselect("Source", list(SOURCES), format_func=SOURCES.get, key="ask_sources")
+    sources = columns[0].multiselect(
+        _("Source"), list(SOURCES), format_func={k: _(v) for k, v in SOURCES.items()}.get, key="ask_sources"
+    )
     langs = columns[1].multiselect(
-        "Language", sorted(index.manifest.languages), format_func=lambda c: common.LANGUAGES.get(c, c), key="ask_langs"
+        _("Language"), sorted(index.manifest.languages), format_func=lambda c: common.LANGUAGES.get(c, c), key="ask_langs"
     )
     chosen_domains = columns[2].multiselect(
-        "Exam domain", domains, format_func=lambda n: exam_domains.get(n, n), key="ask_domains"
+        _("Exam domain"), domains, format_func=lambda n: exam_domains.get(n, n), key="ask_domains"
     )
-    types = columns[3].multiselect("Entity type", ["Service", "Algorithm", "Concept"], key="ask_types")
+    kinds = {t: type_title(t) for t in ("Service", "Algorithm", "Concept")}
+    types = columns[3].multiselect(_("Entity type"), list(kinds), format_func=kinds.get, key="ask_types")
 
 question = st.session_state.ask_q
 if not question:
     st.info(
-        "Type a question and press Enter, or pick an example. The answer starts with the concept "
-        "the question is about, then the passages from the notes and service pages that explain it.",
+        _("Type a question and press Enter, or pick an example. The answer starts with the concept "
+          "the question is about, then the passages from the notes and service pages that explain it."),
         icon=":material/lightbulb:",
     )
     st.stop()
@@ -110,7 +116,7 @@ if not result.in_material:
 if result.entities:
     # The card answers in the preferred or the question's language when the graph has it (definitions exist in en/vi/it).
     asked_in = st.session_state.ask_lang or detect_language(question)
-    lang = asked_in if asked_in in common.LANGUAGES else common.UI_LANG
+    lang = asked_in if asked_in in common.LANGUAGES else current()
     concept_card(index, result.entities[0].iri, others=result.entities[1:], lang=lang, exam=exam)
     if notes := index.searcher.notes_about(result.entities[0].iri):
         # The learner's own notes on the concept, a click away from its card.

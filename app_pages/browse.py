@@ -13,7 +13,9 @@ import streamlit as st
 from app_pages import common
 from app_pages.cards import entity_summary, grouped_relations, heading_tail, relation_heading, small, source_line, stated_facts
 from app_pages.charts import HUB_TYPES, chart_height, graph_spec, neighbourhood
+from app_pages.i18n import _, ngettext
 from app_pages.markup import escape_inline, excerpt, render
+from app_pages.pickers import entity_picker
 from indexer.reading import notes_about
 
 NOTES_SHOWN = 8  # notes listed at first, and added by each "Show more"
@@ -49,7 +51,7 @@ def note_card(index, iri: str, item, number: int) -> None:
     heading = f" › {escape_inline(tail)}" if tail else ""
     found = [m for m in index.graph.link(chunk.text) if m.iri == iri]
     text, spans, before, after = excerpt(chunk.text, found)
-    more = " · " + escape_inline(f"{item.passages} passages mention it") if item.passages > 1 else ""
+    more = " · " + escape_inline(_("{n} passages mention it").format(n=item.passages)) if item.passages > 1 else ""
     with st.container(border=True, key=f"note_{number}"):
         st.markdown(
             f"**{escape_inline(chunk.title or chunk.source)}**{heading}  \n"
@@ -67,11 +69,11 @@ def note_card(index, iri: str, item, number: int) -> None:
 
 index = common.get_index()
 exam = common.exam_picker(index)
-st.title("Browse the graph")
-current = common.entity_picker(index, "browse_pick")
+st.title(_("Browse the graph"))
+current = entity_picker(index, "browse_pick")
 
 if not current:
-    st.info("Pick an entity above, or start from one of these.", icon=":material/hub:")
+    st.info(_("Pick an entity above, or start from one of these."), icon=":material/hub:")
     starters = []
     for name in STARTERS:
         try:
@@ -79,26 +81,26 @@ if not current:
         except common.USER_ERRORS:
             pass  # a graph without this entity still opens
     common.entity_chips(starters, "starters", page=None)
-    st.caption(f"The domains of {escape_inline(exam.code)}")
+    st.caption(_("The domains of {exam}").format(exam=escape_inline(exam.code)))
     common.entity_chips([index.entity(d.iri).ref() for d in exam.domains], "domains", page=None)
     st.stop()
 
 entity = index.entity(current)
 trail = remember(entity.name)
 if len(trail) > 1:
-    common.entity_chips([index.entity(name).ref() for name in trail[:-1]], "trail", page=None, label=small("Visited"))
+    common.entity_chips([index.entity(name).ref() for name in trail[:-1]], "trail", page=None, label=small(_("Visited")))
 
 # ---- what it is ---------------------------------------------------------------
 st.header(escape_inline(entity.label), anchor=False)
 st.markdown("\n\n".join(entity_summary(index, entity, max_names=12, exam=exam)))
 with st.container(horizontal=True, gap="small"):
-    st.page_link(common.RELATED, label="Related topics", icon=":material/join:", query_params={"entity": entity.name})
-    st.page_link(common.PATH, label="Find a path from here", icon=":material/route:", query_params={"from": entity.name})
+    st.page_link(common.RELATED, label=_("Related topics"), icon=":material/join:", query_params={"entity": entity.name})
+    st.page_link(common.PATH, label=_("Find a path from here"), icon=":material/route:", query_params={"from": entity.name})
     common.add_to_cards_button(index, "browse_add_cards", entity=entity.name)
 
 # ---- neighbourhood ---------------------------------------------------------------
-hops = {1: "Neighbours", 2: "Neighbours and theirs"}
-depth = st.segmented_control("Depth", list(hops), default=1, key="browse_depth", format_func=hops.get) or 1
+hops = {1: _("Neighbours"), 2: _("Neighbours and theirs")}
+depth = st.segmented_control(_("Depth"), list(hops), default=1, key="browse_depth", format_func=hops.get) or 1
 exam_hubs = frozenset({d.iri for d in exam.domains} | {t.iri for t in exam.tasks})
 view = neighbourhood(index.graph, entity, depth=depth, hubs=None if entity.type in HUB_TYPES else exam_hubs)
 chart_key = f"graph:{entity.name}:{depth}"
@@ -108,36 +110,40 @@ st.echarts_chart(
     on_select=partial(common.open_clicked_node, chart_key, view.names, None),
     height=chart_height(view),
     renderer="svg",  # nodes and labels as SVG elements: crisp, and a browser test can find them
-    alt=f"Graph of {entity.label} and its neighbours",
+    alt=_("Graph of {name} and its neighbours").format(name=entity.label),
 )
-more = f" The {view.hidden} most general ones are left out of the drawing; the relations below list them all." if view.hidden else ""
-st.caption(f"The most specific neighbours, grouped by type.{more} Click a node to open it; hover a node to see its links.")
+more = " " + ngettext(
+    "The {n} most general one is left out of the drawing; the relations below list them all.",
+    "The {n} most general ones are left out of the drawing; the relations below list them all.", view.hidden,
+).format(n=view.hidden) if view.hidden else ""
+st.caption(_("The most specific neighbours, grouped by type.") + more + " "
+           + _("Click a node to open it; hover a node to see its links."))
 
 # ---- relations and notes -------------------------------------------------------
 left, right = st.columns([2, 3], gap="large")
 with left:
-    st.subheader("Relations", anchor=False)
+    st.subheader(_("Relations"), anchor=False)
     groups = grouped_relations(index, entity.iri, hubs=entity.type in HUB_TYPES)  # the exam line above places it
     if not groups:
-        st.caption("No relations in the graph.")
+        st.caption(_("No relations in the graph."))
     for number, (phrase, targets) in enumerate(groups.items()):
         common.entity_chips(targets, f"relation_{number}", page=None, limit=RELATION_CHIPS, label=relation_heading(phrase, entity.label))
         if len(targets) > RELATION_CHIPS:
-            st.caption(f"and {len(targets) - RELATION_CHIPS} more")
+            st.caption(_("and {n} more").format(n=len(targets) - RELATION_CHIPS))
     stated_facts(index, entity)
 with right:
     notes = ranked_notes(str(index.folder), entity.iri, index)
-    st.subheader(f"Notes about it ({len(notes)})", anchor=False)
+    st.subheader(_("Notes about it ({n})").format(n=len(notes)), anchor=False)
     if not notes:
-        st.caption("No passage of the notes or service pages mentions it yet.")
+        st.caption(_("No passage of the notes or service pages mentions it yet."))
     else:
-        st.caption("Its own page first, then the notes most about it: it in a heading, and how much of each passage is about it.")
+        st.caption(_("Its own page first, then the notes most about it: it in a heading, and how much of each passage is about it."))
     shown_key = f"notes_shown:{entity.name}"
     shown = st.session_state.get(shown_key, NOTES_SHOWN)
     for number, item in enumerate(notes[:shown], 1):
         note_card(index, entity.iri, item, number)
     if len(notes) > shown:
         st.button(
-            f"Show more ({len(notes) - shown} left)", icon=":material/expand_more:", key="notes_more",
+            _("Show more ({n} left)").format(n=len(notes) - shown), icon=":material/expand_more:", key="notes_more",
             on_click=show_more, args=(shown_key,),
         )

@@ -12,19 +12,21 @@ from kg import relation_phrase
 from kg.exams import ExamProfile, current_exam, exam_of, exam_placement, exam_profiles
 
 from .charts import HUB_TYPES
-from .common import LANGUAGES, UI_LANG, add_to_cards_button, entity_chips, entity_link, note_link, type_markdown
+from .common import LANGUAGES, add_to_cards_button, entity_chips, entity_link, note_link, type_markdown
+from .i18n import N_, _, current
 from .markup import escape, escape_inline, render
 
-KIND_TITLES = {"service": "service page", "algorithm": "algorithm page", "note": "study note", "user": "my notes"}
+KIND_TITLES = {"service": N_("service page"), "algorithm": N_("algorithm page"), "note": N_("study note"), "user": N_("my notes")}
 
 
-def grouped_relations(index: StudyIndex, name: str, *, hubs: bool = True, lang: str = UI_LANG) -> dict[str, list]:
+def grouped_relations(index: StudyIndex, name: str, *, hubs: bool = True, lang: str | None = None) -> dict[str, list]:
     """Neighbours grouped by how the relation reads from this entity ("is supported by"), in graph order.
 
     Grouping by phrase rather than by predicate label keeps "Random Cut Forest supports …"
     and "… supports Random Cut Forest" apart: they read "supports" and "is supported by".
     """
     groups: dict[str, list] = defaultdict(list)
+    lang = lang or current()
     for relation in index.neighbours(name):
         if not hubs and relation.target.type in HUB_TYPES:
             continue
@@ -59,15 +61,17 @@ def exam_lines(index: StudyIndex, entity, exam: ExamProfile | None) -> list[str]
     if entity.type in HUB_TYPES:
         owner = exam_of(index.graph, entity.iri)
         if owner is not None:
-            return [f"{owner.code}{' (retired)' if owner.is_retired() else ''} exam structure"]
+            template = _("{exam} (retired) exam structure") if owner.is_retired() else _("{exam} exam structure")
+            return [template.format(exam=owner.code)]
     if not lines:
-        lines.append(f"Not linked to a {exam.code} task statement")
+        lines.append(_("Not linked to a {exam} task statement").format(exam=exam.code))
         for other in exam_profiles(index.graph):
             if other.code == exam.code:
                 continue
             names = [d.label for d in other.domains if d.iri in entity.domains]
             if names:
-                lines.append(f"{other.code}{' (retired)' if other.is_retired() else ''}: {' · '.join(names)}")
+                code = _("{exam} (retired)").format(exam=other.code) if other.is_retired() else other.code
+                lines.append(f"{code}: {' · '.join(names)}")
     return lines
 
 
@@ -77,16 +81,16 @@ def definition_in(entity, lang: str) -> str:
     return by_lang.get(lang) or entity.definition
 
 
-def entity_summary(index: StudyIndex, entity, *, max_names: int, lang: str = UI_LANG,
+def entity_summary(index: StudyIndex, entity, *, max_names: int, lang: str | None = None,
                    exam: ExamProfile | None = None) -> list[str]:
     """An entity's type, definition (in ``lang`` when the graph has it), other names and place in ``exam``, as Markdown blocks."""
     lines = [type_markdown(entity.type)]
-    definition = definition_in(entity, lang)
-    lines.append(escape(definition) if definition else "_The graph has no definition for it yet._")
+    definition = definition_in(entity, lang or current())
+    lines.append(escape(definition) if definition else "_" + _("The graph has no definition for it yet.") + "_")
     names = other_names(entity)
     if names:
-        lines.append(small("Also called: " + ", ".join(escape_inline(n) for n in names[:max_names])))
-    lines.append(small("Exam: " + " · ".join(escape_inline(line) for line in exam_lines(index, entity, exam))))
+        lines.append(small(_("Also called:") + " " + ", ".join(escape_inline(n) for n in names[:max_names])))
+    lines.append(small(_("Exam:") + " " + " · ".join(escape_inline(line) for line in exam_lines(index, entity, exam))))
     return lines
 
 
@@ -95,14 +99,15 @@ def small(text: str) -> str:
     return f":small[:gray[{text}]]"
 
 
-def stated_facts(index: StudyIndex, entity, *, lang: str = UI_LANG) -> None:
+def stated_facts(index: StudyIndex, entity, *, lang: str | None = None) -> None:
     """The entity's teaching facts, each with the passage of our corpus that states it, so a learner can check them."""
     facts = [r for r in index.neighbours(entity.iri) if r.stated_in]
     if not facts:
         return
-    with st.expander(f"Where these facts are stated ({len(facts)})", icon=":material/verified:"):
+    lang = lang or current()
+    with st.expander(_("Where these facts are stated ({n})").format(n=len(facts)), icon=":material/verified:"):
         for number, relation in enumerate(facts):
-            path, _, heading = relation.stated_in.partition("#")
+            path, _sep, heading = relation.stated_in.partition("#")
             phrase = relation_phrase(relation.predicate, relation.direction, lang, relation.label)
             st.markdown(
                 f"{escape_inline(entity.label)} **{escape_inline(phrase)}** {escape_inline(relation.target.label)}  \n"
@@ -110,10 +115,10 @@ def stated_facts(index: StudyIndex, entity, *, lang: str = UI_LANG) -> None:
             )
             if relation.passages:
                 chunk_id = relation.passages[0]
-                note_link(chunk_id.rsplit("#", 1)[0], chunk_id, label="Read the passage")
+                note_link(chunk_id.rsplit("#", 1)[0], chunk_id, label=_("Read the passage"))
 
 
-def concept_card(index: StudyIndex, iri: str, *, heading: str = "Best matching concept", others=(), lang: str = UI_LANG,
+def concept_card(index: StudyIndex, iri: str, *, heading: str | None = None, others=(), lang: str | None = None,
                  exam: ExamProfile | None = None) -> None:
     """Type, definition, key relations, labels in other languages and exam domains of one entity.
 
@@ -121,23 +126,24 @@ def concept_card(index: StudyIndex, iri: str, *, heading: str = "Best matching c
     when the graph has them, so a question in Vietnamese gets a Vietnamese answer.
     """
     entity = index.entity(iri)
+    lang = lang or current()
     with st.container(border=True, key="concept_card"):
         left, right = st.columns([3, 2], gap="large")
         with left:
-            lines = [small(heading), f"### {escape_inline(entity.label)}",
+            lines = [small(heading or _("Best matching concept")), f"### {escape_inline(entity.label)}",
                      *entity_summary(index, entity, max_names=10, lang=lang, exam=exam)]
             st.markdown("\n\n".join(lines))
-            entity_link(entity.iri, f"Open the page of {entity.label}", entity.type)
+            entity_link(entity.iri, _("Open the page of {name}").format(name=entity.label), entity.type)
             stated_facts(index, entity, lang=lang)
         with right:
-            st.caption("Key relations")
+            st.caption(_("Key relations"))
             groups = grouped_relations(index, entity.iri, hubs=False, lang=lang)
             if not groups:
-                st.caption("No relations in the graph.")
+                st.caption(_("No relations in the graph."))
             for number, (phrase, targets) in enumerate(list(groups.items())[:5]):
                 entity_chips(targets, f"card_relation_{number}", limit=4, label=relation_heading(phrase, entity.label))
         if others:
-            entity_chips(others, "card_others", limit=6, label=small("Other matching concepts"))
+            entity_chips(others, "card_others", limit=6, label=small(_("Other matching concepts")))
 
 
 def heading_tail(title: str, heading: str) -> str:
@@ -150,7 +156,7 @@ def heading_tail(title: str, heading: str) -> str:
 
 def why_text(hit: Hit) -> str:
     """Why a passage matched, in words: its rank in each retriever and the entities it shares with the question."""
-    parts = hit.why.reasons() or ["about the concepts the question points to in the graph"]
+    parts = hit.why.reasons() or [_("about the concepts the question points to in the graph")]
     return "; ".join(parts) + "."
 
 
@@ -159,7 +165,7 @@ def source_line(source: str, line_start: int, line_end: int, lang: str, kind: st
     where = location(source, line_start, line_end, heading)
     parts = [source + (f" · {where}" if where else ""), LANGUAGES.get(lang, lang)]
     if kind:
-        parts.append(KIND_TITLES.get(kind, kind))
+        parts.append(_(KIND_TITLES[kind]) if kind in KIND_TITLES else kind)
     return escape_inline(" · ".join(parts))
 
 
@@ -187,7 +193,7 @@ def hit_card(index: StudyIndex, hit: Hit, rank: int, focus: set[str] = frozenset
             f"**{rank}. {escape_inline(hit.title or hit.source)}**{heading}  \n"
             f"{small(source_line(hit.source, hit.line_start, hit.line_end, hit.lang, hit.kind, hit.heading))}\n\n"
             f"{render(hit.text, mentions)}\n\n"
-            f"{small('Why: ' + escape_inline(why_text(hit)))}"
+            f"{small(_('Why:') + ' ' + escape_inline(why_text(hit)))}"
         )
         left, right = st.columns([4, 1], vertical_alignment="center")
         with left:

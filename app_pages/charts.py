@@ -12,14 +12,17 @@ from dataclasses import dataclass
 
 from kg import relation_phrase
 
+from .i18n import N_, _, current
+
 ENTITY_TYPES = ("Service", "Algorithm", "Concept", "ExamDomain", "TaskStatement")
 TYPE_TITLES = {
-    "Service": "Service",
-    "Algorithm": "Algorithm",
-    "Concept": "Concept",
-    "ExamDomain": "Exam domain",
-    "TaskStatement": "Task statement",
+    "Service": N_("Service"),
+    "Algorithm": N_("Algorithm"),
+    "Concept": N_("Concept"),
+    "ExamDomain": N_("Exam domain"),
+    "TaskStatement": N_("Task statement"),
 }
+TYPE_PLURALS = {"Service": N_("Services"), "Algorithm": N_("Algorithms"), "Concept": N_("Concepts"), "TaskStatement": N_("Task statements")}
 TYPE_COLORS = {
     "Service": "#2563eb",
     "Algorithm": "#16a34a",
@@ -30,6 +33,11 @@ TYPE_COLORS = {
 # Exam domains and task statements touch nearly every entity: a second hop through
 # them would pull in half the graph, so the neighbourhood never expands past them.
 HUB_TYPES = frozenset({"ExamDomain", "TaskStatement"})
+
+
+def type_title(type_: str) -> str:
+    """An entity type's name in the app's language ("Exam domain", "Dominio d'esame")."""
+    return _(TYPE_TITLES[type_]) if type_ in TYPE_TITLES else type_
 
 
 def local_name(iri: str) -> str:
@@ -121,7 +129,7 @@ def neighbourhood(graph, center, depth: int = 1, cap: int = 40, hubs: frozenset[
     if depth > 1:
         for side, column in sides.items():
             outer: list[tuple] = []
-            for ref, _ in column:
+            for ref, _relation in column:
                 if ref.type in HUB_TYPES:
                     continue  # an exam domain's neighbours are half the graph
                 found = [r for r in graph.neighbours(ref.iri) if r.target.iri not in nodes and r.target.type not in HUB_TYPES]
@@ -149,7 +157,7 @@ def _type_order(type_: str) -> int:
 def _add_edge(edges: dict, seen_from: str, relation) -> None:
     a, b = (seen_from, relation.target.iri) if relation.direction == "out" else (relation.target.iri, seen_from)
     # The arrow runs subject -> object, so it reads with the subject's phrase ("is a kind of", not "broader").
-    label = relation_phrase(relation.predicate, "out", fallback=relation.label)
+    label = relation_phrase(relation.predicate, "out", current(), relation.label)
     edges.setdefault((a, b, label), Edge(a, b, label))
 
 
@@ -158,6 +166,9 @@ def path_view(result, width: float = 900.0, row: float = 90.0) -> GraphView:
 
     The shortest path runs along the middle; each alternative's own stops sit on a row
     above or below it, at the same share of the way, so every chain reads left to right.
+    Each arrow points the way the chain is read, labelled with the phrase for that way
+    ("Random Cut Forest → is supported by → Amazon Kinesis Data Analytics"), exactly as the
+    sentence beside the drawing says it; an arrow from subject to object contradicted it.
     """
     nodes: dict[str, Node] = {}
     edges: dict[tuple[str, str, str], Edge] = {}
@@ -170,9 +181,8 @@ def path_view(result, width: float = 900.0, row: float = 90.0) -> GraphView:
             if ref.iri not in nodes:
                 nodes[ref.iri] = Node(ref.iri, ref.label, ref.type, 0 if main else 1, x=width * position / last, y=offset)
         for before, step, after in zip(chain_nodes, chain_edges, chain_nodes[1:]):
-            a, b = (before.iri, after.iri) if step.direction == "out" else (after.iri, before.iri)
-            label = relation_phrase(step.predicate, "out", fallback=step.label)
-            edges.setdefault((a, b, label), Edge(a, b, label, emphasis=main))
+            label = relation_phrase(step.predicate, step.direction, current(), step.label)
+            edges.setdefault((before.iri, after.iri, label), Edge(before.iri, after.iri, label, emphasis=main))
     return GraphView(tuple(nodes.values()), tuple(edges.values()))
 
 
@@ -237,13 +247,14 @@ def graph_spec(view: GraphView, *, center: str | None = None, edge_labels: bool 
             {
                 "source": index[source],
                 "target": index[target],
-                "label": {"show": edge_labels and emphasis, "formatter": label, "fontSize": 10},
-                "lineStyle": {"width": 2.5, "opacity": 0.9} if emphasis else {"width": 1, "opacity": 0.35, "type": "dashed"},
+                # Every drawn edge says what it is: the other paths too, in grey, not as bare faint dashes.
+                "label": {"show": edge_labels, "formatter": label, "fontSize": 10, **({} if emphasis else {"color": "#4b5563"})},
+                "lineStyle": {"width": 2.5, "opacity": 0.9} if emphasis else {"width": 1.5, "opacity": 0.7, "type": "dashed"},
             }
         )
     return {
         "tooltip": {"show": True},
-        "legend": [{"data": [TYPE_TITLES[t] for t in present], "top": 0}],
+        "legend": [{"data": [type_title(t) for t in present], "top": 0}],
         # Drawn in its final state at once: no labels fading and sliding in, so what is
         # on screen, and under the pointer, is where it stays.
         "animation": False,
@@ -257,7 +268,7 @@ def graph_spec(view: GraphView, *, center: str | None = None, edge_labels: bool 
                 "cursor": "pointer",
                 "data": data,
                 "links": links,
-                "categories": [{"name": TYPE_TITLES[t], "itemStyle": {"color": TYPE_COLORS[t]}} for t in present],
+                "categories": [{"name": type_title(t), "itemStyle": {"color": TYPE_COLORS[t]}} for t in present],
                 "edgeSymbol": ["none", "arrow"],
                 "edgeSymbolSize": 7,
                 # Laid out at once rather than animated, from a circle rather than from random
@@ -275,8 +286,8 @@ def graph_spec(view: GraphView, *, center: str | None = None, edge_labels: bool 
                     # Readable where an edge passes behind a label.
                     "backgroundColor": "rgba(255,255,255,0.85)", "padding": [1, 3], "borderRadius": 3,
                 },
-                # A label that would still overlap another one is hidden rather than drawn on top.
-                "labelLayout": {"hideOverlap": True},
+                # Every node keeps its label: the layouts give each label a row of its own, and
+                # hiding "overlapping" ones dropped names from two-hop drawings (IP Insights).
                 **(_margins(view) if fixed else {}),
                 "lineStyle": {"color": "source", "curveness": 0.05 if fixed else 0.12},
                 "emphasis": {"focus": "adjacency", "label": {"show": True}, "edgeLabel": {"show": True}},
@@ -310,7 +321,7 @@ def domain_chart_spec(rows: Sequence[DomainCounts]) -> dict:
     ordered = list(reversed(rows))
     series = [
         {
-            "name": TYPE_TITLES[t] + "s",
+            "name": _(TYPE_PLURALS[t]),
             "type": "bar",
             "stack": "entities",
             "barWidth": "55%",
@@ -325,7 +336,7 @@ def domain_chart_spec(rows: Sequence[DomainCounts]) -> dict:
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"top": 0},
         "grid": {"left": 8, "right": 24, "top": 40, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value", "name": "entities in the graph", "nameLocation": "middle", "nameGap": 28, "minInterval": 1},
+        "xAxis": {"type": "value", "name": _("entities in the graph"), "nameLocation": "middle", "nameGap": 28, "minInterval": 1},
         "yAxis": {
             "type": "category",
             "data": [r.label for r in ordered],

@@ -8,7 +8,6 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -22,7 +21,9 @@ from kg.errors import KGError
 from kg.exams import ExamProfile, exam_profiles
 from kg.quiz import QuizMaker
 
-from .charts import TYPE_TITLES, local_name
+from . import first_run
+from .charts import local_name, type_title
+from .i18n import N_, _, ngettext
 from .markup import escape_inline
 
 # Errors a learner can fix: shown as one line, never as a traceback.
@@ -38,10 +39,6 @@ NOTE = "app_pages/note.py"
 PRACTICE = "app_pages/practice.py"
 REVIEW = "app_pages/review.py"
 
-# The language the app speaks; relation phrases exist in every study language (kg.phrases),
-# and the concept card uses the question's language where the graph has it.
-UI_LANG = "en"
-
 TYPE_ICONS = {
     "Service": ":material/cloud:",
     "Algorithm": ":material/function:",
@@ -51,6 +48,7 @@ TYPE_ICONS = {
 }
 TYPE_BADGE_COLORS = {"Service": "blue", "Algorithm": "green", "Concept": "orange", "ExamDomain": "violet", "TaskStatement": "violet"}
 LANGUAGES = {"en": "English", "vi": "Tiếng Việt", "it": "Italiano"}
+EXAM_STATUSES = (N_("current"), N_("retired"))  # the words of ExamProfile.status(), translated where shown
 
 
 # ---- the index ---------------------------------------------------------------
@@ -80,6 +78,7 @@ def get_index() -> StudyIndex:
     with the index stops the page with one line.
     """
     try:
+        first_run.ensure_ready(index_location())  # no index yet: join (or start) the one first build
         index = _open_index(index_location())
         if current_version(index_path_or_default(index_location() or None)).name != index.folder.name:
             forget_index()
@@ -104,36 +103,6 @@ def fail(exc: Exception) -> None:
 
 
 # ---- entities ----------------------------------------------------------------
-def entity_names(index: StudyIndex, types: tuple[str, ...] = ()) -> list[str]:
-    """Local names of the curated entities, ordered by label, for pickers."""
-    entities = index.graph.entities.values()
-    chosen = [e for e in entities if not types or e.type in types]
-    return [e.name for e in sorted(chosen, key=lambda e: e.label.casefold())]
-
-
-def entity_caption(index: StudyIndex) -> Callable[[str], str]:
-    """A picker's format_func: "Amazon Polly · Service"."""
-    by_name = {e.name: e for e in index.graph.entities.values()}
-
-    def caption(name: str) -> str:
-        entity = by_name.get(name)
-        return f"{entity.label} · {TYPE_TITLES.get(entity.type, entity.type)}" if entity else name
-
-    return caption
-
-
-def resolve_name(index: StudyIndex, name: str | None) -> str | None:
-    """The local name of the entity ``name`` resolves to; an unknown name shows its suggestions."""
-    if not name:
-        return None
-    try:
-        return index.entity(name).name
-    except USER_ERRORS as exc:
-        # The message quotes the name, which may come from the URL: escaped, it cannot add links or images.
-        st.warning(escape_inline(str(exc)), icon=":material/help:")
-        return None
-
-
 def entity_link(iri: str, label: str, type_: str, *, page: str = BROWSE) -> None:
     """A link that opens the entity's page (in the same session, so back and forward work)."""
     st.page_link(
@@ -144,10 +113,10 @@ def entity_link(iri: str, label: str, type_: str, *, page: str = BROWSE) -> None
     )
 
 
-def note_link(doc_id: str, chunk_id: str | None = None, label: str = "Read the whole note") -> None:
+def note_link(doc_id: str, chunk_id: str | None = None, label: str | None = None) -> None:
     """A link to the note view, opened at one passage (``?doc=…&chunk=…``, so it can be shared)."""
     params = {"doc": doc_id, **({"chunk": chunk_id} if chunk_id else {})}
-    st.page_link(NOTE, label=escape_inline(label), icon=":material/article:", query_params=params)
+    st.page_link(NOTE, label=escape_inline(label or _("Read the whole note")), icon=":material/article:", query_params=params)
 
 
 def entity_chips(refs, key: str, *, page: str | None = BROWSE, limit: int = 12, label: str | None = None) -> None:
@@ -168,7 +137,7 @@ def entity_chips(refs, key: str, *, page: str | None = BROWSE, limit: int = 12, 
         return f"{TYPE_ICONS.get(ref.type, '')} {escape_inline(ref.label)}".strip()
 
     st.pills(
-        label or "Entities",
+        label or _("Entities"),
         list(by_name),
         key=key,
         format_func=caption,
@@ -193,7 +162,7 @@ def _open_chip(key: str, page: str | None) -> None:
 def type_markdown(type_: str) -> str:
     """The entity type as a coloured badge, for use inside Markdown."""
     color = TYPE_BADGE_COLORS.get(type_, "gray")
-    return f":{color}-badge[{TYPE_ICONS.get(type_, '')} {TYPE_TITLES.get(type_, type_)}]"
+    return f":{color}-badge[{TYPE_ICONS.get(type_, '')} {type_title(type_)}]"
 
 
 # ---- state in the URL --------------------------------------------------------
@@ -221,31 +190,6 @@ def to_url(key: str, param: str) -> None:
     st.session_state[f"_url:{key}"] = str(value) if value else ""
 
 
-def entity_from_url(index: StudyIndex, key: str, param: str = "entity") -> str | None:
-    """Seed entity picker ``key`` from ``?param=`` (a label, alias or local name) when the URL changed."""
-    requested = st.query_params.get(param, "")
-    marker = f"_url:{key}"
-    if key not in st.session_state or st.session_state.get(marker) != requested:
-        st.session_state[key] = resolve_name(index, requested)
-        st.session_state[marker] = requested
-    return st.session_state[key]
-
-
-def entity_picker(index: StudyIndex, key: str, param: str = "entity", *, label: str = "Entity", container=st) -> str | None:
-    """A searchable entity picker whose choice lives in ``?param=``."""
-    entity_from_url(index, key, param)
-    return container.selectbox(
-        label,
-        entity_names(index),
-        index=None,
-        key=key,
-        format_func=entity_caption(index),
-        placeholder="Type to search: a service, an algorithm, a concept…",
-        on_change=to_url,
-        args=(key, param),
-    )
-
-
 def open_clicked_node(chart_key: str, names: tuple[str, ...], page: str | None) -> None:
     """``on_select`` callback of a graph: go to the clicked node's entity page.
 
@@ -268,15 +212,17 @@ def open_clicked_node(chart_key: str, names: tuple[str, ...], page: str | None) 
 
 # ---- progress ----------------------------------------------------------------
 class ProgressBar:
-    """A ``progress(stage, done, total)`` callable for StudyIndex.build/add: the stages in an ``st.status``.
+    """A ``progress(stage, done, total)`` callable for StudyIndex.build/add/remove: the stages in an ``st.status``.
 
     The browser sees every finished stage with its time and the current one as a bar with an
     estimate of the time left; the terminal that runs ``studykg app`` gets the same as log lines.
+    The status names what runs now ("Removing documents…"), after ``title`` when one is given,
+    and spins until ``done`` marks it complete.
     """
 
-    def __init__(self, text: str, *, title: str = "Building the study index") -> None:
+    def __init__(self, text: str, *, title: str = "") -> None:
         self.title = title
-        self.status = st.status(title, expanded=True)
+        self.status = st.status(f"{title}…" if title else text, expanded=True, state="running")
         with self.status:
             self.stages = st.empty()
             self.bar = st.progress(0.0, text=text)
@@ -297,7 +243,8 @@ class ProgressBar:
         self._drawn = now
         if new_stage:
             self._draw_finished_stages()
-            self.status.update(label=f"{self.title}: {stage}…")
+            label = f"{self.title}: {stage}…" if self.title else f"{stage[:1].upper()}{stage[1:]}…"
+            self.status.update(label=label, state="running")
         self.bar.progress(timing.fraction, text=describe(timing))
 
     def done(self, text: str) -> None:
@@ -348,21 +295,26 @@ def exam_picker(index: StudyIndex) -> ExamProfile:
     default = next(iter(exams))  # current exams come first
     wanted = from_url("exam_pick", "exam", default)
     if wanted not in exams:
-        st.sidebar.warning(f"Unknown exam '{escape_inline(wanted)}', showing {default}.", icon=":material/help:")
+        st.sidebar.warning(_("Unknown exam '{exam}', showing {default}.").format(exam=escape_inline(wanted), default=default),
+                           icon=":material/help:")
         st.session_state["exam_pick"] = default
+    status = {c: _(exam.status()) for c, exam in exams.items()}  # translated now: a format_func may run after the page
     code = st.sidebar.selectbox(
-        "Exam",
+        _("Exam"),
         list(exams),
         key="exam_pick",
-        format_func=lambda c: f"{c} · {exams[c].status()}",
+        format_func=lambda c: f"{c} · {status[c]}",
         on_change=to_url,
         args=("exam_pick", "exam"),
-        help="Practice questions, readiness and the exam map follow this exam.",
+        help=_("Practice questions, readiness and the exam map follow this exam."),
     )
     exam = exams[code]
     if exam.is_retired():
-        replaced = f"; its successor is {exam.replaced_by}" if exam.replaced_by else ""
-        st.sidebar.caption(f"{exam.code} was retired on {exam.retired_on}{replaced}.")
+        if exam.replaced_by:
+            text = _("{exam} was retired on {date}; its successor is {successor}.")
+        else:
+            text = _("{exam} was retired on {date}.")
+        st.sidebar.caption(text.format(exam=exam.code, date=exam.retired_on, successor=exam.replaced_by))
     return exam
 
 
@@ -385,7 +337,7 @@ def study_session(index: StudyIndex, exam: ExamProfile) -> StudySession:
 
 def add_to_cards_button(index: StudyIndex, key: str, *, entity: str | None = None, chunk_id: str | None = None) -> None:
     """"Add to my cards" for an entity (its definition and uses) or a passage; a toast confirms."""
-    st.button("Add to my cards", key=key, icon=":material/add_card:", type="tertiary",
+    st.button(_("Add to my cards"), key=key, icon=":material/add_card:", type="tertiary",
               on_click=_add_cards, args=(index, entity, chunk_id))
 
 
@@ -404,5 +356,6 @@ def _add_cards(index: StudyIndex, entity: str | None, chunk_id: str | None) -> N
     except USER_ERRORS as exc:
         st.toast(str(exc), icon=":material/error:")
         return
-    st.toast(f"Added {len(cards)} card{'s' if len(cards) != 1 else ''} to your deck.", icon=":material/add_card:")
+    st.toast(ngettext("Added {n} card to your deck.", "Added {n} cards to your deck.", len(cards)).format(n=len(cards)),
+             icon=":material/add_card:")
 

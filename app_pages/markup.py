@@ -228,3 +228,19 @@ def _word_edge(text: str, at: int, *, before: bool) -> bool:
 
 def _safe(text: str) -> str:
     return "".join("\\" + char if char in _UNSAFE else char for char in text)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with "…" saying it goes on.
+
+    Long note titles (a PDF's first line, a file name) were cut mid-word by the browser with
+    nothing to show that more followed.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—·") + "…"

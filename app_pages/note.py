@@ -11,11 +11,14 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.cards import heading_tail, small, source_line
-from app_pages.markup import escape_inline, render
+from app_pages.i18n import _
+from app_pages.markup import clip, escape_inline, render
 from indexer.formats import page_of
 from indexer.reading import document_chunks, document_entities, similar_notes
 
 ENTITIES_SHOWN = 16
+TITLE_CHARS = 90  # a longer title is clipped with an ellipsis, the whole of it a hover away
+LINK_CHARS = 60
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -38,19 +41,22 @@ if not doc_id and chunk_id:
     doc_id = chunk_id.rsplit("#", 1)[0]
 chunks, entities, similar = note_parts(str(index.folder), doc_id, index) if doc_id else ([], [], [])
 if not chunks:
-    st.title("Note")
+    st.title(_("Note"))
     if doc_id:
-        st.warning(f"No note {escape_inline(doc_id)} in the study index: it may have been removed.", icon=":material/article:")
+        st.warning(_("No note {doc} in the study index: it may have been removed.").format(doc=escape_inline(doc_id)),
+                   icon=":material/article:")
     else:
-        st.info("Open a note from a passage on the Ask or Browse graph page.", icon=":material/article:")
-    st.page_link(common.ASK, label="Ask a question", icon=":material/search:")
+        st.info(_("Open a note from a passage on the Ask or Browse graph page."), icon=":material/article:")
+    st.page_link(common.ASK, label=_("Ask a question"), icon=":material/search:")
     st.stop()
 
 first = chunks[0]
 target = next((c for c in chunks if c.chunk_id == chunk_id), None)
 if target is None and st.query_params.get("page", "").isdigit():  # a PDF opened at a page: /note?doc=…&page=23
     target = next((c for c in chunks if page_of(c.heading) == int(st.query_params["page"])), None)
-st.title(escape_inline(first.title or first.source), anchor=False)
+title = first.title or first.source
+shown = clip(title, TITLE_CHARS)
+st.title(escape_inline(shown), anchor=False, help=escape_inline(title) if shown != title else None)
 last = chunks[-1]
 st.caption(source_line(first.source, first.line_start, last.line_end, first.lang, first.kind))
 
@@ -61,14 +67,15 @@ with text_column:
     position = chunks.index(target) if target else 0
     previous = ""
     if position:
-        with st.expander(f"Before this passage ({position} of {len(chunks)} passages)", icon=":material/unfold_less:"):
+        with st.expander(_("Before this passage ({n} of {total} passages)").format(n=position, total=len(chunks)),
+                         icon=":material/unfold_less:"):
             for chunk in chunks[:position]:
                 st.markdown(passage_markdown(chunk, previous, ()))
                 previous = chunk.heading
     for chunk in chunks[position:]:
         if chunk is target:
             with st.container(border=True, key="note_passage"):
-                st.markdown(small("The passage you came from"))
+                st.markdown(small(_("The passage you came from")))
                 mentions = [m for m in index.graph.link(chunk.text) if m.iri in focus]
                 st.markdown(passage_markdown(chunk, "", mentions))
         else:
@@ -76,16 +83,16 @@ with text_column:
         previous = chunk.heading
 
 with side:
-    st.subheader("In this note", anchor=False)
+    st.subheader(_("In this note"), anchor=False)
     refs = [index.graph.entities[iri].ref() for iri, _ in entities if iri in index.graph.entities]
     if refs:
         common.entity_chips(refs, "note_entities", limit=ENTITIES_SHOWN)
     else:
-        st.caption("No entity of the graph is named in it.")
-    st.subheader("Notes like this one", anchor=False)
+        st.caption(_("No entity of the graph is named in it."))
+    st.subheader(_("Notes like this one"), anchor=False)
     if not similar:
-        st.caption("No other note shares its topics.")
+        st.caption(_("No other note shares its topics."))
     for number, note in enumerate(similar):
         labels = [index.graph.entities[iri].label for iri in note.shared[:3] if iri in index.graph.entities]
-        common.note_link(note.doc.doc_id, label=note.doc.title or note.doc.path)
-        st.caption("Also about " + escape_inline(", ".join(labels)))
+        common.note_link(note.doc.doc_id, label=clip(note.doc.title or note.doc.path, LINK_CHARS))
+        st.caption(_("Also about {names}").format(names=escape_inline(", ".join(labels))))

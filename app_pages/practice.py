@@ -16,6 +16,7 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.cards import small, source_line
+from app_pages.i18n import _, current
 from app_pages.markup import escape_inline, excerpt, render
 from indexer.practice import passages_in_language
 
@@ -49,10 +50,11 @@ def evidence(index, question) -> None:
 def feedback(question, picked: list[int]) -> None:
     """Right or not, the explanation, and for each wrong pick the reason it is wrong."""
     if question.is_right(picked):
-        st.success("Right. " + escape_inline(question.explanation), icon=":material/check_circle:")
+        st.success(_("Right.") + " " + escape_inline(question.explanation), icon=":material/check_circle:")
     else:
-        answer = " and ".join(f"**{escape_inline(label)}**" for label in question.right_labels)
-        st.warning(f"Not quite: the answer is {answer}. " + escape_inline(question.explanation), icon=":material/cancel:")
+        answer = _(" and ").join(f"**{escape_inline(label)}**" for label in question.right_labels)
+        st.warning(_("Not quite: the answer is {answer}.").format(answer=answer) + " " + escape_inline(question.explanation),
+                   icon=":material/cancel:")
     reasons = [(question.choices[i].label, question.why_wrong[i]) for i in range(len(question.choices))
                if i not in question.answers and i < len(question.why_wrong) and question.why_wrong[i]]
     if reasons:
@@ -64,72 +66,73 @@ def missed_questions(quiz) -> None:
     missed = [(n, q) for n, q in enumerate(quiz["questions"]) if n in quiz["chosen"] and not q.is_right(quiz["chosen"][n])]
     if not missed:
         return
-    st.subheader("Questions you missed", anchor=False)
+    st.subheader(_("Questions you missed"), anchor=False)
     for n, question in missed:
         with st.container(border=True, key=f"practice_missed_{n}"):
             st.markdown(f"**{n + 1}. {escape_inline(question.prompt)}**")
-            answer = " and ".join(f"**{escape_inline(label)}**" for label in question.right_labels)
-            st.markdown(f"Answer: {answer}. {escape_inline(question.explanation)}")
+            answer = _(" and ").join(f"**{escape_inline(label)}**" for label in question.right_labels)
+            st.markdown(_("Answer: {answer}.").format(answer=answer) + f" {escape_inline(question.explanation)}")
 
 
 index = common.get_index()
 exam = common.exam_picker(index)
 session = common.study_session(index, exam)
-st.title("Practice")
+st.title(_("Practice"))
 st.caption(
-    f"Questions for {escape_inline(exam.code)} ({escape_inline(exam.title)}): reviewed exam-style items, and questions "
-    "generated from facts the notes state, each checked against the graph and the answer engine. "
-    "Every answer links to the facts and passages behind it."
+    _("Questions for {exam} ({title}): reviewed exam-style items, and questions generated from facts the notes state, "
+      "each checked against the graph and the answer engine. Every answer links to the facts and passages behind it."
+      ).format(exam=escape_inline(exam.code), title=escape_inline(exam.title))
 )
 
-common.from_url("practice_lang", "lang", "en")
+common.from_url("practice_lang", "lang", current())  # questions in the app's language unless asked otherwise
 common.from_url("practice_domain", "domain", "")
-domains = {"": "All domains", **{d.number: f"{d.number}. {d.label}" for d in exam.domains}}
+domains = {"": _("All domains"), **{d.number: f"{d.number}. {d.label}" for d in exam.domains}}
 if st.session_state.practice_domain not in domains:
     st.session_state.practice_domain = ""
 with st.container(horizontal=True, vertical_alignment="bottom"):
     lang = st.segmented_control(
-        "Language", list(common.LANGUAGES), key="practice_lang", format_func=common.LANGUAGES.get,
+        _("Language of the questions"), list(common.LANGUAGES), key="practice_lang", format_func=common.LANGUAGES.get,
         on_change=common.to_url, args=("practice_lang", "lang"),
     ) or "en"
     domain = st.selectbox(
-        "Domain", list(domains), key="practice_domain", format_func=domains.get,
+        _("Domain"), list(domains), key="practice_domain", format_func=domains.get,
         on_change=common.to_url, args=("practice_domain", "domain"),
     )
-    n = st.segmented_control("Questions", LENGTHS, default=10, key="practice_n") or 10
-    if st.button("New quiz", icon=":material/quiz:", type="primary", key="practice_start"):
+    n = st.segmented_control(_("Questions"), LENGTHS, default=10, key="practice_n") or 10
+    if st.button(_("New quiz"), icon=":material/quiz:", type="primary", key="practice_start"):
         start_quiz(session, lang, n, domain or None)
 
 quiz = st.session_state.get("quiz")
 if not quiz or quiz["exam"] != exam.code:
-    st.info("Pick a language and press **New quiz**. Your answers stay on this computer, in your learner database.",
+    st.info(_("Pick a language and press **New quiz**. Your answers stay on this computer, in your learner database."),
             icon=":material/quiz:")
     st.stop()
 
 questions = quiz["questions"]
 if not questions:
-    st.warning("The graph has no questions for this choice; try all domains.", icon=":material/search_off:")
+    st.warning(_("The graph has no questions for this choice; try all domains."), icon=":material/search_off:")
     st.stop()
 
 position = quiz["position"]
 if position >= len(questions):
-    st.success(f"Done: {quiz['right']} of {len(quiz['chosen'])} right.", icon=":material/emoji_events:")
+    st.success(_("Done: {right} of {total} right.").format(right=quiz["right"], total=len(quiz["chosen"])), icon=":material/emoji_events:")
     weakest = session.readiness()[0].domain
-    st.markdown(f"Your weakest domain now: **{escape_inline(weakest.number)}. {escape_inline(weakest.label)}**.")
+    st.markdown(_("Your weakest domain now: {domain}.").format(domain=f"**{escape_inline(weakest.number)}. {escape_inline(weakest.label)}**"))
     with st.container(horizontal=True):
-        st.page_link(common.EXAM_MAP, label="See readiness on the Exam map", icon=":material/map:", query_params={"exam": exam.code})
-        st.page_link(common.REVIEW, label="Review your cards", icon=":material/style:", query_params={"exam": exam.code})
+        st.page_link(common.EXAM_MAP, label=_("See readiness on the Exam map"), icon=":material/map:", query_params={"exam": exam.code})
+        st.page_link(common.REVIEW, label=_("Review your cards"), icon=":material/style:", query_params={"exam": exam.code})
     missed_questions(quiz)
     st.stop()
 
 question = questions[position]
-st.progress(position / len(questions), text=f"Question {position + 1} of {len(questions)} · {quiz['right']} right so far")
+st.progress(position / len(questions), text=_("Question {number} of {total} · {right} right so far").format(
+    number=position + 1, total=len(questions), right=quiz["right"]))
 with st.container(border=True, key="practice_question"):
     st.markdown(f"**{escape_inline(question.prompt)}**")
     answered = position in quiz["chosen"]
     if question.choose > 1:
         picks = st.multiselect(
-            f"Your answers (choose {question.choose})",
+            _("Your answers (choose {n})").format(n=question.choose),
             range(len(question.choices)),
             format_func=lambda i: question.choices[i].label,
             max_selections=question.choose,
@@ -138,7 +141,7 @@ with st.container(border=True, key="practice_question"):
         )
     else:
         choice = st.radio(
-            "Your answer",
+            _("Your answer"),
             range(len(question.choices)),
             format_func=lambda i: question.choices[i].label,
             index=None,
@@ -147,15 +150,15 @@ with st.container(border=True, key="practice_question"):
         )
         picks = [] if choice is None else [choice]
     if not answered:
-        if st.button("Check", key="practice_check", disabled=len(picks) != question.choose):
+        if st.button(_("Check"), key="practice_check", disabled=len(picks) != question.choose):
             right = session.answer(question, picks)
             quiz["chosen"][position] = list(picks)
             quiz["right"] += right
             st.rerun()
     else:
         feedback(question, quiz["chosen"][position])
-        st.caption("Evidence")
+        st.caption(_("Evidence"))
         evidence(index, question)
-        if st.button("Next", key="practice_next", type="primary"):
+        if st.button(_("Next"), key="practice_next", type="primary"):
             quiz["position"] += 1
             st.rerun()

@@ -8,7 +8,7 @@ refusal was calibrated. Every other question file given is all on-topic: none of
 may be refused.
 
     python bench/offtopic_bench.py --index /tmp/index
-    python bench/offtopic_bench.py --index /tmp/index bench/eval/questions.jsonl bench/eval/unseen.jsonl
+    python bench/offtopic_bench.py --index /tmp/index bench/eval/questions.jsonl bench/eval/train-2026-11.jsonl
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ QUESTIONS = [
 ]
 PAGES = [
     ("browse", "/browse?entity=RandomCutForest", "Random Cut Forest"),
+    ("mla-bedrock", "/browse?entity=Bedrock&exam=MLA-C01", "Amazon Bedrock"),
     ("path", "/path?from=RandomCutForest&to=KinesisDataAnalytics", None),
     ("related", "/related?entity=KinesisDataFirehose", "Related to Amazon Kinesis Data Firehose"),
     ("exam-map", "/exam-map", "What studykg holds per domain"),

@@ -2,8 +2,9 @@
 
 Each question of the training files is asked of a built index; the search's evidence table
 for it (``Searcher.concept_table``) and the gold entities make one training example. The
-fitted shares, scale and weights go to indexer/concept_ranker.json with the files they came
-from. The held-out split of questions.jsonl is never trained on: the script prints entity@1
+fitted shares, floor, scale and weights go to indexer/concept_ranker.json with the files they came
+from and the constants of indexer/concept_ranker.py they were fitted with (the search refuses
+a model whose constants differ: refit after changing any). The held-out split of questions.jsonl is never trained on: the script prints entity@1
 on it for the model in place before and the one it fits. Never run by the tests.
 
     python bench/train_concept_ranker.py --index /tmp/index
@@ -19,13 +20,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from indexer import StudyIndex  # noqa: E402
-from indexer.concept_ranker import MODEL_FILE, ConceptModel, ConceptTable, fit  # noqa: E402
+from indexer.concept_ranker import MODEL_FILE, ConceptModel, ConceptModelMismatch, ConceptTable, fit  # noqa: E402
 from indexer.evaluation import load_questions, resolve_gold  # noqa: E402
 from indexer.records import ConceptMatch  # noqa: E402
 
 EVAL = REPO / "bench" / "eval"
 # (file, split): the learner questions written before this model; the held-out split stays out.
-TRAINING = ((EVAL / "questions.jsonl", "dev"), (EVAL / "unseen.jsonl", "all"), (EVAL / "unseen-2026-12.jsonl", "all"))
+TRAINING = ((EVAL / "questions.jsonl", "dev"), (EVAL / "train-2026-11.jsonl", "all"), (EVAL / "train-2026-12.jsonl", "all"))
 VALIDATION = (EVAL / "questions.jsonl", "heldout")
 
 
@@ -60,13 +61,17 @@ def main() -> None:
     validation = f"{VALIDATION[0].name}:{VALIDATION[1]}"
     tables = [t for name, (ts, _) in sets.items() if name != validation for t in ts]
     golds = [g for name, (_, gs) in sets.items() if name != validation for g in gs]
-    before = ConceptModel.load()
+    try:
+        before: ConceptModel | None = ConceptModel.load()
+    except ConceptModelMismatch as error:
+        print(f"model in place not comparable: {error}")
+        before = None
     model = fit(tables, golds, l2=args.l2)
     accuracy = {}
     print(f"{'entity@1':<42} {'model in place':>15} {'fitted':>8}")
     for name, (ts, gs) in sets.items():
         accuracy[name] = entity_at_1(model, ts, gs)
-        print(f"{name + (' (not trained on)' if name == validation else ''):<42} {entity_at_1(before, ts, gs):>15} {accuracy[name]:>8}")
+        print(f"{name + (' (not trained on)' if name == validation else ''):<42} {entity_at_1(before, ts, gs) if before else '-':>15} {accuracy[name]:>8}")
     model.save(args.out, trained_on=[name for name in sets if name != validation], accuracy=accuracy)
     print(f"wrote {args.out}")
 

@@ -25,7 +25,7 @@ from kg.errors import KGError
 
 from . import __version__
 from .chunking import HEADING_SEPARATOR, chunk_document
-from .encoder import Encoder
+from .encoding import Encoder, load_encoder
 from .entity_words import EntityWords
 from .errors import SourceError
 from .layout import current_version, default_graph_path, write_lock, writing
@@ -113,14 +113,17 @@ def _build_index(
     report = progress or _silent
     roots = [Path(r).expanduser().resolve() for r in corpus_dirs]
     graph_dir = Path(graph_dir or _graph_folder_of(roots) or default_graph_path())
+    report("checking the knowledge graph", 0, 1)
     graph = KnowledgeGraph.load_curated(graph_dir)
     graph.check_shapes()
     graph.check_sources()
+    report("checking the knowledge graph", 1, 1)
     encoder = _load_encoder(model, report)  # a wrong --model fails before any file is read
     added_roots, taken, warnings = previously_added(index_path, roots) if keep_added else ([], {}, [])
     prefixes = assign_prefixes([*roots, *added_roots], taken)
-    # The graph is loaded as a graph and the quiz bank (corpus/quiz beside it) by study mode: neither is read as notes.
-    documents, skipped = _read(roots, exclude=(graph_dir, graph_dir.parent / "quiz"), default_kind="note", progress=report, prefixes=prefixes)
+    # The graph is loaded as a graph, the quiz bank (corpus/quiz beside it) by study mode, and corpus/vectors by the
+    # embedding cache (see shipped_vectors): none is read as notes.
+    documents, skipped = _read(roots, exclude=(graph_dir, graph_dir.parent / "quiz", graph_dir.parent / "vectors"), default_kind="note", progress=report, prefixes=prefixes)
     if added_roots:
         user_documents, user_skipped = _read(added_roots, exclude=None, default_kind="user", progress=report, prefixes=prefixes)
         documents.update(user_documents)
@@ -130,7 +133,9 @@ def _build_index(
     chunks_by_doc, chunk_warnings = _chunk_and_link(documents, graph, report)
     warnings.extend(chunk_warnings)
     all_chunks = [c for chunks in chunks_by_doc.values() for c in chunks]
+    reused_before = _cache_reused(encoder)
     vectors = _encode(encoder, all_chunks, report)
+    from_cache = _cache_reused(encoder) - reused_before
     entity_vectors, entity_words = _encode_entities(encoder, graph, report)
     _export_for_questions(encoder, report)
     with writing(index_path) as folder:
@@ -140,11 +145,15 @@ def _build_index(
         store.set_skipped(skipped)
         store.commit()
         store.close()
+        report("writing the vector index", 0, 1)
         index = VectorIndex(np.asarray(rowids, dtype=np.int64), vectors, exact_limit=exact_limit)
         index.save(folder)
         entity_vectors.save(folder)
         entity_words.save(folder)
+        report("writing the vector index", 1, 1)
+        report("saving the knowledge graph", 0, 1)
         graph.save(folder / "graph")
+        report("saving the knowledge graph", 1, 1)
         manifest = _manifest(encoder, documents.values(), len(all_chunks), index, roots, added_roots, started, graph)
         manifest.save(folder)
     return BuildReport(
@@ -162,7 +171,7 @@ def _build_index(
         model=encoder.name,
         vector_index=index.kind,
         seconds=round(time.perf_counter() - started, 2),
-        extra={"added_roots": [str(r) for r in added_roots]},
+        extra={"added_roots": [str(r) for r in added_roots], "from_cache": from_cache},
     )
 
 
@@ -223,8 +232,10 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
 
     encoder = _load_encoder(manifest.model_name, report).require_fingerprint(manifest.model_fingerprint, index_path)
     with writing(index_path) as new:
+        report("copying the live index", 0, 1)
         _copy_version(live, new)
         graph = KnowledgeGraph.load(new / "graph")
+        report("copying the live index", 1, 1)
         store = ChunkStore(new / "chunks.db")
         gone: set[int] = set()
         # Added ids too: should one exist under another root after all, its vectors go with it.
@@ -237,13 +248,19 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
         rowids = _store_documents(store, fresh, chunks_by_doc, graph, report)
         store.set_skipped(skipped, under=[str(root)])
         store.commit()
+        reused_before = _cache_reused(encoder)
         vectors = _encode(encoder, new_chunks, report)
+        from_cache = _cache_reused(encoder) - reused_before
         _export_for_questions(encoder, report)
+        report("writing the vector index", 0, 1)
         index = VectorIndex.load(new, exact_limit=EXACT_SEARCH_LIMIT).without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
         for name in ("ids.npy", "vectors.npy", "vectors.faiss"):
             (new / name).unlink(missing_ok=True)
         index.save(new)
+        report("writing the vector index", 1, 1)
+        report("saving the knowledge graph", 0, 1)
         graph.save(new / "graph")
+        report("saving the knowledge graph", 1, 1)
         all_docs = {row["doc_id"]: row for row in store.documents().values()}
         languages = Counter(row["lang"] for row in all_docs.values())
         chunk_total = store.chunk_count()
@@ -279,6 +296,7 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
         model=manifest.model_name,
         vector_index=index.kind,
         seconds=round(time.perf_counter() - started, 2),
+        extra={"from_cache": from_cache},
     )
 
 
@@ -313,6 +331,7 @@ def _read(
 def _chunk_and_link(documents: dict[str, Document], graph: KnowledgeGraph, progress: Progress) -> tuple[dict[str, list[Chunk]], list[str]]:
     chunks_by_doc: dict[str, list[Chunk]] = {}
     warnings: list[str] = []
+    progress("chunking", 0, len(documents))
     for n, doc in enumerate(documents.values(), 1):
         chunks_by_doc[doc.doc_id] = _bounded_passages(doc, chunk_document(doc), warnings)
         if doc.entity:
@@ -364,7 +383,7 @@ def _bounded_passages(doc: Document, chunks: list[Chunk], warnings: list[str]) -
 
 def _load_encoder(model: str | None, progress: Progress) -> Encoder:
     progress("loading the encoder", 0, 1)
-    encoder = Encoder.load(model)
+    encoder = load_encoder(model)  # the ONNX export once it exists: no torch (see ``encoding``)
     progress("loading the encoder", 1, 1)
     return encoder
 
@@ -374,9 +393,14 @@ def _export_for_questions(encoder: Encoder, progress: Progress) -> None:
     from .question_encoder import ensure_export, find_export
 
     if find_export(encoder.fingerprint()) is None:
-        progress("preparing the question encoder", 0, 1)
+        progress("exporting the question encoder", 0, 1)
         ensure_export(encoder)
-        progress("preparing the question encoder", 1, 1)
+        progress("exporting the question encoder", 1, 1)
+
+
+def _cache_reused(encoder: Encoder) -> int:
+    """How many passage vectors the encoder's embedding cache has handed out so far (0 without a cache)."""
+    return getattr(getattr(encoder, "_cache", None), "reused", 0)
 
 
 def _encode(encoder: Encoder, chunks: list[Chunk], progress: Progress) -> np.ndarray:
@@ -387,10 +411,11 @@ def _encode_entities(encoder: Encoder, graph: KnowledgeGraph, progress: Progress
     """Every entity's names, definitions and keywords, embedded and stemmed once at build time, not at every open."""
     iris = sorted(graph.entities)
     texts = [entity_text(graph.entities[iri]) for iri in iris]
-    return EntityVectors(tuple(iris), _encode_texts(encoder, texts, "embedding entities", progress)), EntityWords(texts)
+    return EntityVectors(tuple(iris), _encode_texts(encoder, texts, "embedding graph entities", progress)), EntityWords(texts)
 
 
 def _encode_texts(encoder: Encoder, texts: list[str], stage: str, progress: Progress) -> np.ndarray:
+    progress(stage, 0, len(texts))  # announced before the work: the previous stage's bar must not stand meanwhile
     parts = []
     step = 256  # small steps keep the progress bar moving: a transformer embeds about 12 passages a second on 2 cores
     for start in range(0, len(texts), step):
@@ -404,6 +429,7 @@ def _store_documents(
 ) -> list[int]:
     """Write documents and chunks to the store and the graph; return row ids in ``chunks_by_doc`` order."""
     rowids: list[int] = []
+    progress("linking entities", 0, len(documents))
     for n, doc in enumerate(documents.values(), 1):
         chunks = chunks_by_doc[doc.doc_id]
         page_entity = _page_entity(graph, doc)

@@ -39,6 +39,17 @@ class StudyKGGroup(click.Group):
         except (IndexerError, KGError) as exc:
             raise click.ClickException(clean(exc)) from None
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command's whole first sentence, wrapped, never cut with "..." as click does to fit one line."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 @click.group(cls=StudyKGGroup)
 @click.version_option(package_name="studykg")
@@ -80,11 +91,13 @@ def build(corpora: tuple[Path, ...], graph_dir: Path | None, index_path: Path | 
     Example:
         studykg build --corpus corpus --corpus ~/notes --index /tmp/studykg
     """
-    from .progress import TqdmProgress
+    from .layout import index_path_or_default
+    from .progress import Fanout, StatusFile, TqdmProgress
 
-    with TqdmProgress(disable=json_) as progress, _every_skipped_file(json_):
-        report = StudyIndex.build(list(corpora) or None, index_path, model=model, progress=progress, keep_added=keep_added,
-                                  graph_dir=graph_dir)
+    # The status file lets an app page opened meanwhile follow this build instead of starting one.
+    with TqdmProgress(disable=json_) as bar, StatusFile(index_path_or_default(index_path)) as status, _every_skipped_file(json_):
+        report = StudyIndex.build(list(corpora) or None, index_path, model=model, progress=Fanout(bar, status),
+                                  keep_added=keep_added, graph_dir=graph_dir)
     _print_report(report, json_, "Built")
 
 
@@ -106,7 +119,7 @@ def add(folder: Path, index_path: Path | None, json_: bool) -> None:
 
     with TqdmProgress(disable=json_) as progress, _every_skipped_file(json_):
         report = StudyIndex.add(folder, index_path, progress=progress)
-    _print_report(report, json_, "Added")
+    _print_report(report, json_, "Added", folder=folder.expanduser().resolve())
 
 
 @cli.command()
@@ -126,14 +139,14 @@ def remove(folder: Path, index_path: Path | None, json_: bool) -> None:
     """
     from .progress import TqdmProgress
 
-    with TqdmProgress(disable=json_) as progress:
+    with TqdmProgress(disable=json_) as progress:  # no terminal on stderr: no bars, only the line below
         report = StudyIndex.remove(folder, index_path, progress=progress)
     if json_:
         click.echo(json_line(asdict(report)))
         return
     noun = "document" if len(report.removed) == 1 else "documents"
-    echo(f"Removed {len(report.removed)} {noun} of {folder.expanduser().resolve()} from {report.index_path}")
-    echo(f"  documents left {report.documents}   seconds {report.seconds:.1f}")
+    echo(f"Removed {len(report.removed)} {noun} of {folder.expanduser().resolve()} from {report.index_path} "
+         f"({report.documents} documents left, {report.seconds:.1f} s)")
 
 
 @cli.command()
@@ -254,7 +267,10 @@ def eval_(questions_file: Path, split: str, modes: tuple[str, ...], other_indexe
               help="Interface to listen on. The app has no login: keep 127.0.0.1 and reach it from elsewhere "
                    "through an SSH tunnel or an authenticating reverse proxy (see the README).")
 def app(port: int, address: str) -> None:
-    """Start the Streamlit study app (builds the index on first run); it listens on this computer only by default."""
+    """Start the Streamlit study app (builds the index first, here); it listens on this computer only by default."""
+    from .first_run import prepare_index
+
+    prepare_index()  # the page then opens on a ready index
     # Headless: no first-run e-mail prompt and no browser launch; Streamlit prints the URL to open.
     command = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"), "--server.port", str(port),
                "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -292,7 +308,7 @@ def _utf8(question: str) -> str:
     return question
 
 
-def _print_report(report, json_: bool, verb: str) -> None:
+def _print_report(report, json_: bool, verb: str, folder: Path | None = None) -> None:
     if json_:
         data = asdict(report)
         click.echo(json_line(data))
@@ -300,8 +316,8 @@ def _print_report(report, json_: bool, verb: str) -> None:
     if verb == "Added" and not report.published:
         echo(f"Nothing changed: {report.unchanged} files already indexed ({report.seconds:.1f} s).")
     else:
-        echo(f"{verb} {report.index_path}")
-        echo(f"  documents  {report.documents}   chunks embedded {report.embedded}   vector index {report.vector_index}")
+        echo(f"{verb} {folder} to {report.index_path}" if folder else f"{verb} {report.index_path}")
+        echo(f"  documents  {report.documents}   {_embedded(report)}   vector index {report.vector_index}")
         if verb == "Added":
             echo(f"  new {len(report.added)}   changed {len(report.changed)}   removed {len(report.removed)}   unchanged {report.unchanged}")
         langs = ", ".join(f"{lang} {n}" for lang, n in report.languages.items())
@@ -318,6 +334,14 @@ def _print_report(report, json_: bool, verb: str) -> None:
             echo(f"    {item.path}: {item.reason}")
         if len(report.skipped) > 20:
             echo(f"    ... and {len(report.skipped) - 20} more (see --json)")
+
+
+def _embedded(report) -> str:
+    """'chunks 216 (embedded 16, 200 from the embedding cache)': what was computed, apart from what was known."""
+    cached = report.extra.get("from_cache", 0)
+    if not cached:
+        return f"chunks embedded {report.embedded}"
+    return f"chunks {report.embedded} (embedded {report.embedded - cached}, {cached} from the embedding cache)"
 
 
 def _print_result(result: SearchResult) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .cli_options import INDEX_OPTION, JSON_OPTION, open_graph
+from .cli_text import when_due, wrap
 from .study_index import StudyIndex
 from .terminal import echo, secho
 
@@ -69,22 +70,22 @@ def _read_choice(question) -> list[int] | None:
 
 def _feedback(question, picked: list[int], right: bool, index) -> None:
     if right:
-        secho("Right. " + question.explanation, fg="green")
+        secho(wrap("Right. " + question.explanation), fg="green")
     else:
-        secho(f"Not quite: the answer is {' and '.join(question.right_labels)}. " + question.explanation, fg="red")
+        secho(wrap(f"Not quite: the answer is {' and '.join(question.right_labels)}. " + question.explanation), fg="red")
         for i in picked:
             reason = question.why_wrong[i] if i < len(question.why_wrong) else ""
             if i not in question.answers and reason:
-                echo(f"   {question.choices[i].label}: {reason}")
+                echo(wrap(f"{question.choices[i].label}: {reason}", "   ", "     "))
     if question.evidence:
-        echo(f"   evidence: studykg graph show {question.evidence[0]}  ·  app: /browse?entity={question.evidence[0]}")
+        echo(wrap(f"evidence: studykg graph show {question.evidence[0]}  ·  app: /browse?entity={question.evidence[0]}", "   ", "     "))
     if index is not None:
         from .practice import passages_in_language
 
         for chunk in passages_in_language(index, question):
-            echo(f"   passage: {_passage_line(chunk)}")
+            echo(wrap(f"passage: {_passage_line(chunk)}", "   ", "     "))
     for source in question.sources[:2]:
-        echo(f"   source: corpus/{source}")
+        echo(wrap(f"source: corpus/{source}", "   ", "     "))
 
 
 @click.command()
@@ -148,9 +149,9 @@ def quiz(n: int, lang: str, exam: str | None, domain: str | None, seed: int | No
     missed = []
     for number, question in enumerate(questions, 1):
         echo("")
-        secho(f"{number}. {question.prompt}", bold=True)
+        secho(wrap(f"{number}. {question.prompt}", hanging="   "), bold=True)
         for position, choice in enumerate(question.choices, 1):
-            echo(f"   {position}) {choice.label}")
+            echo(wrap(f"{position}) {choice.label}", "   ", "      "))
         picked = _read_choice(question)
         if picked is None:
             break
@@ -163,7 +164,7 @@ def quiz(n: int, lang: str, exam: str | None, domain: str | None, seed: int | No
     echo("")
     secho(f"Score: {right} of {answered}", bold=True)
     for number, question in missed:
-        echo(f"  missed {number}: {' and '.join(question.right_labels)}. {question.explanation}")
+        echo(wrap(f"missed {number}: {' and '.join(question.right_labels)}. {question.explanation}", "  ", "    "))
     _print_readiness(session.readiness()[:2], "Weakest domains now:")
 
 
@@ -222,20 +223,20 @@ def review(new: int, limit: int, lang: str, exam: str | None, index_path: Path |
     cards = session.learner.due_cards(limit)
     if not cards:
         upcoming = session.learner.cards()
-        when = f" The next one is due {upcoming[0].due[:16].replace('T', ' ')} UTC." if upcoming else " Add some with --new 5."
+        when = f" The next one is due {when_due(upcoming[0].due)}." if upcoming else " Add some with --new 5."
         echo("No cards are due." + when)
         return
     for number, card in enumerate(cards, 1):
         echo("")
-        secho(f"{number}/{len(cards)}  {card.front}", bold=True)
+        secho(wrap(f"{number}/{len(cards)}  {card.front}"), bold=True)
         click.prompt("Press Enter to show the answer", default="", show_default=False)
-        echo(card.back)
+        echo(wrap(card.back))
         grade = click.prompt("Grade: 1 again, 2 hard, 3 good, 4 easy (q to stop)",
                              type=click.Choice(["1", "2", "3", "4", "q"]), show_choices=False)
         if grade == "q":
             break
         scheduled = session.learner.grade(card.id, int(grade))
-        echo(f"   next review {scheduled.due[:16].replace('T', ' ')} UTC")
+        echo(f"   next review {when_due(scheduled.due)}")
 
 
 @click.group()
@@ -279,9 +280,9 @@ def _print_readiness(rows, title: str | None, tasks: bool = False) -> None:
     if title:
         echo(title)
     for row in rows:
-        echo(line(row.domain, "  "))
+        echo(wrap(line(row.domain, "  "), hanging="    "))
         for task in row.tasks if tasks else ():
-            echo(line(task, "      "))
+            echo(wrap(line(task, "      "), hanging="        "))
 
 
 @learner.command("add")

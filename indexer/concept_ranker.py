@@ -5,18 +5,25 @@ question names it, or a task it does; its names and definitions share the questi
 or a task's it does; it neighbours a named entity in the graph; its embedding is close to
 the question's; the top passages mention it. A few signals (``SIGNALS``) say what kind of answer is wanted:
 the question asks for a service or an algorithm, the entity is the exam's own structure, the
-entity is named in the question (often the context, not the answer).
+entity is named in the question (often the context, not the answer), it is a kind of an
+entity the question names ("which activation function": ReLU), it is a category with kinds
+of its own (rarely the answer when a kind fits).
 
-The score of an entity is ``scale * log(evidence . shares) + signals . weights``, and the
+The score of an entity is ``scale * log(evidence . shares + floor) + signals . weights``, and the
 ranking is its softmax over the candidates, so a concept's score reads as the model's
-confidence and the gap between the first two as its margin. The shares, the scale and the
-weights were hand-set constants once; they are now fitted by ``bench/train_concept_ranker.py``
-(maximum likelihood of the gold concept, L2 on the weights) and stored in
-``concept_ranker.json`` with the files they were fitted on.
+confidence and the gap between the first two as its margin. The shares sum to one and the
+floor is fitted with them: with a fixed floor the fit could trade the size of the shares
+against it, drive them all far below it and push a share it did not need to exactly zero.
+The shares, floor, scale and weights are fitted by ``bench/train_concept_ranker.py``
+(maximum likelihood of the gold concept, L2 on the weights and on the shares' logits) and
+stored in ``concept_ranker.json`` with the files they were fitted on and the constants of
+this module they were fitted with (``fitted_constants``): a model fitted on other evidence
+is refused, not silently misread.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter, defaultdict
@@ -29,6 +36,8 @@ import numpy as np
 
 from kg.entities import local_name
 
+from .errors import IndexerError
+
 if TYPE_CHECKING:
     from kg import KnowledgeGraph
 
@@ -36,9 +45,8 @@ if TYPE_CHECKING:
     from .vectors import EntityVectors
 
 EVIDENCE = ("named", "does_named_task", "worded", "does_worded_task", "neighbours", "similarity", "passages")
-SIGNALS = ("similarity_gap", "wanted_type", "unwanted_type", "exam_structure", "named_in_question", "service", "algorithm")
+SIGNALS = ("similarity_gap", "wanted_type", "unwanted_type", "exam_structure", "named_in_question", "service", "algorithm", "kind_of_named", "category")
 MODEL_FILE = Path(__file__).with_name("concept_ranker.json")
-_FLOOR = 1e-3  # keeps log(evidence) finite for an entity with a signal but no evidence
 
 # Measuring the evidence. A linked entity counts
 # less the later it comes; the services and algorithms that do a linked task share its credit,
@@ -48,7 +56,7 @@ GENERALIST_PENALTY = 0.15
 BROAD_TASK_PENALTY = 0.1
 ENTITY_WORDS_DEPTH = 5
 SIMILAR_ENTITIES = 20
-SIMILARITY_TEMPERATURE = 0.01  # multilingual-e5 was trained with this softmax temperature
+SIMILARITY_TEMPERATURE = 0.02  # twice e5's training temperature: the runners-up keep some credit (chosen on the training files)
 EVIDENCE_PASSAGES = 10
 
 # Words that say which type of entity the learner wants ("which service ...", "quale algoritmo ...").
@@ -75,25 +83,65 @@ class ConceptTable:
     signals: np.ndarray  # len(iris) x len(SIGNALS)
 
 
+class ConceptModelMismatch(IndexerError):
+    "The fitted concept ranking was fitted with other evidence, signals or constants than this code measures."
+
+
+def fitted_constants() -> dict[str, object]:
+    """What a fitted model depends on: the names and order of its inputs and the constants that measure them.
+
+    The question patterns enter as a digest: they are long, and any change to them means a refit.
+    """
+    patterns = "\n".join([*(f"{name}={pattern.pattern}" for name, pattern in _TYPE_HINTS.items()), _EXAM_WORDS.pattern, *_ENTITY_RELATIONS])
+    return {
+        "evidence": list(EVIDENCE),
+        "signals": list(SIGNALS),
+        "link_rank_decay": LINK_RANK_DECAY,
+        "generalist_penalty": GENERALIST_PENALTY,
+        "broad_task_penalty": BROAD_TASK_PENALTY,
+        "entity_words_depth": ENTITY_WORDS_DEPTH,
+        "similar_entities": SIMILAR_ENTITIES,
+        "similarity_temperature": SIMILARITY_TEMPERATURE,
+        "evidence_passages": EVIDENCE_PASSAGES,
+        "question_patterns_sha256": hashlib.sha256(patterns.encode("utf-8")).hexdigest()[:16],
+    }
+
+
 @dataclass(frozen=True)
 class ConceptModel:
     """The fitted combination; ``rank`` orders a table's entities."""
 
-    shares: np.ndarray  # one per EVIDENCE, > 0
+    shares: np.ndarray  # one per EVIDENCE, > 0, summing to 1
+    floor: float  # > 0: keeps log(evidence) finite for an entity with a signal but no evidence
     scale: float
     weights: np.ndarray  # one per SIGNALS
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> ConceptModel:
+        """The model stored at ``path``.
+
+        Raises:
+            ConceptModelMismatch: it was fitted with other evidence, signals or constants than this code's.
+        """
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+        expected = fitted_constants()
+        recorded = data.get("constants")
+        if recorded is None:
+            raise ConceptModelMismatch(f"{path}: records no constants it was fitted with; refit it with bench/train_concept_ranker.py")
+        differing = [name for name in expected if recorded.get(name) != expected[name]]
+        if differing:
+            raise ConceptModelMismatch(
+                f"{path}: fitted with other {', '.join(differing)} than indexer/concept_ranker.py uses; refit it with bench/train_concept_ranker.py"
+            )
         return cls(
             shares=np.array([data["shares"][name] for name in EVIDENCE], dtype=np.float64),
+            floor=float(data["floor"]),
             scale=float(data["scale"]),
             weights=np.array([data["weights"][name] for name in SIGNALS], dtype=np.float64),
         )
 
     def logits(self, table: ConceptTable) -> np.ndarray:
-        return self.scale * np.log(table.evidence @ self.shares + _FLOOR) + table.signals @ self.weights
+        return self.scale * np.log(table.evidence @ self.shares + self.floor) + table.signals @ self.weights
 
     def rank(self, table: ConceptTable) -> list[tuple[str, float]]:
         """(IRI, probability) from the most to the least likely answer."""
@@ -108,8 +156,10 @@ class ConceptModel:
     def save(self, path: Path, *, trained_on: Sequence[str], accuracy: dict[str, float]) -> None:
         data = {
             "shares": dict(zip(EVIDENCE, map(float, self.shares), strict=True)),
+            "floor": self.floor,
             "scale": self.scale,
             "weights": dict(zip(SIGNALS, map(float, self.weights), strict=True)),
+            "constants": fitted_constants(),
             "trained_on": list(trained_on),
             "entity_at_1": accuracy,
         }
@@ -117,9 +167,12 @@ class ConceptModel:
 
 
 def fit(tables: Sequence[ConceptTable], golds: Sequence[set[str]], *, l2: float = 1e-3) -> ConceptModel:
-    """Fit shares, scale and weights by maximum likelihood of the gold entities (L-BFGS; torch for the gradients).
+    """Fit shares, floor, scale and weights by maximum likelihood of the gold entities (L-BFGS; torch for the gradients).
 
-    Questions whose gold is not among the candidates carry no information and are skipped.
+    The shares are a softmax of free logits, so they stay positive and sum to one; the L2
+    penalty on those logits (centred) and on the floor's logarithm keeps an unhelpful kind of
+    evidence, and the floor, small but finite instead of letting a logit run to minus infinity. Questions whose gold is not among
+    the candidates carry no information and are skipped.
     """
     import torch
 
@@ -128,23 +181,32 @@ def fit(tables: Sequence[ConceptTable], golds: Sequence[set[str]], *, l2: float 
         is_gold = torch.tensor([iri in gold for iri in table.iris], dtype=torch.bool)
         if bool(is_gold.any()):
             data.append((torch.from_numpy(table.evidence).double(), torch.from_numpy(table.signals).double(), is_gold))
-    log_shares = torch.zeros(len(EVIDENCE), dtype=torch.float64, requires_grad=True)
-    scale = torch.tensor(5.0, dtype=torch.float64, requires_grad=True)
+    share_logits = torch.zeros(len(EVIDENCE), dtype=torch.float64, requires_grad=True)
+    log_floor = torch.tensor(float(np.log(0.1)), dtype=torch.float64, requires_grad=True)
+    scale = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
     weights = torch.zeros(len(SIGNALS), dtype=torch.float64, requires_grad=True)
-    optimizer = torch.optim.LBFGS([log_shares, scale, weights], max_iter=500, line_search_fn="strong_wolfe")
+    optimizer = torch.optim.LBFGS([share_logits, log_floor, scale, weights], max_iter=500, line_search_fn="strong_wolfe")
 
     def loss():
         optimizer.zero_grad()
         total = torch.zeros((), dtype=torch.float64)
+        shares, floor = torch.softmax(share_logits, 0), torch.exp(log_floor)
         for evidence, signals, is_gold in data:
-            logits = scale * torch.log(evidence @ torch.exp(log_shares) + _FLOOR) + signals @ weights
+            logits = scale * torch.log(evidence @ shares + floor) + signals @ weights
             total = total - (torch.logsumexp(logits[is_gold], 0) - torch.logsumexp(logits, 0))
-        total = total / max(len(data), 1) + l2 * (weights @ weights)
+        centred = share_logits - share_logits.mean()
+        total = total / max(len(data), 1) + l2 * (weights @ weights + centred @ centred + log_floor**2)
         total.backward()
         return total
 
     optimizer.step(loss)
-    return ConceptModel(shares=torch.exp(log_shares).detach().numpy().copy(), scale=float(scale.detach()), weights=weights.detach().numpy().copy())
+    with torch.no_grad():
+        return ConceptModel(
+            shares=torch.softmax(share_logits, 0).numpy().copy(),
+            floor=float(torch.exp(log_floor)),
+            scale=float(scale),
+            weights=weights.numpy().copy(),
+        )
 
 
 class ConceptEvidence:
@@ -162,6 +224,8 @@ class ConceptEvidence:
         self._providers = _providers(graph)
         self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
         self._kinds = {"Chart": _kinds_of(graph, "DataVisualization")}
+        self._broader = _broader(graph)
+        self._categories = frozenset(b for kinds in self._broader.values() for b in kinds)
 
     def table(
         self, query: str, q_vec: np.ndarray, linked: list[str], evidence_rows: list[int], row_entities: dict[int, list[str]]
@@ -190,6 +254,7 @@ class ConceptEvidence:
                 evidence["passages"][iri] += 1 / (1 + rank)
 
         iris = tuple(iri for iri in dict.fromkeys(i for scores in evidence.values() for i in scores) if iri in self.graph.entities)
+        named = set(linked)
         exam_question = bool(_EXAM_WORDS.search(query))
         wanted = [t for t, pattern in _TYPE_HINTS.items() if pattern.search(query)]
         signals = []
@@ -205,6 +270,10 @@ class ConceptEvidence:
                 float(iri in linked),
                 float(kind == "Service"),
                 float(kind == "Algorithm"),
+                # "which activation function ..." names the kind; its members (ReLU, softmax) are the answers.
+                float(iri not in named and bool(self._broader.get(iri, frozenset()) & named)),
+                # A category (Activation function, Classification) is rarely the answer when one of its kinds fits.
+                float(iri in self._categories),
             ])
         return ConceptTable(
             iris=iris,
@@ -249,6 +318,16 @@ def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
             if made_for and relation.target.type == "Concept":
                 found[relation.target.iri].append(iri)
     return {target: tuple(dict.fromkeys(providers)) for target, providers in found.items()}
+
+
+def _broader(graph: KnowledgeGraph) -> dict[str, frozenset[str]]:
+    """Entity IRI -> the entities it is a kind of (its skos:broader ones)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for iri in graph.entities:
+        for r in graph.neighbours(iri):
+            if r.direction == "out" and local_name(r.predicate) == "broader":
+                found[iri].add(r.target.iri)
+    return {iri: frozenset(targets) for iri, targets in found.items()}
 
 
 def _kinds_of(graph: KnowledgeGraph, category: str) -> set[str]:

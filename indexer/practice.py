@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg.exams import ExamProfile, exam_profiles, find_exam, task_coverage
 from kg.flashcards import CardFace, entity_cards, question_card
-from kg.quiz import KINDS, Question, QuizMaker
+from kg.quiz import QUIZ_KINDS, Question, QuizMaker
 from kg.quiz_bank import BankItem, load_bank
 from kg.quiz_mix import QuizMix
 
@@ -97,7 +97,7 @@ class StudySession:
         return exam_profiles(self.kg)
 
     def quiz(self, n: int = 10, lang: str = "en", *, domain: str | None = None, seed: int | None = None,
-             kinds: tuple[str, ...] = KINDS) -> tuple[Question, ...]:
+             kinds: tuple[str, ...] = QUIZ_KINDS) -> tuple[Question, ...]:
         """Bank items and generated questions mixed, spread over the exam's domains by weight and by
         the learner's weakness there, leaving out what the learner answered recently."""
         if domain:
@@ -160,7 +160,8 @@ ENGINE_RATIO = 2.0  # the key's concept probability must be at least this many t
 def engine_checker(index, ratio: float = ENGINE_RATIO):
     """The answer-engine check for generated questions: asking the stem, the index's concept ranking
     (the model behind the concept card, over every candidate entity) puts the key above every
-    distractor, with at least `ratio` times the best distractor's probability.
+    distractor, with at least `ratio` times the best distractor's probability, and at least as high as
+    every other right answer the graph knows (`Question.rivals`), so the key is the most fitting one.
 
     A question the engine would answer otherwise is one the graph and the passages do not
     clearly back, so it is not shown. Bank items are reviewed by hand and pass.
@@ -185,6 +186,9 @@ def engine_checker(index, ratio: float = ENGINE_RATIO):
             return False
         keys = [ranked.get(question.choices[i].iri, 0.0) for i in question.answers]
         wrong = [ranked.get(c.iri, 0.0) for i, c in enumerate(question.choices) if i not in question.answers]
-        return min(keys) > 0 and min(keys) >= ratio * max(wrong, default=0.0)
+        # Other right answers the quiz does not offer must not outrank the key: it is then the most fitting one
+        # (not the platform, not a specialised variant such as Comprehend Medical for general text).
+        rivals = [ranked.get(iri, 0.0) for iri in question.rivals]
+        return min(keys) > 0 and min(keys) >= ratio * max(wrong, default=0.0) and min(keys) >= max(rivals, default=0.0)
 
     return agrees

@@ -1,5 +1,6 @@
 """Progress of a build or an add: stage timing with an estimate of the time left, tqdm bars for
-the CLI, and plain log lines on stderr for the app's terminal.
+the CLI, plain log lines on stderr for the app's terminal, and a status file in the index
+folder through which the app and ``studykg app`` follow a build another process runs.
 
 Every reporter is a ``progress(stage, done, total)`` callable fed by the build; ``total`` is 0
 when a stage does not know its size (reading files), and then no estimate is given.
@@ -7,10 +8,14 @@ when a stage does not know its size (reading files), and then no estimate is giv
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 
@@ -124,43 +129,182 @@ class LogProgress:
 # No rate: the build reports progress in jumps (a batch of 2048 chunks at once, a stage that
 # starts at its last step), so tqdm's rate read like "108752310 chunks/s". Counts and elapsed
 # time are what a reader can use.
-BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}]"
+BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]"
 COUNTER_FORMAT = "{desc}: {n_fmt} [{elapsed}]"
+REDRAW_SECONDS = 0.1  # a stage of 10,000 files must not spend its time redrawing a bar
 
 
 class TqdmProgress:
-    """A ``progress(stage, done, total)`` callable that draws a tqdm bar (with its own time estimate) per stage."""
+    """A ``progress(stage, done, total)`` callable that draws a tqdm bar (with its own time estimate) per stage.
 
-    def __init__(self, *, disable: bool = False) -> None:
-        self.disable = disable
+    A stage's clock starts when the previous stage last reported, not when this one first
+    does: a stage that reports only at its end still shows the seconds it took, and the
+    previous bar is closed as soon as the next stage speaks. Without a terminal on stderr
+    (a pipe, a log file) nothing is drawn: raw bars are unreadable there, and every command
+    prints its own summary line.
+    """
+
+    def __init__(self, *, disable: bool = False, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.disable = disable or not _is_terminal(self.stream)
         self._bar = None
         self._stage: str | None = None
+        self._last = time.time()
+        self._drawn = 0.0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.disable:
             return
         from tqdm import tqdm
 
+        now = time.time()
         if stage != self._stage:
             self.close()
             self._stage = stage
             self._bar = tqdm(
-                total=total or None, desc=stage, leave=False, dynamic_ncols=True,
+                total=total or None, desc=stage, leave=False, dynamic_ncols=True, file=self.stream,
                 bar_format=BAR_FORMAT if total else COUNTER_FORMAT,
             )
+            self._bar.start_t = min(self._last, now)
+            self._drawn = 0.0
+        self._last = now
         bar = self._bar
         if total and bar.total != total:
             bar.total = total
         bar.n = done
-        bar.refresh()
+        if now - self._drawn >= REDRAW_SECONDS or (total and done >= total):
+            bar.refresh()
+            self._drawn = now
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+            self._stage = None
 
     def __enter__(self) -> TqdmProgress:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or odd stream
+        return False
+
+
+class Fanout:
+    """One ``progress`` callable that feeds several (a terminal bar and the shared status file)."""
+
+    def __init__(self, *reporters: Callable[[str, int, int], None]) -> None:
+        self.reporters = reporters
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        for reporter in self.reporters:
+            reporter(stage, done, total)
+
+
+STATUS_FILE = ".progress.json"  # in the index folder, beside the write lock
+
+
+class StatusFile:
+    """Publishes a writer's progress to ``<index>/.progress.json`` so that other processes and app
+    sessions can show the one running build instead of starting their own.
+
+    A ``progress(stage, done, total)`` callable; the file is replaced atomically (never read
+    half-written) at most every ``every`` seconds, and at each new stage, stage end and finish.
+    """
+
+    def __init__(self, index_path: Path, *, every: float = 0.25, clock: Callable[[], float] = time.monotonic) -> None:
+        self.index_path = Path(index_path).resolve()
+        self.path = self.index_path / STATUS_FILE
+        self.every = every
+        self.clock = StageClock(clock)
+        self._written = 0.0
+        self._started = time.time()
+        self._timing: StageTiming | None = None
+        self._published = False  # whether this writer ever published (it held the lock): only then does it finish
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        new_stage = stage != self.clock.stage
+        self._timing = self.clock.update(stage, done, total)
+        now = time.monotonic()
+        if new_stage or (total and done >= total) or now - self._written >= self.every:
+            self._write("running")
+            self._written = now
+
+    def finish(self, state: str = "done", error: str = "") -> None:
+        """The write is over: ``done`` or ``failed`` (with the one-line ``error``)."""
+        self.clock.close()
+        self._timing = None
+        self._write(state, error)
+
+    def __enter__(self) -> StatusFile:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if error is None:
+            self.finish("done")
+        elif not isinstance(error, (KeyboardInterrupt, GeneratorExit)):
+            self.finish("failed", " ".join(str(error).split()) or kind.__name__)
+        else:
+            self.finish("failed", "stopped")
+
+    def _write(self, state: str, error: str = "") -> None:
+        from .layout import holds_write_lock
+
+        if not (holds_write_lock(self.index_path) or (self._published and state != "running")):
+            return  # a writer still waiting for the lock must not overwrite the status of the one holding it
+        self._published = True
+        timing = self._timing
+        data = {
+            "pid": os.getpid(), "state": state, "error": error, "started": self._started, "updated": time.time(),
+            "stage": timing.stage if timing else None, "done": timing.done if timing else 0,
+            "total": timing.total if timing else 0, "elapsed": timing.elapsed if timing else 0.0,
+            "left": timing.left if timing else None,
+            "finished": [[stage, seconds] for stage, seconds in self.clock.finished],
+        }
+        tmp = self.path.with_name(f"{STATUS_FILE}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:  # progress is a courtesy: a full disk fails the build itself with a clear line
+            tmp.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class BuildStatus:
+    """What a writer last published: its current stage (a ``StageTiming``), the finished stages, its state."""
+
+    state: str
+    timing: StageTiming | None
+    finished: tuple[tuple[str, float], ...]
+    started: float
+    updated: float = 0.0
+    error: str = ""
+
+    def timing_now(self, now: float | None = None) -> StageTiming | None:
+        """The current stage as of ``now`` (wall clock): a stage between two reports still counts its seconds."""
+        if self.timing is None:
+            return None
+        since = max(0.0, (time.time() if now is None else now) - self.updated) if self.state == "running" else 0.0
+        left = None if self.timing.left is None else max(0.0, self.timing.left - since)
+        return StageTiming(self.timing.stage, self.timing.done, self.timing.total, self.timing.elapsed + since, left)
+
+
+def read_status(index_path: Path) -> BuildStatus | None:
+    """The last status published in ``index_path`` (None when no writer ever published one, or it is unreadable)."""
+    try:
+        data = json.loads((Path(index_path) / STATUS_FILE).read_text(encoding="utf-8"))
+        timing = None
+        if data.get("stage"):
+            timing = StageTiming(data["stage"], int(data["done"]), int(data["total"]), float(data["elapsed"]), data.get("left"))
+        finished = tuple((str(stage), float(seconds)) for stage, seconds in data.get("finished", ()))
+        return BuildStatus(str(data["state"]), timing, finished, float(data.get("started", 0.0)), float(data.get("updated", 0.0)),
+                           str(data.get("error", "")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -12,6 +12,10 @@ index can only ever be questioned with the weights it was built with. Before an 
 kept it must give the same vectors as the model on probe sentences; a model the export
 cannot reproduce (a tokenizer without a ``tokenizer.json``, lower-casing, a prompt the
 pooling leaves out) keeps using sentence-transformers for questions, only more slowly.
+
+Passages go through the same export (``OnnxEncoder``, the ``Encoder`` of ``encoding.py``): a
+build or an add with an export never imports torch, and embeds faster than
+sentence-transformers on the same cores (``bench/bench_embedding.py`` compares them).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -30,15 +35,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .embedding_cache import EmbeddingCache
+from .encoding import Encoder
 from .errors import ModelError
 from .pretrained import cache_dir
 
 if TYPE_CHECKING:
-    from .encoder import Encoder
+    from .encoder import SentenceTransformerEncoder
 
 log = logging.getLogger(__name__)
 
-EXPORT_FORMAT = 1  # bump when the files of an export change meaning
+EXPORT_FORMAT = 2  # bump when the files of an export change meaning; 2: passage prompt, passages probed too
 # Export and model must agree this closely: ranking near ties moves with 1e-4 of cosine.
 MIN_PROBE_COSINE = 0.99999
 PROBES = (
@@ -49,6 +56,8 @@ PROBES = (
     "SageMaker Model Monitor compares live traffic with a baseline " * 20,  # longer than most questions
 )
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+BATCH_SIZE = 32  # passages of like length batched together, as sentence-transformers does: padding costs time
+ONNX_FILE = "model.onnx"
 
 
 def export_folder(fingerprint: str) -> Path:
@@ -69,8 +78,13 @@ def find_export(fingerprint: str) -> Path | None:
     return folder
 
 
-class QuestionEncoder:
-    """Encodes questions like ``Encoder.encode_queries``, from an export; loading starts at once, in threads.
+class OnnxEncoder(Encoder):
+    """The ``Encoder`` that runs an export with onnxruntime: questions at search time, passages in a build or an add.
+
+    Loading starts at once, in threads. ``threads``: onnxruntime's intra-op threads, 1 for
+    one question at a time (as FAISS in vectors.py: more only contend on 2 cores), every core
+    for passages (``for_passages``). ``cached``: passages are looked up in, and added to, the
+    embedding cache of the model's fingerprint, which also reads the shipped corpus vectors.
 
     Example::
 
@@ -78,11 +92,17 @@ class QuestionEncoder:
         vectors = encoder.encode_queries(["Which service converts text to speech?"])
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(
+        self, folder: Path, *, threads: int = 1, cached: bool = False, name: str = "", source: str = "", onnx_file: str = ONNX_FILE
+    ) -> None:
         self.folder = folder
         self.settings = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
-        self.name = self.settings["model_name"]
+        self.name = name or self.settings["model_name"]  # the same files may be loaded from another folder than the export's
         self.dim = int(self.settings["dim"])
+        self.source = source or self.name
+        self.threads = max(1, threads)
+        self.onnx_file = onnx_file
+        self._cache = EmbeddingCache(cache_dir(), self.fingerprint(), self.dim) if cached else None
         self._session = None
         self._input_names: set[str] = set()
         self._tokenizer = None
@@ -94,35 +114,68 @@ class QuestionEncoder:
             thread.start()
 
     @classmethod
-    def find(cls, fingerprint: str) -> QuestionEncoder | None:
-        """The export made for exactly this model fingerprint, already loading; None when there is none."""
+    def find(cls, fingerprint: str) -> OnnxEncoder | None:
+        """The export made for exactly this model fingerprint, already loading, for questions; None when there is none."""
         folder = find_export(fingerprint)
         return cls(folder) if folder else None
 
+    @classmethod
+    def for_passages(cls, folder: Path, *, name: str = "", source: str = "", cached: bool = True) -> OnnxEncoder:
+        """The export at ``folder`` on every core, with the embedding cache: what a build or an add embeds with."""
+        return cls(folder, threads=os.cpu_count() or 1, cached=cached, name=name, source=source)
+
+    def fingerprint(self) -> str:
+        return str(self.settings["fingerprint"])
+
+    def prompt(self, kind: str) -> str:
+        """The text put before a "query" or a "passage" ("" when the model defines none)."""
+        return str(self.settings.get(f"{kind}_prompt", ""))
+
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length vectors for questions, with the model's query prompt."""
+        return self._encode(texts, self.prompt("query"))
+
+    def encode_passages(self, texts: Sequence[str], *, cached: bool = True) -> np.ndarray:
+        """Unit-length vectors for passages, with the model's passage prompt; known ones from the cache unless ``cached=False``."""
+        prompt = self.prompt("passage")
+        if self._cache is None or not cached:
+            return self._encode(texts, prompt)
+        return self._cache.encode(texts, prompt, lambda missing: self._encode(missing, prompt))
+
+    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
+        """Texts sorted by length and run in batches, so a batch pads to little more than its own longest text."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+            return out
         self._wait()
-        prompt = self.settings["query_prompt"]
         encodings = self._tokenizer.encode_batch([prompt + text for text in texts])
-        feed = {
-            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-        }
+        order = sorted(range(len(texts)), key=lambda n: len(encodings[n].ids))
+        for start in range(0, len(order), BATCH_SIZE):
+            batch = order[start : start + BATCH_SIZE]
+            out[batch] = self._run([encodings[n] for n in batch])
+        return out
+
+    def _run(self, encodings: list) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        pad = int(self.settings["pad_id"])
+        feed = {name: np.zeros((len(encodings), width), dtype=np.int64) for name in _INPUTS}
+        feed["input_ids"][:] = pad
+        for row, e in enumerate(encodings):
+            feed["input_ids"][row, : len(e.ids)] = e.ids
+            feed["attention_mask"][row, : len(e.ids)] = e.attention_mask
+            feed["token_type_ids"][row, : len(e.ids)] = e.type_ids
         vectors = self._session.run(None, {name: value for name, value in feed.items() if name in self._input_names})[0]
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+        return vectors / np.maximum(norms, 1e-12)
 
     # ---- loading ---------------------------------------------------------
     def _load_session(self) -> None:
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1  # one question at a time, as FAISS in vectors.py: more threads only contend on 2 cores
+        options.intra_op_num_threads = self.threads
         options.log_severity_level = 3
-        session = onnxruntime.InferenceSession(str(self.folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        session = onnxruntime.InferenceSession(str(self.folder / self.onnx_file), options, providers=["CPUExecutionProvider"])
         self._input_names = {i.name for i in session.get_inputs()}  # a BERT export takes token_type_ids, e5's does not
         self._session = session
 
@@ -131,7 +184,7 @@ class QuestionEncoder:
 
         tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
         tokenizer.enable_truncation(max_length=int(self.settings["max_length"]))
-        tokenizer.enable_padding(pad_id=int(self.settings["pad_id"]), pad_token=self.settings["pad_token"])
+        tokenizer.no_padding()  # padded per batch in _run
         self._tokenizer = tokenizer
 
     def _guarded(self, load):
@@ -147,19 +200,24 @@ class QuestionEncoder:
         for thread in self._threads:
             thread.join()
         if self._error is not None:
-            raise ModelError(f"{self.folder}: cannot load the question encoder ({self._error}); delete the folder and run 'studykg build'")
+            raise ModelError(f"{self.folder}: cannot load the ONNX encoder ({self._error}); delete the folder and run 'studykg build'")
+
+
+QuestionEncoder = OnnxEncoder  # its first job, and the name the search and the entry object still import
 
 
 def ensure_export(encoder: Encoder) -> Path | None:
-    """Export ``encoder`` for questions unless an export for its fingerprint exists; None when it cannot be exported.
+    """Export ``encoder`` unless an export for its fingerprint exists; None when it cannot be exported.
 
-    Never fails the caller: without an export, questions are encoded by the full model.
+    Never fails the caller: without an export, questions and passages are encoded by the full
+    model. Only a sentence-transformers model (one with a ``model``) can be exported.
     """
     existing = find_export(encoder.fingerprint())
     if existing:
         return existing
     folder = export_folder(encoder.fingerprint())
-    reason = _unsupported(encoder.model)
+    model = getattr(encoder, "model", None)
+    reason = "it is not a sentence-transformers model" if model is None else _unsupported(model)
     if reason:
         log.info("questions will be encoded with sentence-transformers: %s", reason)
         return None
@@ -167,7 +225,7 @@ def ensure_export(encoder: Encoder) -> Path | None:
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         _write_export(encoder, staging)
-        cosine = _probe_agreement(encoder, QuestionEncoder(staging))
+        cosine = _probe_agreement(encoder, OnnxEncoder(staging))
         if cosine < MIN_PROBE_COSINE:
             log.warning("the ONNX export of %s disagrees with the model (cosine %.6f); questions will use sentence-transformers", encoder.name, cosine)
             return None
@@ -195,7 +253,7 @@ def _unsupported(model) -> str | None:
     return None
 
 
-def _write_export(encoder: Encoder, folder: Path) -> None:
+def _write_export(encoder: SentenceTransformerEncoder, folder: Path) -> None:
     import torch
 
     model = encoder.model
@@ -228,6 +286,7 @@ def _write_export(encoder: Encoder, folder: Path) -> None:
         "fingerprint": encoder.fingerprint(),
         "dim": encoder.dim,
         "query_prompt": encoder.prompt("query"),
+        "passage_prompt": encoder.prompt("passage"),
         "max_length": int(model.max_seq_length),
         "pad_id": int(model.tokenizer.pad_token_id),
         "pad_token": str(model.tokenizer.pad_token),
@@ -235,8 +294,8 @@ def _write_export(encoder: Encoder, folder: Path) -> None:
     (folder / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
 
 
-def _probe_agreement(encoder: Encoder, exported: QuestionEncoder) -> float:
-    """The lowest cosine between the model's and the export's vectors for the probe questions, batched with padding."""
-    expected = encoder.encode_queries(PROBES)
-    got = exported.encode_queries(PROBES)
+def _probe_agreement(encoder: SentenceTransformerEncoder, exported: OnnxEncoder) -> float:
+    """The lowest cosine between the model's and the export's vectors for the probes, as questions and as passages, batched with padding."""
+    expected = np.concatenate([encoder.encode_queries(PROBES), encoder.encode_passages(PROBES, cached=False)])
+    got = np.concatenate([exported.encode_queries(PROBES), exported.encode_passages(PROBES, cached=False)])
     return float(np.min(np.sum(expected * got, axis=1)))

@@ -68,22 +68,29 @@ def _remove_folder(folder: Path, index_path: Path, *, progress: Progress | None 
     if folders[root] and not any(count for other, count in folders.items() if other != root):
         raise SourceError(f"{root} holds every document of the index; build a new one with 'studykg build' instead")
     with writing(index_path) as new:
+        report("copying the live index", 0, 1)
         _copy_version(live, new)
         graph = KnowledgeGraph.load(new / "graph")
+        report("copying the live index", 1, 1)
         store = ChunkStore(new / "chunks.db")
         documents = store.documents(root=root)
         gone: set[int] = set()
+        report("removing documents", 0, len(documents))
         for number, doc_id in enumerate(documents, 1):
             gone.update(store.delete_document(doc_id))
             graph.remove_document(doc_id)
             report("removing documents", number, len(documents))
         store.set_skipped((), under=[root])
         store.commit()
+        report("writing the vector index", 0, 1)
         index = VectorIndex.load(new, exact_limit=EXACT_SEARCH_LIMIT).without(gone)
         for name in ("ids.npy", "vectors.npy", "vectors.faiss"):
             (new / name).unlink(missing_ok=True)
         index.save(new)
+        report("writing the vector index", 1, 1)
+        report("saving the knowledge graph", 0, 1)
         graph.save(new / "graph")
+        report("saving the knowledge graph", 1, 1)
         remaining = {row["doc_id"]: row for row in store.documents().values()}
         chunk_total = store.chunk_count()
         store.close()

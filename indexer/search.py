@@ -1,7 +1,8 @@
 """Search: dense, lexical and graph retrieval fused into hits, and the concepts behind them ranked.
 
-Every retriever returns a ranked list; reciprocal rank fusion combines lists whose scores
-are not comparable (cosine, BM25, graph counts). The graph shapes both rankings: entities
+Every retriever returns a ranked list; indexer/fusion.py combines them (dense and BM25 scores
+scaled within their lists, reciprocal ranks for the graph's lists, whose counts compare to
+nothing), ranking passages among those the filters allow. The graph shapes both rankings: entities
 linked in the question, and their typed neighbours (a question about "text to speech"
 links the concept, whose provider is Polly), lift the passages that mention them and the
 concepts shown on the card.
@@ -23,6 +24,7 @@ from .direction import Directions
 from .encoder import Encoder
 from .entity_words import EntityWords
 from .errors import QueryError
+from .fusion import add_document_evidence, add_ranks, add_scores, fuse, prefer, within
 from .identifiers import with_identifier_words
 from .language import prepare_question_language, question_language
 from .question_encoder import QuestionEncoder
@@ -31,8 +33,7 @@ from .records import ConceptMatch, EntityTag, Hit, SearchResult, Why
 from .store import ChunkStore
 from .vectors import EntityVectors, VectorIndex
 
-RRF_K = 60
-# Reciprocal rank fusion weights of the retrievers for the passages, and of the two retrievers whose
+# Fusion weights of the retrievers for the passages, and of the two retrievers whose
 # top passages are evidence for the concepts (measured with studykg eval on bench/eval/questions.jsonl
 # and with bench/aws_docs_bench.py). "phrase" is runs of three words of the question in a passage:
 # a line copied from a note finds that note, which bag-of-words retrievers alone may rank 8th.
@@ -43,16 +44,6 @@ FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "phrase": 0.5, "mentions": 1.0, 
 # runner-up, so a doubtful concept hardly moves the passages, and by how rare the concept is:
 # the retrievers already reach a service that hundreds of API pages mention.
 CONCEPT_PASSAGES = 10
-# A passage in the question's language (or the one the learner prefers) counts this much more:
-# enough to order passages that are about as good, not to lift a poor one.
-LANGUAGE_PREFERENCE = 0.05
-# A passage from the folders the learner added counts this much more than a shipped one: of two
-# passages about as relevant the learner's own words come first, and a shipped passage must be
-# clearly better to pass it. Fused scores of the top candidates lie close together, so smaller
-# shares left the learner's file behind shipped notes on the same topic (bench/learner_notes_bench.py,
-# asked normally: MRR@10 0.42 with none, 0.60 with 0.3, 0.67-0.69 with 0.5). Without added folders
-# nothing changes.
-OWN_NOTES_PREFERENCE = 0.5
 OWN_KIND = "user"
 # "From your notes": at most this many of the learner's passages, each at least this similar to
 # the question (cosine of multilingual-e5 vectors; measured with bench/learner_notes_bench.py).
@@ -71,16 +62,6 @@ MATERIAL_FLOOR = 0.845
 MATERIAL_WORDED_FLOOR = 17.0
 CONCEPT_EVIDENCE_WEIGHTS = {"dense": 0.8, "lexical": 1.2}
 CANDIDATES = 50
-# A document with several passages that match is more likely the answer than one with a single
-# lucky passage: each passage also gets this share of what its document's next best passages score
-# above the background.
-DOCUMENT_SHARE = 0.3
-DOCUMENT_DEPTH = 3
-# The background is the score of the passage at this rank: only passages among the best few count
-# as a document's evidence. Counting down to the 50th candidate lifted long documents in the
-# question's language, whose every passage matches a little, over the one passage that answers
-# (a learner's English write-up asked in Vietnamese lost to a shipped Vietnamese note).
-DOCUMENT_BACKGROUND = 10
 
 MODES = ("hybrid", "bm25", "dense", "nograph")
 KIND_GROUPS = {"service": "services", "algorithm": "services", "note": "notes", "user": "mine"}
@@ -112,10 +93,11 @@ class Searcher:
         prepare_question_language(self._languages)
         self.weights = dict(FUSION_WEIGHTS)
         self._concept_evidence = ConceptEvidence(graph, entities, entity_words)
-        self._concept_model = ConceptModel.load()
         self._directions = Directions({iri: (entity.label, *entity.aliases) for iri, entity in graph.entities.items()})
         # The passages of the folders the learner added: fixed for this index version.
         self._own_rows = frozenset(row[0] for row in store.db.execute("SELECT id FROM chunks WHERE kind = ?", (OWN_KIND,)))
+        # Per filter: the passages it allows, their row ids and vectors (for exact dense ranking among them).
+        self._filtered: dict[SearchFilters, tuple[frozenset[int], np.ndarray, np.ndarray]] = {}
 
     def search(
         self, query: str, k: int = 5, *, filters: SearchFilters | None = None, mode: str = "hybrid", lang: str | None = None
@@ -137,9 +119,13 @@ class Searcher:
 
         q_vec, dense, lexical, phrases, linked = self._retrieve(query, n, use_dense=use_dense, use_lexical=use_lexical, use_graph=use_graph)
         dense_rows, lexical_rows = [rowid for rowid, _ in dense], [rowid for rowid, _ in lexical]
-        fused = _fuse(
-            (dense_rows, self.weights["dense"]), (lexical_rows, self.weights["lexical"]), ([r for r, _ in phrases], self.weights["phrase"])
-        )
+        # The passages are ranked among those the filters allow; the concepts from the whole index.
+        allowed = self._allowed(filters)
+        passage_dense = self._dense_within(q_vec, filters, n) if use_dense and allowed is not None else dense
+        passage_lexical, passage_phrases = within(lexical, allowed), within(phrases, allowed)
+        fused = fuse(([r for r, _ in passage_phrases], self.weights["phrase"]))
+        add_scores(fused, passage_dense, self.weights["dense"])
+        add_scores(fused, passage_lexical, self.weights["lexical"])
         concepts: list[tuple[str, float]] = []
         mentioned = linked
         if use_graph:
@@ -148,20 +134,20 @@ class Searcher:
             candidates = sorted(fused, key=fused.get, reverse=True)[:CANDIDATES]
             candidate_entities = self.store.entities_of(_unique(candidates + evidence_rows[:EVIDENCE_PASSAGES]))
             table = self._concept_evidence.table(query, q_vec, linked, evidence_rows, candidate_entities)
-            concepts = self._concept_model.rank(table)
+            concepts = self._concept_model().rank(table)
             overlap = self._entity_overlap(_passage_focus(linked, concepts), candidates, candidate_entities, fused)
-            _add_ranks(fused, overlap, self.weights["mentions"])
+            add_ranks(fused, overlap, self.weights["mentions"])
             if concepts and concepts[0][0] not in linked:
                 best = concepts[0][0]
-                own, mentioning = self._closest_passages(best, q_vec)
+                own, mentioning = self._closest_passages(best, q_vec, allowed)
                 rarity = min(1.0, CONCEPT_PASSAGES / max(mentioning, 1))
-                _add_ranks(fused, own, self.weights["concept"] * _margin(concepts) * rarity)
+                add_ranks(fused, own, self.weights["concept"] * _margin(concepts) * rarity)
                 mentioned = [*linked, best]  # a hit's "why" names the concept too
         if use_dense and use_lexical:
-            _add_document_evidence(fused, self.store.documents_of(list(fused)))
-            _prefer(fused, self.store.languages_of(list(fused)), self._own_rows, lang or question_language(query, self._languages))
+            add_document_evidence(fused, self.store.documents_of(list(fused)))
+            prefer(fused, self.store.languages_of(list(fused)), self._own_rows, lang or question_language(query, self._languages))
         ranked = sorted(fused, key=fused.get, reverse=True)
-        hits = self._hits(ranked, fused, dense, lexical, mentioned, filters, k)
+        hits = self._hits(ranked, fused, passage_dense, passage_lexical, mentioned, filters, k)
         if not use_graph:
             concepts = self._concepts_from_hits(hits)
         in_material = not use_graph or _in_material(linked, dense, self._concept_evidence.best_worded(query))
@@ -172,6 +158,13 @@ class Searcher:
         )
 
     # ---- concepts --------------------------------------------------------
+    def _concept_model(self) -> ConceptModel:
+        """The fitted concept ranking, read at the first search: bench/train_concept_ranker.py needs
+        ``concept_table`` from an index while the stored model no longer fits the evidence."""
+        if not hasattr(self, "_fitted_model"):
+            self._fitted_model = ConceptModel.load()
+        return self._fitted_model
+
     def concept_table(self, query: str) -> ConceptTable:
         """The evidence the concept ranking weighs for a question; bench/train_concept_ranker.py fits on it."""
         query = check_question(query)
@@ -225,14 +218,41 @@ class Searcher:
         counts = {rowid: len(wanted.intersection(iris)) for rowid, iris in candidate_entities.items()}
         return sorted((r for r in candidates if counts.get(r)), key=lambda r: (-counts[r], -fused[r]))
 
-    def _closest_passages(self, iri: str, q_vec: np.ndarray) -> tuple[list[int], int]:
-        """The CONCEPT_PASSAGES chunks that mention ``iri`` most similar to the question, and how many mention it."""
-        vectors = self.vectors.vectors_for(self.store.chunks_linked_to(iri))
+    def _allowed(self, filters: SearchFilters) -> frozenset[int] | None:
+        """The passages the filters let through (None: all); computed once per filter for this index version."""
+        if not filters.active():
+            return None
+        if filters not in self._filtered:
+            rows = list(self.store.iter_chunks())
+            wanted = filters.domains or filters.entity_types
+            entities = self.store.entities_of([row["id"] for row in rows]) if wanted else {}
+            allowed = frozenset(row["id"] for row in rows if self._passes(row, entities.get(row["id"], []), filters))
+            ids = sorted(allowed)
+            vectors = self.vectors.vectors_for(ids)
+            ids = [i for i in ids if i in vectors]
+            matrix = np.stack([vectors[i] for i in ids]) if ids else np.zeros((0, 0), dtype=np.float32)
+            self._filtered[filters] = (allowed, np.asarray(ids, dtype=np.int64), matrix)
+        return self._filtered[filters][0]
+
+    def _dense_within(self, q_vec: np.ndarray, filters: SearchFilters, n: int) -> list[tuple[int, float]]:
+        """The n passages the filters allow most similar to the question: exact, however far down the whole index they sit."""
+        _, ids, matrix = self._filtered[filters]
+        if not len(ids):
+            return []
+        similarity = matrix @ q_vec
+        top = np.argsort(-similarity, kind="stable")[:n]
+        return [(int(ids[i]), float(similarity[i])) for i in top]
+
+    def _closest_passages(self, iri: str, q_vec: np.ndarray, allowed: frozenset[int] | None = None) -> tuple[list[int], int]:
+        """The CONCEPT_PASSAGES chunks that mention ``iri`` (among the allowed ones) most similar to the question, and how many mention it."""
+        linked_rows = self.store.chunks_linked_to(iri)
+        mentioning = len(linked_rows)
+        vectors = self.vectors.vectors_for([r for r in linked_rows if allowed is None or r in allowed])
         if not vectors:
             return [], 0
         rowids = list(vectors)
         similarity = np.stack([vectors[r] for r in rowids]) @ q_vec
-        return [rowids[i] for i in np.argsort(-similarity, kind="stable")[:CONCEPT_PASSAGES]], len(rowids)
+        return [rowids[i] for i in np.argsort(-similarity, kind="stable")[:CONCEPT_PASSAGES]], mentioning
 
     def _hits(self, ranked, fused, dense, lexical, mentioned, filters: SearchFilters, k: int) -> tuple[Hit, ...]:
         """The top k passages, one per source document first: the next passage of a page is a click away.
@@ -324,21 +344,6 @@ def _in_material(linked: list[str], dense: list[tuple[int, float]], worded: floa
     return bool(linked) or worded >= MATERIAL_WORDED_FLOOR or bool(dense and dense[0][1] >= MATERIAL_FLOOR)
 
 
-def _prefer(fused: dict[int, float], languages: dict[int, str], own_rows: frozenset[int], preferred: str | None) -> None:
-    """Lift the learner's own passages, and passages in the preferred language, by a share of their score.
-
-    A learner's passage counts as in the preferred language whatever its language: they wrote it
-    in the words they think in, so a shipped note that merely shares the question's language
-    never overtakes it for that reason alone.
-    """
-    for rowid in fused:
-        own = rowid in own_rows
-        lift = 1.0 + (OWN_NOTES_PREFERENCE if own else 0.0)
-        if preferred and (own or languages.get(rowid) == preferred):
-            lift += LANGUAGE_PREFERENCE
-        fused[rowid] *= lift
-
-
 def _passage_focus(linked: list[str], concepts: list[tuple[str, float]]) -> list[str]:
     """The entities whose passages come first: those the question names, and its best concept.
 
@@ -356,7 +361,7 @@ def _passage_focus(linked: list[str], concepts: list[tuple[str, float]]) -> list
 
 def _evidence_rows(dense_rows: list[int], lexical_rows: list[int]) -> list[int]:
     """The passages whose entities are evidence for the concepts: dense and lexical results fused, best first."""
-    evidence = _fuse((dense_rows, CONCEPT_EVIDENCE_WEIGHTS["dense"]), (lexical_rows, CONCEPT_EVIDENCE_WEIGHTS["lexical"]))
+    evidence = fuse((dense_rows, CONCEPT_EVIDENCE_WEIGHTS["dense"]), (lexical_rows, CONCEPT_EVIDENCE_WEIGHTS["lexical"]))
     return sorted(evidence, key=evidence.get, reverse=True)[:CANDIDATES]
 
 
@@ -365,39 +370,6 @@ def _margin(concepts: list[tuple[str, float]]) -> float:
     if len(concepts) < 2 or concepts[0][1] <= 0:
         return 1.0
     return max(0.0, 1.0 - concepts[1][1] / concepts[0][1])
-
-
-def _add_document_evidence(fused: dict[int, float], documents: dict[int, str]) -> None:
-    """Add to each passage a share of what its document's best other passages score above the background.
-
-    The background is the score of the DOCUMENT_BACKGROUND-th passage: reciprocal rank scores fall
-    slowly, so counting them whole would favour a document for having many passages anywhere in the lists.
-    """
-    ordered = sorted(fused.values(), reverse=True)
-    background = ordered[min(DOCUMENT_BACKGROUND, len(ordered)) - 1] if ordered else 0.0
-    lift = {rowid: score - background for rowid, score in fused.items() if score > background}
-    document = {rowid: documents.get(rowid, rowid) for rowid in lift}  # a passage without a document stands alone
-    by_document: dict[str | int, list[float]] = defaultdict(list)
-    for rowid, value in lift.items():
-        by_document[document[rowid]].append(value)
-    best = {doc: sorted(values, reverse=True)[:DOCUMENT_DEPTH] for doc, values in by_document.items()}
-    for rowid, value in lift.items():
-        top = best[document[rowid]]
-        others = sum(top) - max(value, top[-1])  # a passage among its document's best is not its own evidence
-        fused[rowid] += DOCUMENT_SHARE * others
-
-
-def _fuse(*weighted_lists: tuple[Sequence[int], float]) -> dict[int, float]:
-    """Weighted reciprocal rank fusion of ranked row-id lists."""
-    fused: dict[int, float] = defaultdict(float)
-    for ranked, weight in weighted_lists:
-        _add_ranks(fused, ranked, weight)
-    return fused
-
-
-def _add_ranks(fused: dict[int, float], ranked: Sequence[int], weight: float) -> None:
-    for rank, rowid in enumerate(ranked, 1):
-        fused[rowid] += weight / (RRF_K + rank)
 
 
 def _unique(items) -> list:

@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from kg import KnowledgeGraph
 
     from .build import BuildReport, Progress
-    from .encoder import Encoder
-    from .question_encoder import QuestionEncoder
+    from .encoding import Encoder
     from .search import SearchFilters, Searcher
     from .vectors import VectorIndex
 
@@ -77,24 +76,17 @@ class StudyIndex:
 
     @cached_property
     def encoder(self) -> Encoder:
-        from .encoder import Encoder
+        from .encoding import load_encoder
 
-        # Checked here, not at open: a graph command should not load torch and the model.
-        return Encoder.load(self.manifest.model_name).require_fingerprint(self.manifest.model_fingerprint, self.index_path)
+        # Checked here, not at open: a graph command should not load the model.
+        return load_encoder(self.manifest.model_name).require_fingerprint(self.manifest.model_fingerprint, self.index_path)
 
     @cached_property
-    def question_encoder(self) -> QuestionEncoder | Encoder:
+    def question_encoder(self) -> Encoder:
         """What encodes questions: the build's ONNX export of the index's model (no torch), else the model itself."""
-        from .question_encoder import QuestionEncoder, ensure_export
+        from .encoding import question_encoder
 
-        found = QuestionEncoder.find(self.manifest.model_fingerprint)
-        if found is not None:
-            return found
-        # An index built before exports existed, or a cleared cache: export once, so the next
-        # process skips torch; this one already has the model loaded and uses it.
-        log.warning("preparing the question encoder for %s once (about 15 s); later questions start faster", self.manifest.model_name)
-        ensure_export(self.encoder)
-        return self.encoder
+        return question_encoder(self.manifest.model_fingerprint, lambda: self.encoder)
 
     @cached_property
     def vectors(self) -> VectorIndex:

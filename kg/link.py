@@ -37,6 +37,8 @@ RANK_LOCAL_NAME, RANK_LABEL, RANK_OTHER_LABEL, RANK_ALIAS = 0, 1, 2, 3
 RANK_VENDORLESS = 4
 
 SUGGESTION_CUTOFF = 0.55
+# A name that shares no word with what was typed must be a near spelling of it (a typo).
+SPELLING_CUTOFF = 0.75
 _SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 
 
@@ -123,10 +125,14 @@ class Resolver:
         raise UnknownEntityError(name, tuple(entity.label for entity in self.suggest(text)))
 
     def suggest(self, name: str, n: int = 5) -> tuple[Entity, ...]:
-        """Up to `n` entities whose names look like `name`, best first.
+        """Up to `n` entities whose names (labels, aliases, in any language) look like `name`, best first.
 
-        A name scores by its character similarity, or, when higher, by how many of the
-        typed words start one of its words ("Kinesis Fire" -> "Kinesis Data Firehose").
+        Pickers and "did you mean" both list these, so the order is the quality of the match:
+        the whole name, then a name that starts with what was typed, then a name each typed
+        word starts a word of ("rừng cắt" -> "rừng cắt ngẫu nhiên", "Kinesis Fire" -> "Kinesis
+        Data Firehose"), then a name that contains it, then names with some of the words or
+        a close spelling ("Random Cut Forrest"). A spelling match alone must be close: a loose
+        one paired "Firehose" with "File mode" and with long task statements.
         """
         query = label_key(name)
         if not query or n <= 0:
@@ -143,14 +149,27 @@ class Resolver:
         return tuple(self._entities[iri] for iri in ranked[:n])
 
     def _similarity(self, query: str, query_words: list[str], key: str) -> float:
+        """Match quality in tiers: 4 the whole name, 3 its start, 2 every word, 1.5 inside it, below 1 a partial match."""
+        if key == query:
+            return 4.0
+        closeness = len(query) / len(key)  # within a tier, the name that is mostly what was typed first
+        if key.startswith(query):
+            return 3.0 + closeness / 2
         key_words = self._key_words[key]
         covered = sum(1 for q in query_words if any(w == q or (len(q) > 1 and w.startswith(q)) for w in key_words))
+        if covered == len(query_words):
+            return 2.0 + closeness / 2
+        if len(query) > 2 and query in key:
+            return 1.5 + closeness / 2
         coverage = covered / len(query_words)
         matcher = SequenceMatcher(None, query, key, autojunk=False)
-        if coverage == 0 and matcher.real_quick_ratio() < SUGGESTION_CUTOFF:
+        cutoff = SUGGESTION_CUTOFF if coverage else SPELLING_CUTOFF
+        if matcher.real_quick_ratio() < cutoff:
             return 0.0
         ratio = matcher.ratio()
-        return max(ratio, (ratio + coverage) / 2)
+        if coverage == 0:
+            return ratio if ratio >= SPELLING_CUTOFF else 0.0
+        return (ratio + coverage) / 2
 
 
 def ordinary_words(entities: Mapping[str, Entity]) -> frozenset[str]:

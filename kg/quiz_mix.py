@@ -2,10 +2,11 @@
 
 Questions are drawn per exam domain: each domain gets a share of the quiz by its weight in the
 exam (times the learner's weakness there, when the caller passes weights), so a quiz moves the
-whole exam, and more where the learner is weak. Within a domain the bank and the generated
-questions alternate, each in random order, so a kind with few facts (metrics) is not asked in
-every quiz; questions the learner was asked recently come last, used only when a domain runs
-out. No entity is the key of two questions in one quiz.
+whole exam, and more where the learner is weak. Within a domain the reviewed bank comes first
+and generated questions fill what it lacks (and serve an exam without a bank), each in random
+order, so a kind with few facts (metrics) is not asked in every quiz; questions the learner was
+asked recently come last, used only when a domain runs out. No entity is the key of two
+questions in one quiz.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from . import documents
+from .quiz import QUIZ_KINDS
 from .quiz_bank import BankItem
 from .quiz_records import Choice, Question
 from .vocab import KG
@@ -126,7 +128,10 @@ class QuizMix:
 
     @staticmethod
     def _order(candidates: list[_Candidate], rng: random.Random, recent: set[str]) -> list[_Candidate]:
-        """Bank and generated alternating, each shuffled; recently asked ones last."""
+        """The reviewed bank first, then generated questions to fill the gaps, each shuffled; recently asked ones last.
+
+        A bank item passed an expert's review; a generated one only passed automatic checks, so it is
+        asked where the bank has nothing fresh left (and for an exam without a bank)."""
         ordered: list[_Candidate] = []
         for stale in (False, True):
             group = [c for c in candidates if (c.id in recent) == stale]
@@ -134,13 +139,11 @@ class QuizMix:
             made = [c for c in group if c.source != "bank"]
             rng.shuffle(bank)
             rng.shuffle(made)
-            first, second = (bank, made) if rng.random() < 0.5 else (made, bank)
-            for i in range(max(len(bank), len(made))):
-                ordered += [lst[i] for lst in (first, second) if i < len(lst)]
+            ordered += bank + made
         return ordered
 
     def quiz(self, n: int = 10, lang: str = "en", *, domain: str | None = None, seed: int | None = None,
-             kinds: Sequence[str] = ("service", "metric", "remedy", "versus"), recent: Iterable[str] = (),
+             kinds: Sequence[str] = QUIZ_KINDS, recent: Iterable[str] = (),
              weights: Mapping[str, float] | None = None) -> tuple[Question, ...]:
         """`n` questions (fewer only when both sources run out), spread over domains by `weights`.
 
@@ -170,15 +173,14 @@ class QuizMix:
                 keys.update(question.entities[:1])
                 count += 1
 
+        fresh = {d: [c for c in q if c.id not in recent] for d, q in queues.items()}
+        stale = {d: [c for c in q if c.id in recent] for d, q in queues.items()}
         for d, quota in quotas(n, share, rng).items():
-            take(queues[d], quota)
-        # A domain that ran short leaves its share to the others, fresh questions first.
-        for d in sorted(queues, key=lambda d: (-share[d], d)):
-            fresh = [c for c in queues[d] if c.id not in recent]
-            stale = [c for c in queues[d] if c.id in recent]
-            take(fresh, n)
-            queues[d] = stale
-        for d in sorted(queues, key=lambda d: (-share[d], d)):
-            take(queues[d], n)
+            take(fresh[d], quota)
+        # A domain that ran short leaves its share to the others: every fresh question anywhere
+        # comes before one asked recently.
+        for pool in (fresh, stale):
+            for d in sorted(pool, key=lambda d: (-share[d], d)):
+                take(pool[d], n)
         rng.shuffle(picked)
         return tuple(picked)

@@ -55,6 +55,7 @@ class Question:
     why_wrong: tuple[str, ...] = ()  # per choice: why it is wrong ("" for a right one)
     entities: tuple[str, ...] = ()  # IRIs the question is about, the key's first
     sources: tuple[str, ...] = ()  # "path#heading" of the corpus sections that state the fact
+    rivals: tuple[str, ...] = ()  # IRIs of other right answers not offered; the answer engine must rank the key above them
 
     @property
     def answer(self) -> int:

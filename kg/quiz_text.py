@@ -22,7 +22,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "en": {
         "service": "A team's requirement is {topic} ({definition}). They want the {type_word} whose main purpose is exactly this, "
                    "rather than a general-purpose tool they would have to build it on. Which one should they choose?",
-        "metric": "A team is evaluating a model for {topic} ({definition}). Which metric is used to judge a model for this task?",
+        "metric": "A team is evaluating a model for {topic} ({definition}). Which of these is used to evaluate a model for this task?",
         "remedy": "A team finds {topic} in its model ({definition}). Which of these is a remedy for this problem?",
         "versus": "A team must choose between {a} and {b}. Its requirement is {topic} ({definition}). Which of the two is built for this?",
         "type.Service": "AWS service",
@@ -40,7 +40,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "vi": {
         "service": "Yêu cầu của một nhóm là {topic} ({definition}). Nhóm muốn chọn {type_word} có mục đích chính đúng là việc này, "
                    "thay vì một công cụ đa năng phải tự xây dựng thêm. Nhóm nên chọn phương án nào?",
-        "metric": "Một nhóm đang đánh giá mô hình cho {topic} ({definition}). Chỉ số nào dưới đây dùng để đánh giá mô hình cho tác vụ này?",
+        "metric": "Một nhóm đang đánh giá mô hình cho {topic} ({definition}). Phương án nào dưới đây được dùng để đánh giá mô hình cho tác vụ này?",
         "remedy": "Một nhóm phát hiện mô hình của mình gặp vấn đề {topic} ({definition}). Biện pháp nào dưới đây khắc phục vấn đề này?",
         "versus": "Một nhóm phải chọn giữa {a} và {b}. Yêu cầu của nhóm là {topic} ({definition}). Phương án nào được thiết kế cho việc này?",
         "type.Service": "dịch vụ AWS",
@@ -59,7 +59,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         # {topic} already carries its article here ("la deriva concettuale"); see it_article.
         "service": "Un team ha come requisito {topic} ({definition}). Cerca {type_word} proprio per questo scopo, "
                    "invece di uno strumento generico su cui costruirlo. Quale deve scegliere?",
-        "metric": "Un team valuta un modello per {topic} ({definition}). Quale metrica si usa per giudicare un modello in questo compito?",
+        "metric": "Un team valuta un modello per {topic} ({definition}). Quale di questi si usa per valutare un modello in questo compito?",
         "remedy": "Un team riscontra {topic} nel proprio modello ({definition}). Quale di questi è un rimedio per questo problema?",
         "versus": "Un team deve scegliere tra {a} e {b}. Il requisito è {topic} ({definition}). Quale dei due è pensato per questo?",
         "type.Service": "il servizio AWS pensato",
@@ -84,7 +84,7 @@ def template(lang: str, key: str) -> str:
 
 def lower_first(label: str) -> str:
     """"Text to speech" -> "text to speech" inside a sentence; acronyms ("AUC-ROC", "ETL") stay."""
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
+    if len(label) > 1 and label[0].isupper() and (label[1].islower() or label[1] == " "):  # "A supervised task" too
         return label[0].lower() + label[1:]
     return label
 

@@ -74,6 +74,7 @@ class SKG(DefinedNamespace):
 
     # data properties
     formerName: URIRef
+    closedToNewCustomers: URIRef  # true: AWS no longer offers the service to new customers
     weight: URIRef
     taskNumber: URIRef
     sourcePath: URIRef

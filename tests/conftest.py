@@ -7,6 +7,11 @@ built once per session with the default encoder (multilingual-e5-small, converte
 and tests that change an index work on ``index_copy``. The encoder is loaded once per process
 and passage vectors are cached by content, so a test that rebuilds an index embeds only text
 no earlier build of the session embedded.
+
+Tests that check what an index stores, not how well it ranks, get the same fixture corpus
+embedded by ``HashingEncoder`` (``indexer/encoding.py``: hashed character trigrams, no
+model): ``fake_index`` and ``fake_index_copy``, and ``index_copy`` itself in the modules of
+``FAKE_ENCODER_MODULES``. Their searches still find a passage by its words.
 """
 
 from __future__ import annotations
@@ -65,11 +70,36 @@ def opened_index(built_index):
     index.close()
 
 
+# Modules whose tests change an index and check what it stores (documents, versions, locks), not
+# ranking quality: their ``index_copy`` is embedded by the hashing fake, not e5.
+FAKE_ENCODER_MODULES = frozenset({"test_build"})  # not test_concurrent_writes: its app test relies on e5's off-topic threshold
+
+
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory) -> Path:
+    """The fixture corpus indexed with ``HashingEncoder``, built once: for tests that do not test ranking quality."""
+    from indexer import StudyIndex
+    from indexer.encoding import FAKE_MODEL
+
+    path = tmp_path_factory.mktemp("fake-index")
+    StudyIndex.build([FIXTURE_CORPUS], path, model=FAKE_MODEL)
+    return path
+
+
 @pytest.fixture
-def index_copy(built_index, tmp_path) -> Path:
-    """A private copy of the session index for tests that change it."""
+def fake_index_copy(fake_index, tmp_path) -> Path:
+    """A private copy of ``fake_index`` for tests that change it."""
     target = tmp_path / "index"
-    shutil.copytree(built_index, target)
+    shutil.copytree(fake_index, target)
+    return target
+
+
+@pytest.fixture
+def index_copy(request, tmp_path) -> Path:
+    """A private copy of the session index for tests that change it (of ``fake_index`` in ``FAKE_ENCODER_MODULES``)."""
+    fake = request.module.__name__.rpartition(".")[2] in FAKE_ENCODER_MODULES
+    target = tmp_path / "index"
+    shutil.copytree(request.getfixturevalue("fake_index" if fake else "built_index"), target)
     return target
 
 

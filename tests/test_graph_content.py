@@ -74,6 +74,22 @@ def test_every_entity_has_search_keywords_in_three_languages(graph):
         assert {lang for lang, _ in entity.keywords} >= {"en", "vi", "it"}, entity.name
 
 
+# Hidden labels longer than four words must be real names (an official AWS product, feature or
+# task-statement name); a long keyword is usually a copied question, which ranks for that one
+# question only. Vietnamese counts each syllable: "phát hiện bất thường" is four words.
+LONG_REAL_NAMES: frozenset[str] = frozenset()
+
+
+def test_no_search_keyword_is_longer_than_four_words_unless_it_is_a_real_name(graph):
+    too_long = sorted(
+        f"{entity.name}: {word!r}@{lang}"
+        for entity in graph.entities.values()
+        for lang, word in entity.keywords
+        if len(word.split()) > 4 and word not in LONG_REAL_NAMES
+    )
+    assert not too_long, too_long
+
+
 def test_services_and_algorithms_are_defined_in_three_languages(graph):
     """Product names stay English, but a Vietnamese or Italian question words what the product does."""
     for entity in graph.entities.values():

@@ -51,10 +51,12 @@ def test_a_search_loads_neither_torch_nor_faiss(built_index):
 
 def test_without_an_export_questions_are_encoded_by_the_model_with_the_same_answers(built_index, opened_index, monkeypatch):
     from indexer import StudyIndex
+    from indexer.encoding import BACKEND_ENV
 
+    monkeypatch.setenv(BACKEND_ENV, "torch")  # the model itself, not the export it would otherwise load for passages
     monkeypatch.setattr(question_encoder.QuestionEncoder, "find", classmethod(lambda cls, fingerprint: None))
     index = StudyIndex.open(built_index)
-    assert index.question_encoder is index.encoder
+    assert index.question_encoder is index.encoder and isinstance(index.encoder, Encoder)
     for question in QUESTIONS[:4]:
         slow, fast = index.search(question), opened_index.search(question)
         assert [e.iri for e in slow.entities[:3]] == [e.iri for e in fast.entities[:3]]

@@ -189,7 +189,7 @@ def test_the_best_concept_brings_its_own_passages_that_no_retriever_found(index,
     question = "scores each point by how much it changes a forest of random trees"
     monkeypatch.setattr(search, "CANDIDATES", 2)  # the retrievers now find two passages each
     with_concept = {h.source for h in index.search(question, k=5).hits}
-    monkeypatch.setattr(index.searcher, "_closest_passages", lambda iri, q_vec: ([], 0))
+    monkeypatch.setattr(index.searcher, "_closest_passages", lambda iri, q_vec, allowed=None: ([], 0))
     without = {h.source for h in index.search(question, k=5).hits}
     notes = {"corpus/notes/anomalie.it.md", "corpus/notes/bat-thuong.vi.md"}
     assert notes <= with_concept and not notes & without
@@ -232,7 +232,8 @@ def test_asking_for_a_chart_ranks_charts(index):
 
 
 @pytest.mark.xfail(strict=True, reason="known regression: the question-shaped labels that carried it were removed"
-                   " from the graph and the concept ranking is not refitted yet (issue 27 note)")
+                   " from the graph; the refitted ranking still puts Fraud detection first and no learner synonym"
+                   " of Class imbalance is in the question (issue 27 note)")
 def test_asking_what_a_problem_is_called_ranks_concepts(index):
     # Fraud names a service and an algorithm too, but a phenomenon's name is a concept.
     result = index.search("only 1% of my transactions are fraud and the model says everything is legitimate, what is this problem called?")
@@ -241,7 +242,7 @@ def test_asking_what_a_problem_is_called_ranks_concepts(index):
 
 
 def test_a_document_with_several_matching_passages_outranks_one_lucky_passage():
-    from indexer.search import DOCUMENT_SHARE, _add_document_evidence
+    from indexer.fusion import DOCUMENT_SHARE, add_document_evidence as _add_document_evidence
 
     # Passage 1 scores best alone; document "b" has three good passages. Fewer passages than
     # candidates: the background is the lowest score, and what lies above it counts.
@@ -256,7 +257,7 @@ def test_a_document_with_several_matching_passages_outranks_one_lucky_passage():
 
 
 def test_many_weak_passages_do_not_make_a_document_relevant():
-    from indexer.search import _add_document_evidence
+    from indexer.fusion import add_document_evidence as _add_document_evidence
 
     fused = {1: 1.0, 2: 0.12, 3: 0.11, 4: 0.11, 5: 0.1}
     _add_document_evidence(fused, {1: "a", 2: "b", 3: "b", 4: "b", 5: "c"})
@@ -296,7 +297,7 @@ def test_stemming_is_safe_from_many_threads_at_once():
 
 # ---- the learner's own notes -------------------------------------------------
 def test_a_learners_passage_wins_over_a_shipped_one_of_equal_relevance_and_language_never_reverses_that():
-    from indexer.search import LANGUAGE_PREFERENCE, _prefer
+    from indexer.fusion import LANGUAGE_PREFERENCE, prefer as _prefer
 
     fused = {1: 0.030, 2: 0.030, 3: 0.030, 4: 0.029}  # 1: shipped in the question's language; 2: the learner's, in another
     _prefer(fused, {1: "vi", 2: "en", 3: "en", 4: "vi"}, frozenset({2}), "vi")
@@ -363,7 +364,50 @@ def test_word_order_names_the_direction_of_a_conversion_in_any_language():
     assert directions.named("which service turns speech audio into text?") == ["stt"]
     assert directions.named("quale servizio converte il testo in voce?") == ["tts"]
     assert directions.named("biến văn bản thành giọng nói cho sách nói") == ["tts"]
+    # Questions put the ends in the names' order with their own words in between, in every language.
+    assert directions.named("dịch vụ nào chuyển giọng nói thành văn bản?") == ["stt"]
+    assert directions.named("servizio che converte la voce registrata in testo") == ["stt"]
+    assert directions.named("turn my text into spoken speech") == ["tts"]
     assert directions.named("text to speech vs speech to text") == []  # both orders: no direction
     assert directions.named("a sequence to sequence model") == []
     assert directions.named("speech") == []
 
+
+
+# ---- fusion ----------------------------------------------------------------------
+def test_a_filtered_list_is_ranked_among_the_passages_the_filter_allows():
+    from indexer.fusion import fuse, within
+
+    lexical = [(9, 5.0), (8, 4.0), (1, 3.0), (7, 2.0), (2, 1.0)]  # 1 and 2 are the learner's
+    assert within(lexical, None) == lexical
+    mine = within(lexical, frozenset({1, 2}))
+    assert mine == [(1, 3.0), (2, 1.0)]
+    # Ranked 3rd and 5th in the index but 1st and 2nd among the learner's passages: the fusion sees those ranks.
+    assert fuse(([r for r, _ in mine], 1.0)) == fuse(([1, 2], 1.0))
+
+
+def test_score_fusion_keeps_how_far_ahead_the_best_passage_is():
+    from indexer.fusion import RRF_K, SCORE_SHARE, add_scores
+
+    far, close = {}, {}
+    add_scores(far, [(1, 0.95), (2, 0.50), (3, 0.49)], 1.0)  # dense is sure of passage 1
+    add_scores(close, [(1, 0.51), (2, 0.50), (3, 0.49)], 1.0)  # dense hardly tells them apart
+    assert far[1] == close[1] == pytest.approx(SCORE_SHARE / (RRF_K + 1)) and far[3] == close[3] == 0.0
+    assert far[1] - far[2] > close[1] - close[2]
+    # With BM25 preferring passage 2, a sure dense keeps passage 1 first and an unsure one lets 2 pass.
+    add_scores(far, [(2, 9.0), (1, 2.0), (3, 1.0)], 1.0)
+    add_scores(close, [(2, 9.0), (1, 2.0), (3, 1.0)], 1.0)
+    assert far[1] > far[2] and close[2] > close[1]
+    empty: dict[int, float] = {}
+    add_scores(empty, [], 1.0)
+    assert empty == {}
+
+
+def test_restricted_to_my_notes_every_hit_is_mine_and_found_by_meaning(index_with_my_notes):
+    mine = SearchFilters(sources=("mine",))
+    for mode in ("hybrid", "dense", "bm25"):
+        hits = index_with_my_notes.search("how many records per second can one shard take?", 5, filters=mine, mode=mode).hits
+        assert hits and {h.kind for h in hits} == {"user"}, mode
+    # Dense ranks every passage the filter allows, however far down the index they sit.
+    far = index_with_my_notes.search("which service converts text to speech?", 5, filters=mine, mode="dense").hits
+    assert [h.source for h in far] == ["mine/kinesis-recap.md"]

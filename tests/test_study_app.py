@@ -58,7 +58,7 @@ def readiness_answered(at) -> dict[str, int]:
 
 def test_a_new_learner_takes_a_ten_question_quiz_in_each_language(monkeypatch, app_index):
     for lang in ("en", "vi", "it"):
-        at = open_app(monkeypatch, app_index, PRACTICE, lang=lang)
+        at = open_app(monkeypatch, app_index, PRACTICE, lang=lang, ui="en")  # the quiz in `lang`, the app's words in English
         assert_no_problem(at)
         at = take_quiz(at)
         assert len(at.session_state["quiz"]["questions"]) == 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 from pathlib import Path
 
@@ -275,11 +276,73 @@ def test_a_learner_taking_quiz_after_quiz_is_not_asked_the_same_question_again(o
     from indexer.practice import StudySession, shipped_bank
 
     session = StudySession(opened_index.graph, Learner(tmp_path / "l.db"), "MLA-C01", bank=shipped_bank(BANK))
-    asked = []
+    quizzes = []
     for seed in range(8):
         quiz = session.quiz(10, "en", seed=seed)
         assert len(quiz) == 10
         for question in quiz:
             session.answer(question, question.answers)
-        asked += [q.id for q in quiz]
-    assert len(set(asked)) == 80
+        quizzes.append(quiz)
+    topic = {q.id: q.entities[:1] for quiz in quizzes for q in quiz}
+    assert len(topic) > 10  # the bank and the generator together offer more than one quiz's worth
+    asked: set[str] = set()
+    for quiz in quizzes:
+        ids = {q.id for q in quiz}
+        repeats = ids & asked
+        if repeats:
+            # A question comes back only when every one not yet asked is about an entity this quiz
+            # already asks about (one question per entity in a quiz).
+            quiz_topics = {e for q in quiz for e in q.entities[:1]}
+            unasked = set(topic) - asked - ids
+            assert all(set(topic[i]) & quiz_topics for i in unasked), (repeats, unasked)
+        asked |= ids
+
+
+def test_text_is_wrapped_at_word_boundaries_to_the_width():
+    from indexer.cli_text import wrap
+
+    text = ("Right. Random Cut Forest assigns an anomaly score to each record of a stream; "
+            "Kinesis Data Analytics runs it over the stream with the RANDOM_CUT_FOREST function.\nSecond paragraph stays apart.")
+    lines = wrap(text, "   ", "     ", width=40).splitlines()
+    assert all(len(line) <= 40 for line in lines if " " in line.strip())
+    assert " ".join(" ".join(lines).split()) == " ".join(text.split())  # every word whole, none cut
+    assert lines[0].startswith("   Right.") and lines[1].startswith("     ")
+    assert lines[-1].strip() == "Second paragraph stays apart."
+
+
+def test_due_times_read_in_the_local_time_zone(monkeypatch):
+    import time as time_module
+    from datetime import datetime, timezone
+
+    from indexer.cli_text import when_due
+
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")  # UTC+7, no daylight saving
+    time_module.tzset()
+    try:
+        now = datetime(2026, 12, 5, 7, 0, tzinfo=timezone.utc)
+        assert when_due("2026-12-08T07:00:00.000000+00:00", now) == "in 3 days, Tue 8 Dec 14:00"
+        assert when_due("2026-12-05T09:00:00.000000+00:00", now) == "in 2 hours, Sat 5 Dec 16:00"
+        assert when_due("2026-12-05T06:00:00.000000+00:00", now) == "now, Sat 5 Dec 13:00"
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()
+
+
+def test_review_says_when_the_next_one_is_due_without_utc_timestamps(run):
+    assert run("learner", "add", "Polly").exit_code == 0
+    result = run("review", input="\n3\n\n4\n")
+    assert result.exit_code == 0, result.output
+    assert "UTC" not in result.output
+    assert re.search(r"next review in \d+ (minute|hour|day)s?, \w{3} \d{1,2} \w{3} \d\d:\d\d", result.output), result.output
+
+
+def test_a_quiz_in_a_narrow_terminal_breaks_lines_between_words(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "50")
+    questions = planned(run, "-n", "3", "--seed", "7")
+    result = run("quiz", "-n", "3", "--seed", "7", input=replies(questions))
+    assert result.exit_code == 0, result.output
+    words = {word for q in questions for word in (q["prompt"] + " " + q["explanation"]).split()}
+    printed = result.output.split()
+    long = [line for line in result.output.splitlines() if len(line) > 50 and line.count(" ") > 3]
+    assert not long, long
+    assert words <= set(printed) | {w for w in words if len(w) > 40}  # no word of a question or explanation is cut
