@@ -133,9 +133,7 @@ def _build_index(
     chunks_by_doc, chunk_warnings = _chunk_and_link(documents, graph, report)
     warnings.extend(chunk_warnings)
     all_chunks = [c for chunks in chunks_by_doc.values() for c in chunks]
-    reused_before = _cache_reused(encoder)
-    vectors = _encode(encoder, all_chunks, report)
-    from_cache = _cache_reused(encoder) - reused_before
+    vectors, from_cache = _encode(encoder, all_chunks, report)
     entity_vectors, entity_words = _encode_entities(encoder, graph, report)
     _export_for_questions(encoder, report)
     with writing(index_path) as folder:
@@ -248,9 +246,7 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
         rowids = _store_documents(store, fresh, chunks_by_doc, graph, report)
         store.set_skipped(skipped, under=[str(root)])
         store.commit()
-        reused_before = _cache_reused(encoder)
-        vectors = _encode(encoder, new_chunks, report)
-        from_cache = _cache_reused(encoder) - reused_before
+        vectors, from_cache = _encode(encoder, new_chunks, report)
         _export_for_questions(encoder, report)
         report("writing the vector index", 0, 1)
         index = VectorIndex.load(new, exact_limit=EXACT_SEARCH_LIMIT).without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
@@ -403,8 +399,11 @@ def _cache_reused(encoder: Encoder) -> int:
     return getattr(getattr(encoder, "_cache", None), "reused", 0)
 
 
-def _encode(encoder: Encoder, chunks: list[Chunk], progress: Progress) -> np.ndarray:
-    return _encode_texts(encoder, [chunk_text_for_encoding(c) for c in chunks], "embedding chunks", progress)
+def _encode(encoder: Encoder, chunks: list[Chunk], progress: Progress) -> tuple[np.ndarray, int]:
+    """The chunks' vectors, and how many of them the embedding cache (or the shipped vectors) gave."""
+    reused_before = _cache_reused(encoder)
+    vectors = _encode_texts(encoder, [chunk_text_for_encoding(c) for c in chunks], "embedding chunks", progress)
+    return vectors, _cache_reused(encoder) - reused_before
 
 
 def _encode_entities(encoder: Encoder, graph: KnowledgeGraph, progress: Progress) -> tuple[EntityVectors, EntityWords]:

@@ -6,7 +6,6 @@ import contextlib
 import logging
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -18,6 +17,7 @@ from kg.errors import KGError
 from .cli_graph import graph
 from .cli_options import INDEX_OPTION, JSON_OPTION
 from .cli_study import exams, learner, quiz, review
+from .cli_text import wrap
 from .errors import IndexerError, QueryError, SourceError
 from .layout import REPO_ROOT
 from .markdown_text import plain_text
@@ -375,7 +375,7 @@ def _print_hits(hits) -> None:
         secho(f"{n}. {hit.source}  [{hit.heading or hit.title}]  ({hit.lang}, score {hit.score:.4f})", bold=True)
         lines = plain_text(hit.text)
         for line in lines[:PASSAGE_LINES]:
-            echo(textwrap.fill(line, width=100, initial_indent="   ", subsequent_indent="     "))
+            echo(wrap(line, "   ", "     ", width=100))
         if len(lines) > PASSAGE_LINES:
             echo("   …")
         if reasons := hit.why.reasons():

@@ -142,8 +142,6 @@ class SentenceTransformerEncoder(encoding.Encoder):
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-Encoder = SentenceTransformerEncoder  # the old name, still imported by search.py; new code types ``encoding.Encoder``
-
 _loaded: dict[str, object] = {}
 _loading = threading.Lock()
 

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import logging
 import os
-import re
-import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+from kg.folding import words
 
 from .errors import IndexMismatchError
 
@@ -121,9 +121,6 @@ def question_encoder(fingerprint: str, model: Callable[[], Encoder]) -> Encoder:
     return encoder
 
 
-_WORD = re.compile(r"[^\W_]+")
-
-
 class HashingEncoder(Encoder):
     """Character trigrams of each folded word, hashed with a sign into ``DIM`` buckets: a deterministic fake for tests.
 
@@ -133,7 +130,7 @@ class HashingEncoder(Encoder):
     """
 
     DIM = 128
-    FINGERPRINT = f"hashing-trigrams-{DIM}-v1"
+    FINGERPRINT = f"hashing-trigrams-{DIM}-v2"  # v2: words folded by kg.folding, as the search folds them
 
     def __init__(self) -> None:
         self.name = FAKE_MODEL
@@ -152,8 +149,7 @@ class HashingEncoder(Encoder):
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            folded = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-            for word in _WORD.findall(folded):
+            for word in words(text):
                 padded = f" {word} "
                 for start in range(len(padded) - 2):
                     code = zlib.crc32(padded[start : start + 3].encode())

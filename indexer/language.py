@@ -48,7 +48,7 @@ def prepare_question_language(candidates: Iterable[str]) -> None:
     """
     languages = _known(candidates)
     if len(languages) >= 2:
-        threading.Thread(target=_identifier, args=(languages,)).start()  # not a daemon: see QuestionEncoder
+        threading.Thread(target=_identifier, args=(languages,)).start()  # not a daemon: see OnnxEncoder
 
 
 def _known(candidates: Iterable[str]) -> tuple[str, ...]:

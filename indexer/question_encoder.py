@@ -88,7 +88,7 @@ class OnnxEncoder(Encoder):
 
     Example::
 
-        encoder = QuestionEncoder.find(manifest.model_fingerprint)  # None when there is no export
+        encoder = OnnxEncoder.find(manifest.model_fingerprint)  # None when there is no export
         vectors = encoder.encode_queries(["Which service converts text to speech?"])
     """
 
@@ -203,7 +203,6 @@ class OnnxEncoder(Encoder):
             raise ModelError(f"{self.folder}: cannot load the ONNX encoder ({self._error}); delete the folder and run 'studykg build'")
 
 
-QuestionEncoder = OnnxEncoder  # its first job, and the name the search and the entry object still import
 
 
 def ensure_export(encoder: Encoder) -> Path | None:

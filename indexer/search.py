@@ -21,13 +21,12 @@ from kg import KnowledgeGraph
 
 from .concept_ranker import EVIDENCE_PASSAGES, ConceptEvidence, ConceptModel, ConceptTable
 from .direction import Directions
-from .encoder import Encoder
+from .encoding import Encoder
 from .entity_words import EntityWords
 from .errors import QueryError
 from .fusion import add_document_evidence, add_ranks, add_scores, fuse, prefer, within
 from .identifiers import with_identifier_words
 from .language import prepare_question_language, question_language
-from .question_encoder import QuestionEncoder
 from .questions import check_question
 from .records import ConceptMatch, EntityTag, Hit, SearchResult, Why
 from .store import ChunkStore
@@ -83,7 +82,7 @@ class Searcher:
     """Answers questions over one opened index version."""
 
     def __init__(
-        self, store: ChunkStore, vectors: VectorIndex, encoder: Encoder | QuestionEncoder, graph: KnowledgeGraph, entities: EntityVectors, entity_words: EntityWords
+        self, store: ChunkStore, vectors: VectorIndex, encoder: Encoder, graph: KnowledgeGraph, entities: EntityVectors, entity_words: EntityWords
     ) -> None:
         self.store = store
         self.vectors = vectors

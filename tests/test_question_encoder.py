@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from indexer import question_encoder
-from indexer.encoder import Encoder
-from indexer.question_encoder import QuestionEncoder, ensure_export, export_folder, find_export
+from indexer.encoder import SentenceTransformerEncoder
+from indexer.question_encoder import OnnxEncoder, ensure_export, export_folder, find_export
 
 QUESTIONS = [
     "Which service converts text to speech?",
@@ -24,7 +24,7 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def default_encoder(studykg_cache):
-    return Encoder.load()
+    return SentenceTransformerEncoder.load()
 
 
 def test_the_build_exports_the_default_encoder_and_questions_get_the_same_vectors(built_index, default_encoder):
@@ -32,7 +32,7 @@ def test_the_build_exports_the_default_encoder_and_questions_get_the_same_vector
     assert folder is not None, "the build should have left an export for the default encoder"
     settings = json.loads((folder / "settings.json").read_text())
     assert settings["query_prompt"] == "query: " and settings["fingerprint"] == default_encoder.fingerprint()
-    exported = QuestionEncoder(folder).encode_queries(QUESTIONS)  # one padded batch
+    exported = OnnxEncoder(folder).encode_queries(QUESTIONS)  # one padded batch
     expected = default_encoder.encode_queries(QUESTIONS)
     assert exported.shape == expected.shape == (len(QUESTIONS), 384)
     assert np.min(np.sum(exported * expected, axis=1)) > 0.99999
@@ -54,9 +54,9 @@ def test_without_an_export_questions_are_encoded_by_the_model_with_the_same_answ
     from indexer.encoding import BACKEND_ENV
 
     monkeypatch.setenv(BACKEND_ENV, "torch")  # the model itself, not the export it would otherwise load for passages
-    monkeypatch.setattr(question_encoder.QuestionEncoder, "find", classmethod(lambda cls, fingerprint: None))
+    monkeypatch.setattr(question_encoder.OnnxEncoder, "find", classmethod(lambda cls, fingerprint: None))
     index = StudyIndex.open(built_index)
-    assert index.question_encoder is index.encoder and isinstance(index.encoder, Encoder)
+    assert index.question_encoder is index.encoder and isinstance(index.encoder, SentenceTransformerEncoder)
     for question in QUESTIONS[:4]:
         slow, fast = index.search(question), opened_index.search(question)
         assert [e.iri for e in slow.entities[:3]] == [e.iri for e in fast.entities[:3]]
@@ -65,16 +65,16 @@ def test_without_an_export_questions_are_encoded_by_the_model_with_the_same_answ
 
 def test_an_index_of_another_model_gets_its_own_export(tiny_transformer_model):
     """A BERT model with token type ids and no normalization module exports too, under its own fingerprint."""
-    encoder = Encoder.load(tiny_transformer_model)
+    encoder = SentenceTransformerEncoder.load(tiny_transformer_model)
     folder = ensure_export(encoder)
     assert folder == export_folder(encoder.fingerprint()) and folder == find_export(encoder.fingerprint())
-    vectors = QuestionEncoder(folder).encode_queries(["text to speech", "kinesis data streams"])
+    vectors = OnnxEncoder(folder).encode_queries(["text to speech", "kinesis data streams"])
     assert np.min(np.sum(vectors * encoder.encode_queries(["text to speech", "kinesis data streams"]), axis=1)) > 0.99999
 
 
 def test_an_export_that_does_not_load_is_discarded_and_the_build_goes_on(tiny_transformer_model, monkeypatch, caplog, tmp_path):
     monkeypatch.setenv("STUDYKG_CACHE", str(tmp_path / "cache"))
-    encoder = Encoder.load(tiny_transformer_model)
+    encoder = SentenceTransformerEncoder.load(tiny_transformer_model)
 
     def broken_export(encoder, folder):
         (folder / "model.onnx").write_bytes(b"not a model")
@@ -117,4 +117,4 @@ def test_an_index_without_an_export_gets_one_at_its_first_question(tiny_transfor
     assert index.search("Kinesis Data Streams retention").hits
     assert "preparing the question encoder" in caplog.text
     assert find_export(fingerprint) is not None
-    assert isinstance(StudyIndex.open(tmp_path / "index").question_encoder, QuestionEncoder)
+    assert isinstance(StudyIndex.open(tmp_path / "index").question_encoder, OnnxEncoder)
