@@ -25,9 +25,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from indexer.encoder import SentenceTransformerEncoder  # noqa: E402
-from indexer.question_encoder import ONNX_FILE, OnnxEncoder, ensure_export  # noqa: E402
-from indexer.shipped_vectors import shipped_passage_texts  # noqa: E402
+from indexer.encoding.sentence_transformer import SentenceTransformerEncoder  # noqa: E402
+from indexer.encoding.onnx_export import ONNX_FILE, OnnxEncoder, ensure_export  # noqa: E402
+from indexer.encoding.shipped_vectors import shipped_passage_texts  # noqa: E402
 
 INT8_FILE = "model.int8.onnx"
 

@@ -386,7 +386,7 @@ def _load_encoder(model: str | None, progress: Progress) -> Encoder:
 
 def _export_for_questions(encoder: Encoder, progress: Progress) -> None:
     """Once per model: the ONNX export that lets `ask` encode questions without torch (see ``question_encoder``)."""
-    from .question_encoder import ensure_export, find_export
+    from .encoding.onnx_export import ensure_export, find_export
 
     if find_export(encoder.fingerprint()) is None:
         progress("exporting the question encoder", 0, 1)

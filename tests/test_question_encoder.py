@@ -8,9 +8,9 @@ import unicodedata
 import numpy as np
 import pytest
 
-from indexer import question_encoder
-from indexer.encoder import SentenceTransformerEncoder
-from indexer.question_encoder import OnnxEncoder, ensure_export, export_folder, find_export
+from indexer.encoding import onnx_export as question_encoder
+from indexer.encoding.sentence_transformer import SentenceTransformerEncoder
+from indexer.encoding.onnx_export import OnnxEncoder, ensure_export, export_folder, find_export
 
 QUESTIONS = [
     "Which service converts text to speech?",

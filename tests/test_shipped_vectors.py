@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from indexer.embedding_cache import EmbeddingCache
-from indexer.encoder import model_fingerprint
-from indexer.pretrained import PROMPTS, resolve_default_model
-from indexer.shipped_vectors import SHIPPED_DIR, cache_key, shipped_file, shipped_passage_texts, shipped_vectors
+from indexer.encoding.embedding_cache import EmbeddingCache
+from indexer.encoding.sentence_transformer import model_fingerprint
+from indexer.encoding.pretrained import PROMPTS, resolve_default_model
+from indexer.encoding.shipped_vectors import SHIPPED_DIR, cache_key, shipped_file, shipped_passage_texts, shipped_vectors
 
-REGENERATE = "regenerate with: python -m indexer.shipped_vectors"
+REGENERATE = "regenerate with: python -m indexer.encoding.shipped_vectors"
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ store, so a key it holds is never computed; a text that changed simply misses an
 embedded as before. ``tests/test_shipped_vectors.py`` fails when the file no longer covers
 the shipped corpus, or was made with another model; regenerate it with::
 
-    python -m indexer.shipped_vectors
+    python -m indexer.encoding.shipped_vectors
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .layout import REPO_ROOT
+from ..layout import REPO_ROOT
 
 SHIPPED_DIR = REPO_ROOT / "corpus" / "vectors"
 
@@ -57,11 +57,11 @@ def shipped_passage_texts(*, entities: bool = True) -> list[str]:
     """
     from kg import KnowledgeGraph
 
-    from .build import _bounded_passages, _read, _silent
-    from .chunking import chunk_document
-    from .layout import default_corpus_path, default_graph_path
-    from .passages import chunk_text_for_encoding, entity_text
-    from .sources import assign_prefixes
+    from ..build import _bounded_passages, _read, _silent
+    from ..chunking import chunk_document
+    from ..layout import default_corpus_path, default_graph_path
+    from ..passages import chunk_text_for_encoding, entity_text
+    from ..sources import assign_prefixes
 
     roots = [default_corpus_path()]
     graph_dir = default_graph_path()
@@ -88,7 +88,7 @@ def write_shipped_vectors(fingerprint: str, prompt: str, texts: Sequence[str], v
 
 def main() -> int:
     """Embed the shipped corpus with the default encoder and write its vectors file."""
-    from .encoding import load_encoder
+    from .loading import load_encoder
 
     encoder = load_encoder()
     texts = shipped_passage_texts()

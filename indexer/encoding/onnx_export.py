@@ -13,7 +13,7 @@ kept it must give the same vectors as the model on probe sentences; a model the 
 cannot reproduce (a tokenizer without a ``tokenizer.json``, lower-casing, a prompt the
 pooling leaves out) keeps using sentence-transformers for questions, only more slowly.
 
-Passages go through the same export (``OnnxEncoder``, the ``Encoder`` of ``encoding.py``): a
+Passages go through the same export (``OnnxEncoder``, the ``Encoder`` of ``protocol.py``): a
 build or an add with an export never imports torch, and embeds faster than
 sentence-transformers on the same cores (``bench/bench_embedding.py`` compares them).
 """
@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import ModelError
 from .embedding_cache import EmbeddingCache
-from .encoding import Encoder
-from .errors import ModelError
 from .pretrained import cache_dir
+from .protocol import Encoder
 
 if TYPE_CHECKING:
-    from .encoder import SentenceTransformerEncoder
+    from .sentence_transformer import SentenceTransformerEncoder
 
 log = logging.getLogger(__name__)
 

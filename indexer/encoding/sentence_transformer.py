@@ -1,7 +1,7 @@
-"""The model itself, run by sentence-transformers and torch: one implementation of ``encoding.Encoder``.
+"""The model itself, run by sentence-transformers and torch: one implementation of ``protocol.Encoder``.
 
 Builds, adds and questions use the model's ONNX export instead once it exists (see
-``encoding.load_encoder``); this class converts and exports it, and encodes for models the
+``loading.load_encoder``); this class converts and exports it, and encodes for models the
 export cannot reproduce. The default encoder is multilingual-e5-small (``pretrained.py`` says where its weights come
 from); any other sentence-transformers model can be named with ``--model``. Models that
 define ``query``/``passage`` prompts (e5 does) get them: e5 was trained with ``query: `` in
@@ -11,6 +11,7 @@ front of questions and ``passage: `` in front of what answers them, and ranks wo
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import socket
@@ -22,10 +23,10 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from . import encoding
+from ..errors import ModelError
 from .embedding_cache import EmbeddingCache
-from .errors import ModelError
 from .pretrained import DEFAULT_MODEL, cache_dir, resolve_default_model
+from .protocol import Encoder
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def locate_model(name_or_path: str | Path | None) -> ModelLocation | None:
     return None
 
 
-class SentenceTransformerEncoder(encoding.Encoder):
+class SentenceTransformerEncoder(Encoder):
     """A loaded sentence-transformers model, the name the index records for it, and where it came from.
 
     Example::
@@ -194,27 +195,49 @@ def _hub_unreachable(timeout: float = 3.0) -> str | None:
 
 
 _WHOLE_FILE_LIMIT = 1 << 20
+# What a model folder records about the process that wrote it, not about the model: the
+# library versions, and whether it was saved under HF_HUB_OFFLINE. The same weights
+# converted on another machine must keep their fingerprint, or the shipped corpus vectors
+# (keyed by it) go unused and a first run embeds the whole corpus again.
+_WRITER_SETTINGS = frozenset({"__version__", "transformers_version", "local_files_only"})
+_NOT_THE_MODEL = frozenset({"README.md"})  # the model card sentence-transformers writes
 
 
 def model_fingerprint(path: Path) -> str:
-    """A hash of a model folder's files: small files whole, large ones (weights) by size and their first and last MiB.
+    """A hash of what in a model folder decides its vectors.
 
-    Reading 470 MB of weights at every open would cost seconds; a different set of weights
-    differs in its size, its header or its last bytes.
+    Small files are hashed whole, large ones (weights) by size and their first and last MiB:
+    reading 470 MB of weights at every open would cost seconds, and a different set of
+    weights differs in its size, its header or its last bytes. JSON settings are hashed
+    without ``_WRITER_SETTINGS``, and the model card is left out.
     """
     digest = hashlib.sha256()
-    for file in sorted(p for p in Path(path).rglob("*") if p.is_file()):
+    for file in sorted(p for p in Path(path).rglob("*") if p.is_file() and p.name not in _NOT_THE_MODEL):
         digest.update(file.relative_to(path).as_posix().encode())
         size = file.stat().st_size
         with open(file, "rb") as handle:
             if size <= 2 * _WHOLE_FILE_LIMIT:
-                digest.update(handle.read())
+                digest.update(_model_setting_bytes(file.name, handle.read()))
             else:
                 digest.update(str(size).encode())
                 digest.update(handle.read(_WHOLE_FILE_LIMIT))
                 handle.seek(-_WHOLE_FILE_LIMIT, os.SEEK_END)
                 digest.update(handle.read())
     return digest.hexdigest()[:16]
+
+
+def _model_setting_bytes(name: str, data: bytes) -> bytes:
+    """A JSON object without the settings that only say which libraries wrote it; other files as they are."""
+    if not name.endswith(".json"):
+        return data
+    try:
+        settings = json.loads(data)
+    except ValueError:
+        return data
+    if not isinstance(settings, dict):
+        return data
+    kept = {key: value for key, value in settings.items() if key not in _WRITER_SETTINGS}
+    return json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()
 
 
 def _one_line(exc: BaseException) -> str:

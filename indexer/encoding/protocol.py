@@ -1,0 +1,48 @@
+"""The interface every encoder meets: what the build, the add and the search need from one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from ..errors import IndexMismatchError
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the build, the add and the search need from an encoder.
+
+    ``name`` is what the manifest records and ``--model`` names; ``source`` says where the
+    weights came from; ``fingerprint()`` identifies the weights themselves, so an index is
+    only ever searched with the vectors of the model it was built with.
+    """
+
+    name: str
+    dim: int
+    source: str
+
+    def fingerprint(self) -> str: ...
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length vectors for questions, shape (len(texts), dim)."""
+        ...
+
+    def encode_passages(self, texts: Sequence[str], *, cached: bool = True) -> np.ndarray:
+        """Unit-length vectors for what answers questions; ``cached=False`` computes every one (what a benchmark measures)."""
+        ...
+
+    def require_fingerprint(self, expected: str, index_path: Path) -> Encoder:
+        """This encoder, if its fingerprint is the one the index at ``index_path`` was built with.
+
+        Raises:
+            IndexMismatchError: the model's files changed since the build (another version, another source).
+        """
+        if self.fingerprint() != expected:
+            raise IndexMismatchError(
+                f"{index_path}: the encoder '{self.name}' now loads with other weights than the index was built with "
+                f"({self.source}); rebuild with 'studykg build'"
+            )
+        return self
