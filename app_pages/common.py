@@ -14,12 +14,13 @@ import streamlit as st
 
 from indexer import IndexerError, StudyIndex
 from indexer.layout import current_version, default_index_path, index_path_or_default
-from indexer.learner import LEARNER_ENV, Learner
-from indexer.practice import StudySession
 from indexer.progress import LogProgress, StageClock, describe, format_seconds
 from kg.errors import KGError
 from kg.exams import ExamProfile, exam_profiles
-from kg.quiz import QuizMaker
+from study.errors import StudyError
+from study.learner import LEARNER_ENV, Learner
+from study.practice import StudySession
+from study.quiz import QuizMaker
 
 from . import first_run
 from .charts import local_name, type_title
@@ -27,7 +28,7 @@ from .i18n import N_, _, ngettext
 from .markup import escape_inline
 
 # Errors a learner can fix: shown as one line, never as a traceback.
-USER_ERRORS = (IndexerError, KGError)
+USER_ERRORS = (IndexerError, KGError, StudyError)
 
 ASK = "app_pages/ask.py"
 BROWSE = "app_pages/browse.py"
@@ -322,7 +323,7 @@ def exam_picker(index: StudyIndex) -> ExamProfile:
 def _quiz_maker(location: str, exam_code: str, _index: StudyIndex, _exam: ExamProfile) -> QuizMaker:
     # One per index and exam: it reads the graph's facts once, and asks the answer engine about each
     # generated question once, so later quizzes are quick.
-    from indexer.practice import engine_checker
+    from study.practice import engine_checker
 
     return QuizMaker(_index.graph, _exam, checker=engine_checker(_index))
 
@@ -342,8 +343,8 @@ def add_to_cards_button(index: StudyIndex, key: str, *, entity: str | None = Non
 
 
 def _add_cards(index: StudyIndex, entity: str | None, chunk_id: str | None) -> None:
-    from indexer.practice import passage_card
-    from kg.flashcards import entity_cards
+    from study.practice import passage_card
+    from study.flashcards import entity_cards
 
     learner = get_learner()
     lang = st.session_state.get("practice_lang") or "en"

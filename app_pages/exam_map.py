@@ -12,8 +12,8 @@ from app_pages.charts import DomainCounts, domain_chart_spec
 from app_pages.cards import small
 from app_pages.i18n import _
 from app_pages.markup import escape, escape_inline
-from indexer.readiness import carried_over, shared_tasks
 from kg.exams import domain_members, exam_profiles, task_coverage
+from study.readiness import carried_over, shared_tasks
 
 SKG = "https://w3id.org/studykg/ontology#"
 MENTIONS = f"PREFIX skg: <{SKG}> SELECT ?entity (COUNT(?chunk) AS ?n) WHERE {{ ?chunk skg:mentions ?entity }} GROUP BY ?entity"

@@ -18,7 +18,7 @@ from app_pages import common
 from app_pages.cards import small, source_line
 from app_pages.i18n import _, current
 from app_pages.markup import escape_inline, excerpt, render
-from indexer.practice import passages_in_language
+from study.practice import passages_in_language
 
 LENGTHS = (5, 10, 20)
 

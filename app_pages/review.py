@@ -14,7 +14,7 @@ import streamlit as st
 from app_pages import common
 from app_pages.i18n import N_, _, current, ngettext, relative_time
 from app_pages.markup import escape, escape_inline
-from indexer.anki_export import anki_bytes
+from study.anki_export import anki_bytes
 
 GRADES = (("again", N_("Again"), ":material/replay:"), ("hard", N_("Hard"), ":material/sentiment_dissatisfied:"),
           ("good", N_("Good"), ":material/sentiment_satisfied:"), ("easy", N_("Easy"), ":material/bolt:"))

@@ -2,7 +2,7 @@
 
 Usage:  .venv/bin/python bench/check_bank.py [--bank corpus/quiz] [--corpus corpus] [--langs en,vi,it]
 
-The loader (kg.quiz_bank) already refuses a line that breaks the schema. This script adds the
+The loader (study.quiz_bank) already refuses a line that breaks the schema. This script adds the
 rules a reviewer needs and a loader should not enforce at run time: every language holds the
 same ids with the same keys, entities and sources (one fact, one card); a choose-two item has
 five choices and says so in its stem; every wrong choice has its reason; each entity is a
@@ -23,7 +23,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from kg.provenance import read_sections
-from kg.quiz_bank import BankError, read_bank_file
+from study.quiz_bank import BankError, read_bank_file
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = "https://w3id.org/studykg/kg#"

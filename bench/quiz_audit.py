@@ -29,11 +29,11 @@ sys.path.insert(0, str(REPO))
 
 from indexer import StudyIndex  # noqa: E402
 from indexer.layout import default_graph_path  # noqa: E402
-from indexer.practice import engine_checker, shipped_bank  # noqa: E402
 from kg import KnowledgeGraph  # noqa: E402
 from kg.exams import exam_profiles  # noqa: E402
-from kg.quiz import KINDS, QUIZ_KINDS, QuizMaker  # noqa: E402
-from kg.quiz_mix import QuizMix  # noqa: E402
+from study.practice import engine_checker, shipped_bank  # noqa: E402
+from study.quiz import KINDS, QUIZ_KINDS, QuizMaker  # noqa: E402
+from study.quiz_mix import QuizMix  # noqa: E402
 
 LANGS = ("en", "vi", "it")
 

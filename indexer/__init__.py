@@ -1,5 +1,7 @@
 """studykg's indexer: sources -> chunks -> vectors + lexical index + graph links; search; CLI.
 
+Study mode (the learner's state, quizzes, flashcards, readiness) lives in ``study``.
+
 The names below are imported on first use (PEP 562 ``__getattr__``): ``import indexer`` stays
 cheap, so a graph command or a refused question does not load FAISS, the encoder or the build.
 """
@@ -38,21 +40,12 @@ _EXPORTS = {
     "NotePassage": "reading",
     "SimilarNote": "reading",
     "remove_folder": "remove",
-    "Learner": "learner",
-    "LearnerError": "learner",
-    "StudyCard": "learner",
-    "StudySession": "practice",
-    "AreaReadiness": "readiness",
-    "DomainReadiness": "readiness",
 }
 
 if TYPE_CHECKING:
     from .build import BuildReport, add_folder, build_index
     from .errors import IndexerError, IndexMismatchError, IndexMissingError, ModelError, QueryError, SourceError
-    from .learner import Learner, LearnerError, StudyCard
-    from .practice import StudySession
     from .questions import check_question
-    from .readiness import AreaReadiness, DomainReadiness
     from .reading import NotePassage, SimilarNote
     from .records import Chunk, ConceptMatch, Document, EntityTag, Hit, IndexedDocument, SearchResult, Skipped, Why
     from .remove import remove_folder

@@ -9,7 +9,6 @@ fingerprint, and every later add or search must load the same model.
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 import sqlite3
 import time
@@ -21,21 +20,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kg.errors import KGError
-
 from . import __version__
-from .chunking import HEADING_SEPARATOR, chunk_document
-from .encoding import Encoder, load_encoder
-from .entity_words import EntityWords
-from .errors import SourceError
+from .embedding import encode_chunks, encode_entities, export_for_questions, load_encoder_reporting
+from .encoding import Encoder
+from .ingest import Progress, chunk_documents, graph_folder_of, nothing_indexable_error, read_documents, silent
 from .layout import current_version, default_graph_path, write_lock, writing
+from .linking import link_fact_sources, store_documents
 from .manifest import Manifest, corpus_fingerprint
-from .passages import chunk_text_for_encoding, entity_text
 from .records import Chunk, Document, Skipped
-from .roots import added_roots_of, inside_any, nothing_indexable, previously_added
-from .sources import assign_prefixes, file_fingerprints, iter_documents
+from .roots import added_roots_of, inside_any, previously_added
+from .sources import assign_prefixes, file_fingerprints
 from .store import ChunkStore
-from .vectors import EXACT_SEARCH_LIMIT, EntityVectors, VectorIndex, load_vector_arrays
+from .vectors import EXACT_SEARCH_LIMIT, VectorIndex, load_vector_arrays
 
 # The graph (rdflib, Oxigraph, networkx) is imported by the steps that use it, and the encoder
 # module loads torch only when a model is loaded: an add with nothing new needs neither.
@@ -44,10 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# progress(stage, done, total): the CLI draws tqdm bars from it, the app st.progress.
-Progress = Callable[[str, int, int], None]
-MAX_PASSAGES_PER_FILE = 300  # a 2 MB note of real prose makes about 1,000; no learner's note comes near 300
-_WORDLIKE = re.compile(r"[^\W_]")  # a letter or a digit in any script
 
 
 @dataclass(frozen=True)
@@ -78,13 +70,13 @@ def build_index(corpus_dirs: Sequence[Path], index_path: Path, **options) -> Bui
     The whole build, from reading the folders added earlier to publishing, holds the write
     lock, so an ``add`` that starts meanwhile waits and then adds to the new version.
     """
-    with write_lock(index_path, on_wait=_waiting(options.get("progress"))):
+    with write_lock(index_path, on_wait=announce_waiting(options.get("progress"))):
         return _build_index(corpus_dirs, index_path, **options)
 
 
-def _waiting(progress: Progress | None) -> Callable[[], None]:
+def announce_waiting(progress: Progress | None) -> Callable[[], None]:
     """Tell the user a write is waiting for another one, as a stage of its progress."""
-    return lambda: (progress or _silent)("waiting for another write to this index to finish", 0, 1)
+    return lambda: (progress or silent)("waiting for another write to this index to finish", 0, 1)
 
 
 def _build_index(
@@ -110,36 +102,36 @@ def _build_index(
     from kg import KnowledgeGraph
 
     started = time.perf_counter()
-    report = progress or _silent
+    report = progress or silent
     roots = [Path(r).expanduser().resolve() for r in corpus_dirs]
-    graph_dir = Path(graph_dir or _graph_folder_of(roots) or default_graph_path())
+    graph_dir = Path(graph_dir or graph_folder_of(roots) or default_graph_path())
     report("checking the knowledge graph", 0, 1)
     graph = KnowledgeGraph.load_curated(graph_dir)
     graph.check_shapes()
     graph.check_sources()
     report("checking the knowledge graph", 1, 1)
-    encoder = _load_encoder(model, report)  # a wrong --model fails before any file is read
+    encoder = load_encoder_reporting(model, report)  # a wrong --model fails before any file is read
     added_roots, taken, warnings = previously_added(index_path, roots) if keep_added else ([], {}, [])
     prefixes = assign_prefixes([*roots, *added_roots], taken)
     # The graph is loaded as a graph, the quiz bank (corpus/quiz beside it) by study mode, and corpus/vectors by the
     # embedding cache (see shipped_vectors): none is read as notes.
-    documents, skipped = _read(roots, exclude=(graph_dir, graph_dir.parent / "quiz", graph_dir.parent / "vectors"), default_kind="note", progress=report, prefixes=prefixes)
+    documents, skipped = read_documents(roots, exclude=(graph_dir, graph_dir.parent / "quiz", graph_dir.parent / "vectors"), default_kind="note", progress=report, prefixes=prefixes)
     if added_roots:
-        user_documents, user_skipped = _read(added_roots, exclude=None, default_kind="user", progress=report, prefixes=prefixes)
+        user_documents, user_skipped = read_documents(added_roots, exclude=None, default_kind="user", progress=report, prefixes=prefixes)
         documents.update(user_documents)
         skipped.extend(user_skipped)
     if not documents:
-        raise _nothing_indexable(roots, skipped)
-    chunks_by_doc, chunk_warnings = _chunk_and_link(documents, graph, report)
+        raise nothing_indexable_error(roots, skipped)
+    chunks_by_doc, chunk_warnings = chunk_documents(documents, graph, report)
     warnings.extend(chunk_warnings)
     all_chunks = [c for chunks in chunks_by_doc.values() for c in chunks]
-    vectors, from_cache = _encode(encoder, all_chunks, report)
-    entity_vectors, entity_words = _encode_entities(encoder, graph, report)
-    _export_for_questions(encoder, report)
+    vectors, from_cache = encode_chunks(encoder, all_chunks, report)
+    entity_vectors, entity_words = encode_entities(encoder, graph, report)
+    export_for_questions(encoder, report)
     with writing(index_path) as folder:
         store = ChunkStore(folder / "chunks.db")
-        rowids = _store_documents(store, documents, chunks_by_doc, graph, report)
-        _link_fact_sources(graph, chunks_by_doc, prefixes.get(str(graph_dir.parent.resolve())))
+        rowids = store_documents(store, documents, chunks_by_doc, graph, report)
+        link_fact_sources(graph, chunks_by_doc, prefixes.get(str(graph_dir.parent.resolve())))
         store.set_skipped(skipped)
         store.commit()
         store.close()
@@ -179,7 +171,7 @@ def add_folder(folder: Path, index_path: Path, *, progress: Progress | None = No
     The live version is read, the change worked out, written and published under one write
     lock: a second add or a build waits for this one instead of publishing a copy without it.
     """
-    with write_lock(index_path, on_wait=_waiting(progress)):
+    with write_lock(index_path, on_wait=announce_waiting(progress)):
         return _add_folder(folder, index_path, progress=progress)
 
 
@@ -195,7 +187,7 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
         IndexMismatchError: the encoder the index was built with is no longer the one that loads.
     """
     started = time.perf_counter()
-    report = progress or _silent
+    report = progress or silent
     root = Path(folder).expanduser().resolve()
     live = current_version(index_path)
     manifest = Manifest.load(live)
@@ -211,10 +203,10 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
     report("checking fingerprints", 0, len(known))
     same = {d for d, sha in file_fingerprints(root, known, prefixes.get(str(root))).items() if known[d] == sha}
     report("checking fingerprints", len(known), len(known))
-    documents, skipped = _read([root], exclude=None, default_kind="user", progress=report, prefixes=prefixes, skip=same)
+    documents, skipped = read_documents([root], exclude=None, default_kind="user", progress=report, prefixes=prefixes, skip=same)
     if not documents and not known:
         # An emptied folder that was indexed before is a removal; one never indexed is a mistake.
-        raise _nothing_indexable([root], skipped)
+        raise nothing_indexable_error([root], skipped)
     unreadable = [s.path for s in skipped if s.unreadable]
     added = [d for d in documents if d not in known]
     changed = [d for d in documents if d in known and known[d] != documents[d].sha256]
@@ -228,10 +220,10 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
         return _report_unchanged(index_path, manifest, len(same) + len(documents), folder_languages, skipped, unchanged, started)
     from kg import KnowledgeGraph
 
-    encoder = _load_encoder(manifest.model_name, report).require_fingerprint(manifest.model_fingerprint, index_path)
+    encoder = load_encoder_reporting(manifest.model_name, report).require_fingerprint(manifest.model_fingerprint, index_path)
     with writing(index_path) as new:
         report("copying the live index", 0, 1)
-        _copy_version(live, new)
+        copy_version(live, new)
         graph = KnowledgeGraph.load(new / "graph")
         report("copying the live index", 1, 1)
         store = ChunkStore(new / "chunks.db")
@@ -241,13 +233,13 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
             gone.update(store.delete_document(doc_id))
             graph.remove_document(doc_id)
         fresh = {d: documents[d] for d in added + changed}
-        chunks_by_doc, warnings = _chunk_and_link(fresh, graph, report)
+        chunks_by_doc, warnings = chunk_documents(fresh, graph, report)
         new_chunks = [c for chunks in chunks_by_doc.values() for c in chunks]
-        rowids = _store_documents(store, fresh, chunks_by_doc, graph, report)
+        rowids = store_documents(store, fresh, chunks_by_doc, graph, report)
         store.set_skipped(skipped, under=[str(root)])
         store.commit()
-        vectors, from_cache = _encode(encoder, new_chunks, report)
-        _export_for_questions(encoder, report)
+        vectors, from_cache = encode_chunks(encoder, new_chunks, report)
+        export_for_questions(encoder, report)
         report("writing the vector index", 0, 1)
         index = VectorIndex.load(new, exact_limit=EXACT_SEARCH_LIMIT).without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
         for name in ("ids.npy", "vectors.npy", "vectors.faiss"):
@@ -296,188 +288,7 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
     )
 
 
-# ---- steps -----------------------------------------------------------------
-def _silent(stage: str, done: int, total: int) -> None:
-    return None
-
-
-def _read(
-    roots: Sequence[Path],
-    *,
-    exclude: Path | Sequence[Path] | None,
-    default_kind: str,
-    progress: Progress,
-    prefixes: dict[str, str] | None = None,
-    skip: set[str] = frozenset(),
-) -> tuple[dict[str, Document], list[Skipped]]:
-    documents: dict[str, Document] = {}
-    skipped: list[Skipped] = []
-    excluded = [Path(p).resolve() for p in ((exclude,) if isinstance(exclude, (str, Path)) else exclude or ())]
-    for item in iter_documents(roots, default_kind=default_kind, prefixes=prefixes, skip=skip):
-        if any(Path(item.path).resolve().is_relative_to(folder) for folder in excluded):
-            continue  # the curated graph and the quiz bank are loaded as what they are, not read as notes
-        if isinstance(item, Skipped):
-            skipped.append(item)
-        else:
-            documents[item.doc_id] = item
-        progress("reading files", len(documents) + len(skipped), 0)
-    return documents, skipped
-
-
-def _chunk_and_link(documents: dict[str, Document], graph: KnowledgeGraph, progress: Progress) -> tuple[dict[str, list[Chunk]], list[str]]:
-    chunks_by_doc: dict[str, list[Chunk]] = {}
-    warnings: list[str] = []
-    progress("chunking", 0, len(documents))
-    for n, doc in enumerate(documents.values(), 1):
-        chunks_by_doc[doc.doc_id] = _bounded_passages(doc, chunk_document(doc), warnings)
-        if doc.entity:
-            try:
-                graph.entity(doc.entity)
-            except KGError as exc:
-                warnings.append(f"{doc.path}: front matter names {exc}; indexed without a page link")
-        progress("chunking", n, len(documents))
-    return chunks_by_doc, warnings
-
-
-def _nothing_indexable(roots: Sequence[Path], skipped: Sequence[Skipped]) -> SourceError:
-    """The error for folders without one indexable file; ``.skipped`` holds every file and why, for --json."""
-    error = SourceError(nothing_indexable(roots, skipped))
-    error.skipped = tuple(skipped)
-    return error
-
-
-def _graph_folder_of(roots: Sequence[Path]) -> Path | None:
-    """The ``graph/`` folder of Turtle files inside a corpus being built, so a user's own graph is loaded and checked.
-
-    Raises:
-        SourceError: two corpora each hold one (say which with --graph).
-    """
-    found = [root / "graph" for root in roots if (root / "graph").is_dir() and any((root / "graph").glob("*.ttl"))]
-    if len(found) > 1:
-        raise SourceError(f"{len(found)} corpora hold a graph folder ({', '.join(map(str, found))}); choose one with --graph")
-    return found[0] if found else None
-
-
-def _bounded_passages(doc: Document, chunks: list[Chunk], warnings: list[str]) -> list[Chunk]:
-    """A file's passages as they are indexed: those without a word left out, at most ``MAX_PASSAGES_PER_FILE``.
-
-    Embedding is the cost of a passage (a transformer, about 12 passages a second on 2 cores),
-    and a hostile file (a line of 200,000 "[", a 200 KB word) made hundreds of passages that
-    no question can find: 4 minutes for one file. Each cut is said in a warning.
-    """
-    kept = [c for c in chunks if _WORDLIKE.search(c.text)]
-    if len(kept) < len(chunks):
-        warnings.append(f"{doc.path}: {len(chunks) - len(kept)} passages without a letter or digit left out")
-    if len(kept) > MAX_PASSAGES_PER_FILE:
-        warnings.append(f"{doc.path}: only the first {MAX_PASSAGES_PER_FILE} of its {len(kept)} passages are indexed; "
-                        "split the file to index the rest")
-        kept = kept[:MAX_PASSAGES_PER_FILE]
-    if not kept and chunks:
-        warnings.append(f"{doc.path}: no text to index (no passage has a word); it is listed without passages")
-    return kept
-
-
-def _load_encoder(model: str | None, progress: Progress) -> Encoder:
-    progress("loading the encoder", 0, 1)
-    encoder = load_encoder(model)  # the ONNX export once it exists: no torch (see ``encoding``)
-    progress("loading the encoder", 1, 1)
-    return encoder
-
-
-def _export_for_questions(encoder: Encoder, progress: Progress) -> None:
-    """Once per model: the ONNX export that lets `ask` encode questions without torch (see ``question_encoder``)."""
-    from .encoding.onnx_export import ensure_export, find_export
-
-    if find_export(encoder.fingerprint()) is None:
-        progress("exporting the question encoder", 0, 1)
-        ensure_export(encoder)
-        progress("exporting the question encoder", 1, 1)
-
-
-def _cache_reused(encoder: Encoder) -> int:
-    """How many passage vectors the encoder's embedding cache has handed out so far (0 without a cache)."""
-    return getattr(getattr(encoder, "_cache", None), "reused", 0)
-
-
-def _encode(encoder: Encoder, chunks: list[Chunk], progress: Progress) -> tuple[np.ndarray, int]:
-    """The chunks' vectors, and how many of them the embedding cache (or the shipped vectors) gave."""
-    reused_before = _cache_reused(encoder)
-    vectors = _encode_texts(encoder, [chunk_text_for_encoding(c) for c in chunks], "embedding chunks", progress)
-    return vectors, _cache_reused(encoder) - reused_before
-
-
-def _encode_entities(encoder: Encoder, graph: KnowledgeGraph, progress: Progress) -> tuple[EntityVectors, EntityWords]:
-    """Every entity's names, definitions and keywords, embedded and stemmed once at build time, not at every open."""
-    iris = sorted(graph.entities)
-    texts = [entity_text(graph.entities[iri]) for iri in iris]
-    return EntityVectors(tuple(iris), _encode_texts(encoder, texts, "embedding graph entities", progress)), EntityWords(texts)
-
-
-def _encode_texts(encoder: Encoder, texts: list[str], stage: str, progress: Progress) -> np.ndarray:
-    progress(stage, 0, len(texts))  # announced before the work: the previous stage's bar must not stand meanwhile
-    parts = []
-    step = 256  # small steps keep the progress bar moving: a transformer embeds about 12 passages a second on 2 cores
-    for start in range(0, len(texts), step):
-        parts.append(encoder.encode_passages(texts[start : start + step]))
-        progress(stage, min(start + step, len(texts)), len(texts))
-    return np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
-
-
-def _store_documents(
-    store: ChunkStore, documents: dict[str, Document], chunks_by_doc: dict[str, list[Chunk]], graph: KnowledgeGraph, progress: Progress
-) -> list[int]:
-    """Write documents and chunks to the store and the graph; return row ids in ``chunks_by_doc`` order."""
-    rowids: list[int] = []
-    progress("linking entities", 0, len(documents))
-    for n, doc in enumerate(documents.values(), 1):
-        chunks = chunks_by_doc[doc.doc_id]
-        page_entity = _page_entity(graph, doc)
-        mentions = []
-        for chunk in chunks:
-            found = [m.iri for m in graph.link(f"{chunk.heading}\n{chunk.text}")]
-            if page_entity:
-                found.insert(0, page_entity)
-            mentions.append(list(dict.fromkeys(found)))
-        rowids.extend(store.put_document(doc, chunks, mentions))
-        graph.add_document(doc.doc_id, doc.source, doc.title, describes=page_entity)
-        for chunk, iris in zip(chunks, mentions, strict=True):
-            graph.add_chunk(chunk.chunk_id, doc.doc_id, iris)
-        progress("linking entities", n, len(documents))
-    return rowids
-
-
-def _link_fact_sources(graph: KnowledgeGraph, chunks_by_doc: dict[str, list[Chunk]], prefix: str | None) -> None:
-    """Point each sourced fact at the passages of its section, when the graph's own corpus is being indexed.
-
-    A fact's ``skg:statedIn`` is "path#heading" under the folder holding the graph folder;
-    its documents carry that folder's id prefix, and a chunk belongs to the section its
-    deepest heading names.
-    """
-    if prefix is None:
-        return
-    from kg.provenance import link_fact_chunks
-
-    by_section: dict[str, list[str]] = {}
-    for doc_id, chunks in chunks_by_doc.items():
-        if not doc_id.startswith(prefix + "/"):
-            continue
-        path = doc_id[len(prefix) + 1 :]
-        for chunk in chunks:
-            heading = chunk.heading.rsplit(HEADING_SEPARATOR, 1)[-1].strip()
-            by_section.setdefault(f"{path}#{heading}", []).append(chunk.chunk_id)
-    link_fact_chunks(graph.graph, by_section)
-
-
-def _page_entity(graph: KnowledgeGraph, doc: Document) -> str | None:
-    if not doc.entity:
-        return None
-    try:
-        return graph.entity(doc.entity).iri
-    except KGError:
-        return None
-
-
-def _copy_version(live: Path, new: Path) -> None:
+def copy_version(live: Path, new: Path) -> None:
     """Copy the live version into the new folder; SQLite through its backup API, so a reader never blocks it."""
     for item in live.iterdir():
         if item.name == "chunks.db":

@@ -13,10 +13,11 @@ from pathlib import Path
 import click
 
 from kg.errors import KGError
+from study.cli import exams, learner, quiz, review
+from study.errors import StudyError
 
 from .cli_graph import graph
 from .cli_options import INDEX_OPTION, JSON_OPTION
-from .cli_study import exams, learner, quiz, review
 from .cli_text import wrap
 from .errors import IndexerError, QueryError, SourceError
 from .layout import REPO_ROOT
@@ -36,7 +37,7 @@ class StudyKGGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (IndexerError, KGError) as exc:
+        except (IndexerError, KGError, StudyError) as exc:
             raise click.ClickException(clean(exc)) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -15,8 +15,9 @@ from pathlib import Path
 from kg import KnowledgeGraph
 
 from . import __version__
-from .build import BuildReport, Progress, _copy_version, _silent, _waiting
+from .build import BuildReport, announce_waiting, copy_version
 from .errors import SourceError
+from .ingest import Progress, silent
 from .layout import current_version, write_lock, writing
 from .manifest import Manifest, corpus_fingerprint
 from .store import ChunkStore
@@ -43,7 +44,7 @@ def remove_folder(folder: Path, index_path: Path, *, progress: Progress | None =
     Like ``add_folder``, it reads the live version and publishes the new one under one write
     lock, waiting for another writer first.
     """
-    with write_lock(index_path, on_wait=_waiting(progress)):
+    with write_lock(index_path, on_wait=announce_waiting(progress)):
         return _remove_folder(folder, index_path, progress=progress)
 
 
@@ -57,7 +58,7 @@ def _remove_folder(folder: Path, index_path: Path, *, progress: Progress | None 
         SourceError: the folder was never indexed, or removing it would leave the index empty.
     """
     started = time.perf_counter()
-    report = progress or _silent
+    report = progress or silent
     root = str(Path(folder).expanduser().resolve())
     live = current_version(index_path)
     manifest = Manifest.load(live)
@@ -69,7 +70,7 @@ def _remove_folder(folder: Path, index_path: Path, *, progress: Progress | None 
         raise SourceError(f"{root} holds every document of the index; build a new one with 'studykg build' instead")
     with writing(index_path) as new:
         report("copying the live index", 0, 1)
-        _copy_version(live, new)
+        copy_version(live, new)
         graph = KnowledgeGraph.load(new / "graph")
         report("copying the live index", 1, 1)
         store = ChunkStore(new / "chunks.db")

@@ -46,15 +46,9 @@ _EXPORTS = {
     "UnknownExamError": "exams",
     "exam_profiles": "exams",
     "find_exam": "exams",
-    "CardFace": "flashcards",
-    "entity_cards": "flashcards",
     "explain_path": "phrases",
     "relation_phrase": "phrases",
     "together_phrase": "phrases",
-    "Choice": "quiz",
-    "Fact": "quiz",
-    "Question": "quiz",
-    "QuizMaker": "quiz",
 }
 
 if TYPE_CHECKING:
@@ -69,10 +63,8 @@ if TYPE_CHECKING:
         UnknownTypeError,
     )
     from .exams import DomainProfile, ExamProfile, TaskProfile, UnknownExamError, exam_profiles, find_exam
-    from .flashcards import CardFace, entity_cards
     from .folding import fold, fold_with_offsets, label_key
     from .phrases import explain_path, relation_phrase, together_phrase
-    from .quiz import Choice, Fact, Question, QuizMaker
     from .records import Entity, EntityRef, Mention, PathResult, PathStep, RelatedTopic, Relation
     from .store import KnowledgeGraph, new_graph
     from .vocab import CHUNK, DOC, ENTITY_TYPES, KG, SKG

@@ -370,8 +370,8 @@ def test_a_query_past_its_time_limit_stops_reading_rows(real_kg):
 # ---- learner import ----------------------------------------------------------------------------------------
 @pytest.fixture
 def export_file(real_kg, tmp_path) -> Path:
-    from indexer.learner import Learner
-    from kg.flashcards import entity_cards
+    from study.learner import Learner
+    from study.flashcards import entity_cards
 
     learner = Learner(tmp_path / "source.db")
     learner.add_card(entity_cards(real_kg, "Polly", "en")[0])

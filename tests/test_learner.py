@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from conftest import REAL_GRAPH
 
-from indexer.learner import Learner, LearnerError, default_learner_path
-from indexer.practice import StudySession
 from kg import KnowledgeGraph
-from kg.flashcards import entity_cards
+from study.flashcards import entity_cards
+from study.learner import Learner, LearnerError, default_learner_path
+from study.practice import StudySession
 
 TODAY = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
 

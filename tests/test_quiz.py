@@ -13,10 +13,10 @@ from rdflib import RDF, URIRef
 from kg import KnowledgeGraph
 from kg.exams import find_exam
 from kg.folding import fold
-from kg.quiz import QuizMaker
-from kg.quiz_bank import BankError, load_bank
-from kg.quiz_mix import QuizMix, quotas
-from kg.quiz_text import it_article
+from study.quiz import QuizMaker
+from study.quiz_bank import BankError, load_bank
+from study.quiz_mix import QuizMix, quotas
+from study.quiz_text import it_article
 from conftest import REAL_GRAPH
 
 SKG = "https://w3id.org/studykg/ontology#"
@@ -219,7 +219,7 @@ def test_the_answer_engine_agrees_with_every_generated_key(app_index, lang):
     from dataclasses import replace
 
     from indexer import StudyIndex
-    from indexer.practice import engine_checker
+    from study.practice import engine_checker
 
     index = StudyIndex.open(app_index)
     for exam in ("MLA-C01", "MLS-C01"):
@@ -272,7 +272,7 @@ def test_translations_must_keep_the_same_key(tmp_path):
 
 
 def test_choose_two_is_right_only_with_both(tmp_path, graph):
-    from kg.quiz_mix import bank_question
+    from study.quiz_mix import bank_question
 
     folder = write_bank(tmp_path / "quiz", [item("two", answers=(1, 3), choices=5)])
     question = bank_question(load_bank(folder)[0], graph)

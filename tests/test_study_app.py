@@ -188,7 +188,7 @@ def take_one(at, advance: bool = True) -> None:
 def test_passages_in_the_quiz_language_come_first():
     from types import SimpleNamespace
 
-    from indexer.practice import passages_in_language
+    from study.practice import passages_in_language
 
     chunks = {f"c{n}": SimpleNamespace(chunk_id=f"c{n}", lang=lang) for n, lang in enumerate(["en", "it", "vi", "it"])}
     index = SimpleNamespace(chunk=lambda chunk_id: chunks[chunk_id])

@@ -155,7 +155,7 @@ def test_review_json_never_writes(run, tmp_path):
 
 
 def test_a_card_from_a_question_found_wrong_can_be_removed(run):
-    from indexer.learner import Learner
+    from study.learner import Learner
 
     questions = planned(run, "-n", "2", "--seed", "4")
     run("quiz", "-n", "2", "--seed", "4", input=replies(questions))
@@ -169,9 +169,9 @@ def test_a_card_from_a_question_found_wrong_can_be_removed(run):
 
 
 def test_the_same_question_in_another_language_is_the_same_card(opened_index, tmp_path):
-    from indexer.learner import Learner
-    from indexer.practice import StudySession, shipped_bank
-    from kg.quiz_mix import bank_question
+    from study.learner import Learner
+    from study.practice import StudySession, shipped_bank
+    from study.quiz_mix import bank_question
 
     session = StudySession(opened_index.graph, Learner(tmp_path / "l.db"), "MLA-C01", bank=shipped_bank(BANK))
     english, italian = (bank_question(i, opened_index.graph) for i in session.bank if i.id == "fx-2.1-01" and i.lang in ("en", "it"))
@@ -231,10 +231,10 @@ def test_an_answer_moves_the_other_exam_only_where_the_exams_share_a_task(tmp_pa
     from rdflib import URIRef
 
     from conftest import REAL_GRAPH
-    from indexer.learner import Learner
-    from indexer.practice import StudySession, shipped_bank
+    from study.learner import Learner
+    from study.practice import StudySession, shipped_bank
     from kg import KnowledgeGraph
-    from kg.quiz_mix import bank_question
+    from study.quiz_mix import bank_question
     from kg.vocab import KG, SKG
 
     graph = KnowledgeGraph.load_curated(REAL_GRAPH)
@@ -272,8 +272,8 @@ def test_the_index_build_leaves_the_quiz_bank_to_study_mode(tmp_path, kg_graph_d
 
 
 def test_a_learner_taking_quiz_after_quiz_is_not_asked_the_same_question_again(opened_index, tmp_path):
-    from indexer.learner import Learner
-    from indexer.practice import StudySession, shipped_bank
+    from study.learner import Learner
+    from study.practice import StudySession, shipped_bank
 
     session = StudySession(opened_index.graph, Learner(tmp_path / "l.db"), "MLA-C01", bank=shipped_bank(BANK))
     quizzes = []

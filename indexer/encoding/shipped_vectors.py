@@ -52,22 +52,22 @@ def shipped_vectors(fingerprint: str) -> dict[bytes, np.ndarray]:
 def shipped_passage_texts(*, entities: bool = True) -> list[str]:
     """Every text a build of the shipped corpus embeds as a passage: its chunks, then the graph's entities.
 
-    Read and chunked as the build does it (``build._read``, ``build._bounded_passages``),
+    Read and chunked as the build does it (``ingest.read_documents``, ``ingest.bounded_passages``),
     without an encoder.
     """
     from kg import KnowledgeGraph
 
-    from ..build import _bounded_passages, _read, _silent
     from ..chunking import chunk_document
+    from ..ingest import bounded_passages, read_documents, silent
     from ..layout import default_corpus_path, default_graph_path
     from ..passages import chunk_text_for_encoding, entity_text
     from ..sources import assign_prefixes
 
     roots = [default_corpus_path()]
     graph_dir = default_graph_path()
-    documents, _ = _read(roots, exclude=(graph_dir, graph_dir.parent / "quiz", graph_dir.parent / "vectors"), default_kind="note", progress=_silent,
+    documents, _ = read_documents(roots, exclude=(graph_dir, graph_dir.parent / "quiz", graph_dir.parent / "vectors"), default_kind="note", progress=silent,
                          prefixes=assign_prefixes(roots, {}))
-    texts = [chunk_text_for_encoding(c) for doc in documents.values() for c in _bounded_passages(doc, chunk_document(doc), [])]
+    texts = [chunk_text_for_encoding(c) for doc in documents.values() for c in bounded_passages(doc, chunk_document(doc), [])]
     if not entities:
         return list(dict.fromkeys(texts))
     graph = KnowledgeGraph.load_curated(graph_dir)

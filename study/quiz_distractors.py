@@ -29,8 +29,8 @@ from functools import cached_property
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from .folding import fold
-from .vocab import SKG
+from kg.folding import fold
+from kg.vocab import SKG
 
 __all__ = ["DistractorMixin", "KIN_BREADTH", "SPECIFIC"]
 

@@ -16,11 +16,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from . import documents
+from kg import documents
+from kg.vocab import KG
+
 from .quiz import QUIZ_KINDS
 from .quiz_bank import BankItem
 from .quiz_records import Choice, Question
-from .vocab import KG
 
 __all__ = ["QuizMix", "bank_question", "quotas"]
 

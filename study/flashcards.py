@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from kg.vocab import SKG
+
 from .quiz_text import lower_first, template, upper_first
-from .vocab import SKG
 
 __all__ = ["CardFace", "entity_cards", "question_card"]
 
@@ -67,7 +68,7 @@ def question_card(question) -> CardFace:
 
     The same question asked in Italian after English grades the same card, so the deck holds
     one card per fact, and a card made from a question later found wrong is removed by its
-    key (``question/<id>``). `question` is a `kg.quiz.Question`.
+    key (``question/<id>``). `question` is a `study.quiz.Question`.
     """
     options = "\n".join(f"{n}) {choice.label}" for n, choice in enumerate(question.choices, 1))
     right = ", ".join(question.right_labels)

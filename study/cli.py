@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from .cli_options import INDEX_OPTION, JSON_OPTION, open_graph
-from .cli_text import when_due, wrap
-from .study_index import StudyIndex
-from .terminal import echo, secho
+from indexer.cli_options import INDEX_OPTION, JSON_OPTION, open_graph
+from indexer.cli_text import when_due, wrap
+from indexer.study_index import StudyIndex
+from indexer.terminal import echo, secho
 
 LEARNER_OPTION = click.option(
     "--learner-db", "learner_db", type=click.Path(dir_okay=False, path_type=Path), envvar="STUDYKG_LEARNER_DB",
@@ -27,7 +27,7 @@ def _session(index_path: Path | None, learner_db: Path | None, exam: str | None,
 
     Read-only opens the learner database without creating or changing it; None when it does not exist yet.
     """
-    from .layout import index_path_or_default
+    from indexer.layout import index_path_or_default
     from .learner import Learner, default_learner_path
     from .practice import StudySession, engine_checker
 
@@ -171,7 +171,7 @@ def quiz(n: int, lang: str, exam: str | None, domain: str | None, seed: int | No
 def _print_stats(index_path: Path | None, exam: str | None, json_: bool) -> None:
     """Generate every question of the exam in each language and count what each check drops."""
     from kg.exams import find_exam
-    from kg.quiz import QuizMaker
+    from .quiz import QuizMaker
 
     from .practice import engine_checker
 

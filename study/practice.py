@@ -1,6 +1,6 @@
 """A study session: the graph, the chosen exam and the learner's database, for the CLI and the app.
 
-It only wires the parts together (questions from `kg.quiz`, cards from `kg.flashcards`,
+It only wires the parts together (questions from `study.quiz`, cards from `study.flashcards`,
 state in `learner`, readiness in `readiness`), so both front ends behave the same.
 """
 
@@ -12,14 +12,14 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from indexer.layout import default_graph_path
 from kg.exams import ExamProfile, exam_profiles, find_exam, task_coverage
-from kg.flashcards import CardFace, entity_cards, question_card
-from kg.quiz import QUIZ_KINDS, Question, QuizMaker
-from kg.quiz_bank import BankItem, load_bank
-from kg.quiz_mix import QuizMix
 
-from .layout import default_graph_path
+from .flashcards import CardFace, entity_cards, question_card
 from .learner import Learner, StudyCard
+from .quiz import QUIZ_KINDS, Question, QuizMaker
+from .quiz_bank import BankItem, load_bank
+from .quiz_mix import QuizMix
 from .readiness import DomainReadiness, exam_readiness
 
 __all__ = ["BANK_ENV", "ENGINE_RATIO", "PASSAGE_CARD_CHARS", "RECENT_ANSWERS", "StudySession", "default_bank_path", "engine_checker", "passage_card", "passages_in_language", "shipped_bank"]
@@ -166,7 +166,7 @@ def engine_checker(index, ratio: float = ENGINE_RATIO):
     A question the engine would answer otherwise is one the graph and the passages do not
     clearly back, so it is not shown. Bank items are reviewed by hand and pass.
     """
-    from .concept_ranker import ConceptModel
+    from indexer.concept_ranker import ConceptModel
 
     model = ConceptModel.load()
     verdicts: dict[tuple[str, str], bool] = {}  # a search takes a while: ask each question once per language

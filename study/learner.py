@@ -23,9 +23,8 @@ from pathlib import Path
 
 from fsrs import Card, Rating, Scheduler, State
 
-from kg.flashcards import CardFace
-
-from .errors import IndexerError
+from .errors import LearnerError
+from .flashcards import CardFace
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -79,10 +78,6 @@ CREATE TABLE IF NOT EXISTS answers (
     UNIQUE (question, answered)
 );
 """
-
-
-class LearnerError(IndexerError):
-    "The learner database or an import file cannot be used; the message names the file."
 
 
 def default_learner_path() -> Path:
@@ -275,7 +270,7 @@ class Learner:
     def record_answer(self, question, chosen: int | Iterable[int], exam: str, card: CardFace | None = None) -> bool:
         """Store a quiz answer; with `card`, also add the fact's card and grade it (wrong: again, right: good).
 
-        `question` is a `kg.quiz.Question`; `chosen` one index, or two for a choose-two item.
+        `question` is a `study.quiz.Question`; `chosen` one index, or two for a choose-two item.
         Returns whether the answer was right.
         """
         correct = question.is_right(chosen)

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 
 from kg.exams import ExamProfile, task_coverage
 
-from .errors import IndexerError
+from .errors import AnkiExportError
 
 __all__ = ["DEFAULT_APP_URL", "FIELDS", "AnkiNote", "anki_bytes", "anki_notes", "write_anki"]
 
@@ -39,10 +39,6 @@ _ANSWER = ("{{FrontSide}}<hr id=answer>{{Back}}"
            "{{#Link}}<div class=link>{{Link}}</div>{{/Link}}")
 
 
-class AnkiExportError(IndexerError):
-    "The Anki package cannot be written; the message names the file."
-
-
 @dataclass(frozen=True)
 class AnkiNote:
     """One Anki note as exported: its GUID, its fields in ``FIELDS`` order (HTML) and its tags."""
@@ -53,7 +49,7 @@ class AnkiNote:
 
 
 def anki_notes(cards: Sequence, kg, exam: ExamProfile, *, app_url: str = DEFAULT_APP_URL) -> list[AnkiNote]:
-    """The notes for ``cards`` (``indexer.learner.StudyCard``), tagged with ``exam``'s domains and task statements."""
+    """The notes for ``cards`` (``study.learner.StudyCard``), tagged with ``exam``'s domains and task statements."""
     import genanki
 
     coverage = task_coverage(kg, exam)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from .errors import KGError
+from .errors import BankError
 
 __all__ = ["BANK_SCHEMA", "BankError", "BankItem", "load_bank"]
 
@@ -37,10 +37,6 @@ BANK_SCHEMA = {
     },
 }
 _VALIDATOR = Draft202012Validator(BANK_SCHEMA)
-
-
-class BankError(KGError):
-    "A bank file cannot be used; the message names the file, the line and the cause."
 
 
 @dataclass(frozen=True)

@@ -28,16 +28,17 @@ from functools import cached_property
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
-from . import documents
-from .exams import ExamProfile, task_coverage
-from .folding import fold
-from .provenance import fact_passages, fact_sources
+from kg import documents
+from kg.exams import ExamProfile, task_coverage
+from kg.folding import fold
+from kg.provenance import fact_passages, fact_sources
+from kg.records import Entity
+from kg.vocab import SKG
+
 from .quiz_distractors import CHOICES as _CHOICES
 from .quiz_distractors import DistractorMixin
 from .quiz_records import Choice, Fact, Question
 from .quiz_text import QUIZ_LANGUAGES, as_clause, it_article, lower_first, template, upper_first
-from .records import Entity
-from .vocab import SKG
 
 __all__ = ["KINDS", "QUIZ_KINDS", "Choice", "Fact", "Question", "QuizMaker"]
 
