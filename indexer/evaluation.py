@@ -25,13 +25,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.languages import STUDY_LANGUAGES
+
 from .errors import IndexerError
 from .question_file import SPLITS, Gold, Question, load_questions, resolve_gold
 from .records import SearchResult
 from .search import MODES
 
 MODE_LABELS = {"hybrid": "hybrid (full)", "bm25": "bm25", "dense": "dense", "nograph": "nograph"}
-LANGUAGE_ORDER = ("en", "vi", "it")
 HITS_CONSIDERED = 10  # MRR@10 needs the first ten passages
 METRIC_ROWS = (
     ("entity@1", "entity_at_1"),
@@ -288,7 +289,7 @@ def failures(report: EvalReport, system: str = "hybrid", *, metric: str = "entit
 # ---- helpers -------------------------------------------------------------------
 def _languages(outcomes: Iterable[Outcome]) -> list[str]:
     seen = list(dict.fromkeys(o.lang for o in outcomes))
-    return [lang for lang in LANGUAGE_ORDER if lang in seen] + sorted(lang for lang in seen if lang not in LANGUAGE_ORDER)
+    return [lang for lang in STUDY_LANGUAGES if lang in seen] + sorted(lang for lang in seen if lang not in STUDY_LANGUAGES)
 
 
 def _column_label(mode: str, label: str | None, mode_count: int) -> str:

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from .languages import STUDY_LANGUAGES
 from .records import Entity
 from .vocab import ENTITY_TYPES, SKG, entity_class
 
-__all__ = ["LANGUAGE_ORDER", "local_name", "read_entities"]
+__all__ = ["local_name", "read_entities"]
 
 # The study languages first, in the order the product lists them.
-LANGUAGE_ORDER = ("en", "vi", "it")
 
 
 def local_name(iri: str) -> str:
@@ -28,7 +28,7 @@ def local_name(iri: str) -> str:
 
 def _language_rank(lang: str | None) -> tuple[int, str]:
     lang = lang or ""
-    return (LANGUAGE_ORDER.index(lang) if lang in LANGUAGE_ORDER else len(LANGUAGE_ORDER), lang)
+    return (STUDY_LANGUAGES.index(lang) if lang in STUDY_LANGUAGES else len(STUDY_LANGUAGES), lang)
 
 
 def _by_language(literals: Iterable[Literal]) -> tuple[tuple[str, str], ...]:

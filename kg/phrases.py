@@ -15,12 +15,13 @@ from collections.abc import Sequence
 
 from rdflib.namespace import SKOS
 
+from .entities import local_name
+from .languages import STUDY_LANGUAGES
 from .records import EntityRef, PathStep
 from .vocab import SKG
 
-__all__ = ["LANGUAGES", "PHRASES", "explain_path", "relation_phrase", "together_phrase"]
+__all__ = ["PHRASES", "explain_path", "relation_phrase", "together_phrase"]
 
-LANGUAGES: tuple[str, ...] = ("en", "vi", "it")
 
 # predicate IRI -> language -> (read from the subject, read from the object)
 PHRASES: dict[str, dict[str, tuple[str, str]]] = {
@@ -127,7 +128,7 @@ def relation_phrase(predicate: str, direction: str, lang: str = "en", fallback: 
     """
     phrases = PHRASES.get(predicate)
     if phrases is None:
-        return fallback or predicate.rsplit("#", 1)[-1]
+        return fallback or local_name(predicate)
     out, in_ = phrases.get(lang) or phrases["en"]
     return out if direction == "out" else in_
 

@@ -12,13 +12,14 @@ from indexer.cli_options import INDEX_OPTION, JSON_OPTION, open_graph
 from indexer.cli_text import when_due, wrap
 from indexer.study_index import StudyIndex
 from indexer.terminal import echo, secho
+from kg.languages import STUDY_LANGUAGES
 
 LEARNER_OPTION = click.option(
     "--learner-db", "learner_db", type=click.Path(dir_okay=False, path_type=Path), envvar="STUDYKG_LEARNER_DB",
     help="Your learner database (default: learner.db in your user data folder, or $STUDYKG_LEARNER_DB).",
 )
 EXAM_OPTION = click.option("--exam", help="Exam code, e.g. MLA-C01 or MLS-C01 (default: the current exam).")
-LANG_OPTION = click.option("--lang", type=click.Choice(["en", "vi", "it"]), default="en", show_default=True,
+LANG_OPTION = click.option("--lang", type=click.Choice(STUDY_LANGUAGES), default="en", show_default=True,
                            help="Language of questions and cards.")
 
 
@@ -179,7 +180,7 @@ def _print_stats(index_path: Path | None, exam: str | None, json_: bool) -> None
     graph = index.graph if index else open_graph(index_path)
     profile = find_exam(graph, exam)
     maker = QuizMaker(graph, profile, checker=engine_checker(index) if index else None)
-    made = {lang: len(maker.all_questions(lang)) for lang in ("en", "vi", "it")}
+    made = {lang: len(maker.all_questions(lang)) for lang in STUDY_LANGUAGES}
     counts = dict(sorted(maker.stats.items()))
     engine = "on" if index else "skipped (no built index: run `studykg build`)"
     if json_:

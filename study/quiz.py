@@ -29,8 +29,10 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from kg import documents
+from kg.entities import local_name
 from kg.exams import ExamProfile, task_coverage
 from kg.folding import fold
+from kg.languages import STUDY_LANGUAGES
 from kg.provenance import fact_passages, fact_sources
 from kg.records import Entity
 from kg.vocab import SKG
@@ -38,7 +40,7 @@ from kg.vocab import SKG
 from .quiz_distractors import CHOICES as _CHOICES
 from .quiz_distractors import DistractorMixin
 from .quiz_records import Choice, Fact, Question
-from .quiz_text import QUIZ_LANGUAGES, as_clause, it_article, lower_first, template, upper_first
+from .quiz_text import as_clause, it_article, lower_first, template, upper_first
 
 __all__ = ["KINDS", "QUIZ_KINDS", "Choice", "Fact", "Question", "QuizMaker"]
 
@@ -250,14 +252,14 @@ class QuizMaker(DistractorMixin):
 
     def _why_not(self, iri: str, predicate: URIRef, topic: str, lang: str) -> str:
         own = [o for o in self._own(iri, predicate) if o not in self.related_topics(topic)]
-        name = str(predicate).rsplit("#", 1)[-1]
+        name = local_name(str(predicate))
         return upper_first(template(lang, f"why_not.{name}").format(
             choice=self.phrase(iri, lang), purpose=self.phrase(own[0], lang), topic=self.phrase(topic, lang)))
 
     # ---- questions ------------------------------------------------------------------
     def question(self, fact: Fact, lang: str = "en", seed: int = 0) -> Question | None:
         """The question on `fact` in `lang`, or None when a check drops it (counted in `stats`)."""
-        lang = lang if lang in QUIZ_LANGUAGES else "en"
+        lang = lang if lang in STUDY_LANGUAGES else "en"
         rng = random.Random(f"{fact.id}:{seed}")
         predicate = _PREDICATE[fact.kind]
         topic = self.entities[fact.topic]
@@ -301,7 +303,7 @@ class QuizMaker(DistractorMixin):
         return question
 
     def _assemble(self, fact: Fact, lang: str, prompt: str, chosen: list[str], predicate: URIRef) -> Question:
-        name = str(predicate).rsplit("#", 1)[-1]
+        name = local_name(str(predicate))
         answer_phrase = self.phrase(fact.answer, lang)
         why = upper_first(template(lang, f"why.{name}").format(answer=answer_phrase, topic=self.phrase(fact.topic, lang)))
         definition = self._text(self.entities[fact.answer], "definitions", lang)

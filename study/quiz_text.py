@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["QUIZ_LANGUAGES", "TEMPLATES", "it_article", "lower_first", "template", "upper_first"]
+__all__ = ["TEMPLATES", "it_article", "lower_first", "template", "upper_first"]
 
-QUIZ_LANGUAGES = ("en", "vi", "it")
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "en": {

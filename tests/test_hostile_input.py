@@ -160,7 +160,7 @@ def test_a_known_note_that_grew_huge_is_never_read(index_copy, tmp_path, monkeyp
 
 
 def test_a_file_yields_a_bounded_number_of_passages_and_says_so(index_copy, tmp_path, monkeypatch):
-    monkeypatch.setattr("indexer.build.MAX_PASSAGES_PER_FILE", 4)
+    monkeypatch.setattr("indexer.ingest.MAX_PASSAGES_PER_FILE", 4)
     folder = tmp_path / "mine"
     paragraphs = "\n\n".join(f"Paragraph {n} says Polly speaks in voice number {n}. " * 30 for n in range(12))
     note(folder, "long.md", "# Long\n" + paragraphs + "\n")

@@ -8,7 +8,8 @@ from rdflib.namespace import OWL, RDF
 
 from conftest import REAL_GRAPH
 from kg import KG, SKG, KGError, UnknownTypeError
-from kg.phrases import LANGUAGES, PHRASES, relation_phrase
+from kg.languages import STUDY_LANGUAGES
+from kg.phrases import PHRASES, relation_phrase
 from kg.vocab import BOOKKEEPING_PREDICATES, RELATION_PREDICATES
 
 
@@ -166,7 +167,7 @@ def test_every_relation_reads_both_ways_in_every_language():
     }
     assert declared <= {str(p) for p in RELATION_PREDICATES} == set(PHRASES)
     for predicate in PHRASES:
-        for lang in LANGUAGES:
+        for lang in STUDY_LANGUAGES:
             out, in_ = relation_phrase(predicate, "out", lang), relation_phrase(predicate, "in", lang)
             assert out and in_
             symmetric = (URIRef(predicate), RDF.type, OWL.SymmetricProperty) in ontology
