@@ -135,7 +135,7 @@ def run(size: int, n_queries: int, sweep: list[int]) -> dict:
         }
 
     base = faiss.downcast_index(index._index.index)
-    setting = {"ivf": lambda: base.nprobe, "hnsw": lambda: base.hnsw.efSearch}.get(index.kind, lambda: None)
+    setting = {"ivf": lambda: base.nprobe}.get(index.kind, lambda: None)
     result = {"size": size, "kind": index.kind, "build_seconds": round(build_seconds, 1), "data_mb": round(data_mb),
               "peak_mb": round(peak_mb), "index_mb": round(index_mb), "default": {"setting": setting(), **measure()}, "sweep": []}
     if index.kind == "ivf":

@@ -241,7 +241,7 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
         vectors, from_cache = encode_chunks(encoder, new_chunks, report)
         export_for_questions(encoder, report)
         report("writing the vector index", 0, 1)
-        index = VectorIndex.load(new, exact_limit=EXACT_SEARCH_LIMIT).without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
+        index = VectorIndex.load(new, exact_limit=manifest.exact_limit).without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
         for name in ("ids.npy", "vectors.npy", "vectors.faiss"):
             (new / name).unlink(missing_ok=True)
         index.save(new)
@@ -324,6 +324,7 @@ def _manifest(
         languages=dict(Counter(d.lang for d in documents).most_common()),
         corpus_fingerprint=corpus_fingerprint({d.doc_id: d.sha256 for d in documents}),
         vector_index=index.kind,
+        exact_limit=index.exact_limit,
         roots=tuple(str(Path(r).resolve()) for r in [*roots, *added_roots]),
         added_roots=tuple(map(str, added_roots)),
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import IndexCorruptError, IndexMismatchError
+from .vectors import EXACT_SEARCH_LIMIT
 
 FORMAT_VERSION = 4  # 2: chunk_entities columns (iri, chunk); 3: camel-case names also indexed as words; 4: pretrained encoder outside the index, entity vectors
 
@@ -32,6 +33,8 @@ class Manifest:
     extra: dict = field(default_factory=dict)
     # Folders added with 'studykg add': a rebuild reads them again, so their notes survive it.
     added_roots: tuple[str, ...] = ()
+    # Below this many vectors the search is exact (``VectorIndex``); kept by every add and remove.
+    exact_limit: int = EXACT_SEARCH_LIMIT
 
     def save(self, folder: Path) -> None:
         data = asdict(self)

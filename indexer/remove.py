@@ -21,7 +21,7 @@ from .ingest import Progress, silent
 from .layout import current_version, write_lock, writing
 from .manifest import Manifest, corpus_fingerprint
 from .store import ChunkStore
-from .vectors import EXACT_SEARCH_LIMIT, VectorIndex
+from .vectors import VectorIndex
 
 __all__ = ["indexed_folders", "remove_folder"]
 
@@ -84,7 +84,7 @@ def _remove_folder(folder: Path, index_path: Path, *, progress: Progress | None 
         store.set_skipped((), under=[root])
         store.commit()
         report("writing the vector index", 0, 1)
-        index = VectorIndex.load(new, exact_limit=EXACT_SEARCH_LIMIT).without(gone)
+        index = VectorIndex.load(new, exact_limit=manifest.exact_limit).without(gone)
         for name in ("ids.npy", "vectors.npy", "vectors.faiss"):
             (new / name).unlink(missing_ok=True)
         index.save(new)

@@ -92,7 +92,7 @@ class StudyIndex:
     def vectors(self) -> VectorIndex:
         from .vectors import VectorIndex
 
-        return VectorIndex.load(self.folder)
+        return VectorIndex.load(self.folder, exact_limit=self.manifest.exact_limit)
 
     @cached_property
     def searcher(self) -> Searcher:

@@ -25,8 +25,6 @@ IVF_LISTS_PER_SQRT = 4
 IVF_TRAIN_PER_LIST = 40
 IVF_NPROBE = 128
 IVF_SEED = 7
-# HNSW (indexes built before IVF became the default still load and search with these).
-HNSW_EF_SEARCH = 96
 
 
 def ivf_lists(n: int) -> int:
@@ -48,12 +46,12 @@ def _ivf(vectors: np.ndarray, dim: int):
 
 
 def _kind_of(index) -> str:
-    """'flat', 'ivf' or 'hnsw' for a loaded FAISS index (wrapped in an id map)."""
+    """'ivf' for the IVF index studykg writes, else 'flat' (a loaded FAISS index, wrapped in an id map)."""
     import faiss
 
     base = faiss.downcast_index(index.index) if hasattr(index, "index") else index
     name = type(base).__name__
-    return "hnsw" if "HNSW" in name else "ivf" if "IVF" in name else "flat"
+    return "ivf" if "IVF" in name else "flat"
 
 
 class VectorIndex:
@@ -70,10 +68,15 @@ class VectorIndex:
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.dim = self.vectors.shape[1] if self.vectors.ndim == 2 and self.vectors.shape[0] else 0
         self.kind = "flat"
-        self._exact_limit = exact_limit
+        self.exact_limit = exact_limit
         self._index = None
         self._positions: dict[int, int] | None = None
-        if build and self.dim and len(self.ids) >= exact_limit:
+        if build:
+            self._build()
+
+    def _build(self) -> None:
+        """The IVF structure, when there are at least ``exact_limit`` vectors (trained once per version)."""
+        if self._index is None and self.dim and len(self.ids) >= self.exact_limit:
             import faiss
 
             index = faiss.IndexIDMap2(_ivf(self.vectors, self.dim))
@@ -104,16 +107,18 @@ class VectorIndex:
         return {i: self.vectors[self._positions[i]] for i in ids if i in self._positions}
 
     def without(self, removed: set[int]) -> VectorIndex:
+        """These vectors less ``removed``; like ``plus``, it trains no structure until ``save`` (an add does both)."""
         keep = ~np.isin(self.ids, np.fromiter(removed, dtype=np.int64, count=len(removed)))
-        return VectorIndex(self.ids[keep], self.vectors[keep], exact_limit=self._exact_limit)
+        return VectorIndex(self.ids[keep], self.vectors[keep], exact_limit=self.exact_limit, build=False)
 
     def plus(self, ids: np.ndarray, vectors: np.ndarray) -> VectorIndex:
         if not len(ids):
             return self
         all_vectors = np.concatenate([self.vectors, vectors]) if len(self.ids) else vectors
-        return VectorIndex(np.concatenate([self.ids, ids]), all_vectors, exact_limit=self._exact_limit)
+        return VectorIndex(np.concatenate([self.ids, ids]), all_vectors, exact_limit=self.exact_limit, build=False)
 
     def save(self, folder: Path) -> None:
+        self._build()
         np.save(folder / "ids.npy", self.ids)
         np.save(folder / "vectors.npy", self.vectors)
         if self._index is not None:
@@ -138,8 +143,6 @@ class VectorIndex:
             base = faiss.downcast_index(self._index.index)
             if self.kind == "ivf":
                 base.nprobe = min(IVF_NPROBE, base.nlist)
-            elif self.kind == "hnsw":
-                base.hnsw.efSearch = HNSW_EF_SEARCH
         return self
 
 

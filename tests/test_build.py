@@ -199,3 +199,23 @@ def test_export_chunks_writes_every_chunk_with_metadata(opened_index, tmp_path):
     polly = next(r for r in rows if r["chunk_id"] == "corpus/services/Polly.md#0")
     assert polly["kind"] == "service" and polly["lang"] == "en" and polly["line_start"] >= 8
     assert "https://w3id.org/studykg/kg#Polly" in polly["entities"]
+
+
+def test_an_add_and_a_remove_keep_the_exact_search_limit_the_build_chose(tmp_path):
+    """A build with a low limit gets an IVF index; an add or a remove used to reset the limit to 50,000."""
+    from conftest import FIXTURE_CORPUS
+
+    from indexer.encoding import FAKE_MODEL
+    from indexer.layout import current_version
+    from indexer.manifest import Manifest
+
+    index_path = tmp_path / "index"
+    StudyIndex.build([FIXTURE_CORPUS], index_path, model=FAKE_MODEL, exact_limit=5)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "polly.md").write_text("# Polly\nAmazon Polly turns text into lifelike speech.\n", encoding="utf-8")
+    for write in (lambda: StudyIndex.add(notes, index_path), lambda: StudyIndex.remove(notes, index_path)):
+        write()
+        manifest = Manifest.load(current_version(index_path))
+        assert (manifest.exact_limit, manifest.vector_index) == (5, "ivf")
+        assert StudyIndex.open(index_path).vectors.kind == "ivf"
