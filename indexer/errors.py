@@ -10,7 +10,7 @@ class SourceError(IndexerError):
 
 
 class ModelError(IndexerError):
-    "The encoder cannot be loaded or trained."
+    "The encoder cannot be loaded (no such folder, not a model, not downloadable here)."
 
 
 class IndexMissingError(IndexerError):

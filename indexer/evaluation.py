@@ -79,7 +79,7 @@ class Metrics:
 class SystemReport:
     """One column of the table: a search mode of one index, summarised per language and overall."""
 
-    system: str  # column label, e.g. "hybrid (full)" or "untuned encoder"
+    system: str  # column label, e.g. "hybrid (full)" or "bge-m3 bm25" (another index)
     mode: str
     metrics: tuple[tuple[str, Metrics], ...]  # ("en", ...), ("vi", ...), ("it", ...), ("all", ...)
     outcomes: tuple[Outcome, ...]
@@ -186,8 +186,8 @@ def evaluate(
         questions: from ``load_questions``.
         modes: search modes to compare; the first is usually "hybrid" (the full system).
         label: name the columns after another system instead of the mode, e.g.
-            "untuned encoder" for an index built without contrastive tuning (with several
-            modes the column reads "untuned encoder bm25").
+            "bge-m3" for an index built with another model (with several modes the column
+            reads "bge-m3 bm25").
         source: the question file's name, for error messages and the table's title.
         split: recorded in the report; filtering happens in ``load_questions``.
         progress: ``progress(stage, done, total)`` callback, as the build takes.
@@ -250,7 +250,7 @@ def format_table(report: EvalReport, *others: EvalReport) -> str:
     """The side-by-side table: rows are metric x language, columns the systems of every report.
 
     Pass the reports of other indexes (evaluated on the same questions) as ``others`` to
-    add their columns, e.g. an index built with the untuned encoder.
+    add their columns, e.g. an index built with another encoder.
     """
     systems = [s for r in (report, *others) for s in r.systems]
     languages = list(report.languages)

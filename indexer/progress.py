@@ -76,7 +76,7 @@ def format_seconds(seconds: float) -> str:
 
 
 def describe(timing: StageTiming) -> str:
-    """One line for a stage: 'training encoder: 45 of 100 · 12 s, about 15 s left'."""
+    """One line for a stage: 'embedding chunks: 256 of 1,642 · 22 s, about 2 min left'."""
     counts = f"{timing.done:,} of {timing.total:,}" if timing.total else f"{timing.done:,}"
     text = f"{timing.stage}: {counts} · {format_seconds(timing.elapsed)}"
     if timing.left is not None and timing.done < timing.total:
