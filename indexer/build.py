@@ -241,9 +241,7 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
         vectors, from_cache = encode_chunks(encoder, new_chunks, report)
         export_for_questions(encoder, report)
         report("writing the vector index", 0, 1)
-        index = VectorIndex.load(new, exact_limit=manifest.exact_limit).without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
-        for name in ("ids.npy", "vectors.npy", "vectors.faiss"):
-            (new / name).unlink(missing_ok=True)
+        index = VectorIndex.load(live, exact_limit=manifest.exact_limit).without(gone).plus(np.asarray(rowids, dtype=np.int64), vectors)
         index.save(new)
         report("writing the vector index", 1, 1)
         report("saving the knowledge graph", 0, 1)
@@ -288,9 +286,16 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
     )
 
 
+# What every add and remove rewrites from the live arrays: copying them first was wasted I/O.
+VECTOR_FILES = ("ids.npy", "vectors.npy", "vectors.faiss")
+
+
 def copy_version(live: Path, new: Path) -> None:
-    """Copy the live version into the new folder; SQLite through its backup API, so a reader never blocks it."""
+    """Copy the live version into the new folder but its vector files (see ``VECTOR_FILES``); SQLite through its
+    backup API, so a reader never blocks it."""
     for item in live.iterdir():
+        if item.name in VECTOR_FILES:
+            continue
         if item.name == "chunks.db":
             source = sqlite3.connect(f"file:{item}?mode=ro", uri=True)
             target = sqlite3.connect(new / "chunks.db")

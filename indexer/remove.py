@@ -84,9 +84,7 @@ def _remove_folder(folder: Path, index_path: Path, *, progress: Progress | None 
         store.set_skipped((), under=[root])
         store.commit()
         report("writing the vector index", 0, 1)
-        index = VectorIndex.load(new, exact_limit=manifest.exact_limit).without(gone)
-        for name in ("ids.npy", "vectors.npy", "vectors.faiss"):
-            (new / name).unlink(missing_ok=True)
+        index = VectorIndex.load(live, exact_limit=manifest.exact_limit).without(gone)
         index.save(new)
         report("writing the vector index", 1, 1)
         report("saving the knowledge graph", 0, 1)
