@@ -72,7 +72,7 @@ def opened_index(built_index):
 
 # Modules whose tests change an index and check what it stores (documents, versions, locks), not
 # ranking quality: their ``index_copy`` is embedded by the hashing fake, not e5.
-FAKE_ENCODER_MODULES = frozenset({"test_build"})  # not test_concurrent_writes: its app test relies on e5's off-topic threshold
+FAKE_ENCODER_MODULES = frozenset({"test_build", "test_reading", "test_reliability", "test_hostile_input", "test_cli"})  # not test_concurrent_writes: its app test relies on e5's off-topic threshold
 
 
 @pytest.fixture(scope="session")

@@ -200,22 +200,6 @@ def test_help_lists_every_command_without_cutting_its_description():
     assert "review Review the flashcards that are due, grading each Again, Hard, Good or Easy (FSRS schedules the next review)." in " ".join(commands.split())
 
 
-def test_add_names_the_folder_and_what_came_from_the_embedding_cache(index_copy, tmp_path):
-    notes = tmp_path / "cached-notes"
-    notes.mkdir()
-    (notes / "neo.md").write_text("# SageMaker Neo\nNeo compiles trained models for edge devices and cloud instances.\n")
-    (notes / "lex.md").write_text("# Lex\nAmazon Lex builds chatbots that understand voice and text.\n")
-    runner = CliRunner()
-    args = ["--index", str(index_copy)]
-    first = runner.invoke(cli, ["add", str(notes), *args])
-    assert first.exit_code == 0, first.output
-    assert first.stdout.startswith(f"Added {notes.resolve()} to {index_copy}")
-    assert runner.invoke(cli, ["remove", str(notes), *args]).exit_code == 0
-    again = runner.invoke(cli, ["add", str(notes), *args])  # the same text: both vectors are known
-    assert again.exit_code == 0, again.output
-    assert "chunks 2 (embedded 0, 2 from the embedding cache)" in again.stdout
-
-
 def test_remove_into_a_pipe_prints_one_line_and_no_bars(index_copy, tmp_path):
     notes = tmp_path / "piped"
     notes.mkdir()

@@ -194,3 +194,24 @@ def test_a_model_folder_keeps_its_fingerprint_whichever_libraries_and_settings_w
     other = folder("other", versions={"transformers_version": "5.25.0"}, offline=False, card="Transformers: 5.25.0", max_length=256)
     assert model_fingerprint(here) == model_fingerprint(there)
     assert model_fingerprint(other) != model_fingerprint(here)
+
+
+def test_add_names_the_folder_and_what_came_from_the_embedding_cache(index_copy, tmp_path):
+    """With the real model's embedding cache (the fake encoder has none)."""
+    from click.testing import CliRunner
+
+    from indexer.cli import cli
+
+    notes = tmp_path / "cached-notes"
+    notes.mkdir()
+    (notes / "neo.md").write_text("# SageMaker Neo\nNeo compiles trained models for edge devices and cloud instances.\n")
+    (notes / "lex.md").write_text("# Lex\nAmazon Lex builds chatbots that understand voice and text.\n")
+    runner = CliRunner()
+    args = ["--index", str(index_copy)]
+    first = runner.invoke(cli, ["add", str(notes), *args])
+    assert first.exit_code == 0, first.output
+    assert first.stdout.startswith(f"Added {notes.resolve()} to {index_copy}")
+    assert runner.invoke(cli, ["remove", str(notes), *args]).exit_code == 0
+    again = runner.invoke(cli, ["add", str(notes), *args])  # the same text: both vectors are known
+    assert again.exit_code == 0, again.output
+    assert "chunks 2 (embedded 0, 2 from the embedding cache)" in again.stdout
