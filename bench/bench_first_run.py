@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -68,7 +69,7 @@ def run(workdir: Path) -> dict:
     started = time.monotonic()
     # `python -m indexer.cli` from the copy: its indexer/ and app.py, not this checkout's.
     app = subprocess.Popen([sys.executable, "-m", "indexer.cli", "app", "--port", str(port)], cwd=workdir / "repo", env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     lines: list[tuple[float, str]] = []
 
     def read() -> None:
@@ -88,7 +89,8 @@ def run(workdir: Path) -> dict:
         ready = time.monotonic() - started
         assert answers(url), "the page itself did not answer 200"
     finally:
-        app.terminate()
+        # The whole group: `studykg app` runs Streamlit as a child, which outlives a terminated parent.
+        os.killpg(app.pid, signal.SIGTERM)
         app.wait(timeout=30)
         reader.join(timeout=5)
     stages = []
