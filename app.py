@@ -14,7 +14,7 @@ from app_pages.i18n import _
 from app_pages.markup import escape_inline
 from indexer import StudyIndex
 
-st.set_page_config(page_title="studykg · AWS ML exams", page_icon=":material/school:", layout="wide")
+st.set_page_config(page_title=_("studykg · AWS ML exams"), page_icon=":material/school:", layout="wide")
 
 
 def build_first_index() -> None:
@@ -24,7 +24,7 @@ def build_first_index() -> None:
     build (or any other) still runs, and for ``streamlit run app.py`` on a fresh clone.
     """
     if first_run.ensure_ready(common.index_location()):
-        st.toast("Study index ready.", icon=":material/check_circle:")
+        st.toast(_("Study index ready."), icon=":material/check_circle:")
 
 
 def sidebar_summary(index: StudyIndex) -> None:

@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import common
 from app_pages.cards import concept_card, focus_entities, hit_card
 from app_pages.charts import type_title
-from app_pages.i18n import N_, _, current
+from app_pages.i18n import N_, _, current, ngettext
 from app_pages.markup import escape_inline
 from indexer import SearchFilters
 from indexer.language import detect_language
@@ -69,7 +69,7 @@ st.sidebar.selectbox(
 exam_domains = {d.name: d.label for d in exam.domains}
 for other in common.exam_profiles(index.graph):
     if other.code != exam.code:
-        mark = f"{other.code}, retired" if other.is_retired() else other.code
+        mark = _("{exam}, retired").format(exam=other.code) if other.is_retired() else other.code
         exam_domains.update({d.name: f"{d.label} ({mark})" for d in other.domains})
 domains = list(exam_domains)
 with st.expander(_("Filters"), icon=":material/filter_list:"):
@@ -104,12 +104,13 @@ filters = SearchFilters(
 try:
     result = search(str(index.folder), question, filters, st.session_state.ask_lang or None, index)
 except common.USER_ERRORS as exc:
-    common.fail(exc)
+    common.fail(exc, _("Could not search this question:"))
 
 if not result.in_material:
     st.info(
-        "**Not in your material.** Nothing in the study index is about this question. Ask about the AWS machine "
-        "learning exams, their services, algorithms and concepts, or add your own notes on the My notes page.",
+        "**" + _("Not in your material.") + "** "
+        + _("Nothing in the study index is about this question. Ask about the AWS machine learning exams, their "
+            "services, algorithms and concepts, or add your own notes on the My notes page."),
         icon=":material/help:",
     )
     st.stop()
@@ -120,19 +121,24 @@ if result.entities:
     concept_card(index, result.entities[0].iri, others=result.entities[1:], lang=lang, exam=exam)
     if notes := index.searcher.notes_about(result.entities[0].iri):
         # The learner's own notes on the concept, a click away from its card.
-        st.caption(f"Your notes on {escape_inline(result.entities[0].label)}")
+        st.caption(_("Your notes on {name}").format(name=escape_inline(result.entities[0].label)))
         for doc_id, chunk_id, title in notes:
             common.note_link(doc_id, chunk_id, label=title)
 if result.from_your_notes:
-    st.subheader(f"From your notes ({len(result.from_your_notes)})", anchor="from-your-notes")
+    st.subheader(_("From your notes ({n})").format(n=len(result.from_your_notes)), anchor="from-your-notes")
     for rank, hit in enumerate(result.from_your_notes, 1):
         hit_card(index, hit, rank, focus_entities(hit, result.entities), key="notes")
 if not result.hits:
-    st.info("No passage matches this question with these filters. Try fewer filters or other words.", icon=":material/search_off:")
+    st.info(_("No passage matches this question with these filters. Try fewer filters or other words."),
+            icon=":material/search_off:")
     st.stop()
 shown = {hit.chunk_id for hit in result.from_your_notes}  # a passage shown under "From your notes" is not repeated
 passages = [hit for hit in result.hits if hit.chunk_id not in shown]
-st.subheader(f"Reference passages ({len(passages)})" if shown else f"Passages ({len(passages)})")
+st.subheader((_("Reference passages ({n})") if shown else _("Passages ({n})")).format(n=len(passages)))
 for rank, hit in enumerate(passages, 1):
     hit_card(index, hit, rank, focus_entities(hit, result.entities))
-st.caption(f"{len(result.hits)} passages for “{escape_inline(question)}” · searched in {result.seconds * 1000:.0f} ms")
+st.caption(
+    ngettext("{n} passage for “{question}”", "{n} passages for “{question}”", len(result.hits)).format(
+        n=len(result.hits), question=escape_inline(question))
+    + " · " + _("searched in {ms} ms").format(ms=f"{result.seconds * 1000:.0f}")
+)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import streamlit as st
 
 from indexer import Hit, StudyIndex
-from indexer.formats import location
+from indexer.formats import is_converted, page_of
 from kg import relation_phrase
 from kg.exams import ExamProfile, current_exam, exam_of, exam_placement, exam_profiles
 
@@ -122,8 +123,9 @@ def concept_card(index: StudyIndex, iri: str, *, heading: str | None = None, oth
                  exam: ExamProfile | None = None) -> None:
     """Type, definition, key relations, labels in other languages and exam domains of one entity.
 
-    ``lang`` is the question's language: the definition and the relation phrases use it
-    when the graph has them, so a question in Vietnamese gets a Vietnamese answer.
+    ``lang`` is the question's language: the definition uses it when the graph has one, so a
+    question in Vietnamese gets a Vietnamese answer. The relation phrases ("is used for") are
+    the app's own words and follow the app's language, like every other label on the card.
     """
     entity = index.entity(iri)
     lang = lang or current()
@@ -134,10 +136,10 @@ def concept_card(index: StudyIndex, iri: str, *, heading: str | None = None, oth
                      *entity_summary(index, entity, max_names=10, lang=lang, exam=exam)]
             st.markdown("\n\n".join(lines))
             entity_link(entity.iri, _("Open the page of {name}").format(name=entity.label), entity.type)
-            stated_facts(index, entity, lang=lang)
+            stated_facts(index, entity)
         with right:
             st.caption(_("Key relations"))
-            groups = grouped_relations(index, entity.iri, hubs=False, lang=lang)
+            groups = grouped_relations(index, entity.iri, hubs=False)
             if not groups:
                 st.caption(_("No relations in the graph."))
             for number, (phrase, targets) in enumerate(list(groups.items())[:5]):
@@ -155,9 +157,30 @@ def heading_tail(title: str, heading: str) -> str:
 
 
 def why_text(hit: Hit) -> str:
-    """Why a passage matched, in words: its rank in each retriever and the entities it shares with the question."""
-    parts = hit.why.reasons() or [_("about the concepts the question points to in the graph")]
-    return "; ".join(parts) + "."
+    """Why a passage matched, in words: its rank in each retriever and the entities it shares with the question.
+
+    The app's wording of ``Why.reasons()`` (which the CLI prints in English).
+    """
+    why, parts = hit.why, []
+    if why.dense_rank:
+        parts.append(_("meaning match #{rank}").format(rank=why.dense_rank))
+    if why.lexical_rank:
+        parts.append(_("keyword match #{rank}").format(rank=why.lexical_rank))
+    if why.entities:
+        parts.append(_("mentions {names}").format(names=", ".join(why.entities)))
+    return "; ".join(parts or [_("about the concepts the question points to in the graph")]) + "."
+
+
+def location(source: str, line_start: int, line_end: int, heading: str = "") -> str:
+    """Where a passage sits in its file, in the learner's language (``indexer.formats.location`` in words the CLI uses)."""
+    if not is_converted(Path(source)):
+        if not line_end:
+            return ""
+        if line_end == line_start:
+            return _("line {n}").format(n=line_start)
+        return _("lines {start}–{end}").format(start=line_start, end=line_end)
+    page = page_of(heading)
+    return _("page {n}").format(n=page) if page is not None else ""
 
 
 def source_line(source: str, line_start: int, line_end: int, lang: str, kind: str | None = None, heading: str = "") -> str:
@@ -189,11 +212,12 @@ def hit_card(index: StudyIndex, hit: Hit, rank: int, focus: set[str] = frozenset
         tail = heading_tail(hit.title, hit.heading)
         heading = f" › {escape_inline(tail)}" if tail else ""
         mentions = [m for m in index.graph.link(hit.text) if m.iri in focus]
+        why = _("Why:")  # outside the f-string, where pybabel extract finds it
         st.markdown(
             f"**{rank}. {escape_inline(hit.title or hit.source)}**{heading}  \n"
             f"{small(source_line(hit.source, hit.line_start, hit.line_end, hit.lang, hit.kind, hit.heading))}\n\n"
             f"{render(hit.text, mentions)}\n\n"
-            f"{small(_('Why:') + ' ' + escape_inline(why_text(hit)))}"
+            f"{small(why + ' ' + escape_inline(why_text(hit)))}"
         )
         left, right = st.columns([4, 1], vertical_alignment="center")
         with left:

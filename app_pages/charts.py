@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kg import relation_phrase
+from kg.entities import local_name
 
 from .i18n import N_, _, current
 
@@ -38,11 +39,6 @@ HUB_TYPES = frozenset({"ExamDomain", "TaskStatement"})
 def type_title(type_: str) -> str:
     """An entity type's name in the app's language ("Exam domain", "Dominio d'esame")."""
     return _(TYPE_TITLES[type_]) if type_ in TYPE_TITLES else type_
-
-
-def local_name(iri: str) -> str:
-    """``.../kg#RandomCutForest`` -> ``RandomCutForest``: the name the URL and the pickers use."""
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)

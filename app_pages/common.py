@@ -14,8 +14,9 @@ import streamlit as st
 
 from indexer import IndexerError, StudyIndex
 from indexer.layout import current_version, default_index_path, index_path_or_default
-from indexer.progress import LogProgress, StageClock, describe, format_seconds
+from indexer.progress import LogProgress, StageClock
 from kg.errors import KGError
+from kg.entities import local_name
 from kg.exams import ExamProfile, exam_profiles
 from study.errors import StudyError
 from study.learner import LEARNER_ENV, Learner
@@ -23,9 +24,11 @@ from study.practice import StudySession
 from study.quiz import QuizMaker
 
 from . import first_run
-from .charts import local_name, type_title
+from .errors import error_markdown, toast_text
+from .charts import type_title
 from .i18n import N_, _, ngettext
 from .markup import escape_inline
+from .progress_text import describe, finished_lines, stage_name
 
 # Errors a learner can fix: shown as one line, never as a traceback.
 USER_ERRORS = (IndexerError, KGError, StudyError)
@@ -58,7 +61,7 @@ def index_location() -> str:
     return os.environ.get("STUDYKG_INDEX", "")
 
 
-@st.cache_resource(show_spinner="Opening the study index…", on_release=lambda index: index.close())
+@st.cache_resource(show_spinner=False, on_release=lambda index: index.close())
 def _open_index(location: str) -> StudyIndex:
     # Keyed by the configured location, so tests (and users) pointing elsewhere get their own.
     # Everything opens now, so the first question does not wait for the encoder.
@@ -80,26 +83,43 @@ def get_index() -> StudyIndex:
     """
     try:
         first_run.ensure_ready(index_location())  # no index yet: join (or start) the one first build
-        index = _open_index(index_location())
+        index = _open_with_spinner(index_location())
         if current_version(index_path_or_default(index_location() or None)).name != index.folder.name:
             forget_index()
-            index = _open_index(index_location())
+            index = _open_with_spinner(index_location())
         return index
     except USER_ERRORS as exc:
-        fail(exc)
+        fail(exc, _("Could not open the study index:"))
+
+
+_OPENED: set[str] = set()  # locations whose index this process holds open (cleared with the cache)
+
+
+def _open_with_spinner(location: str) -> StudyIndex:
+    """The cached index; the first open says so in the learner's language (a cache's own spinner text is fixed at import)."""
+    if location in _OPENED:
+        return _open_index(location)
+    with st.spinner(_("Opening the study index…")):
+        index = _open_index(location)
+    _OPENED.add(location)
+    return index
 
 
 def forget_index() -> None:
     """Drop the cached index and everything computed from it (after a build or an add)."""
     _open_index.clear()
+    _OPENED.clear()
     _quiz_maker.clear()  # its questions link the old index's passages
     st.cache_data.clear()
     gc.unfreeze()  # let the old index's objects be collected; the next open freezes the new one
 
 
-def fail(exc: Exception) -> None:
-    """Show an error the user can fix as one line and stop the page (escaped: it may quote a path, a question, a URL)."""
-    st.error(escape_inline(str(exc)), icon=":material/error:")
+def fail(exc: Exception, framing: str | None = None) -> None:
+    """Show an error the user can fix and stop the page: ``framing`` (translated: what failed), what to do, the detail.
+
+    The detail is the library's English message, escaped: it may quote a path, a question, a URL.
+    """
+    st.error(error_markdown(framing or _("This page cannot continue:"), exc), icon=":material/error:")
     st.stop()
 
 
@@ -244,7 +264,8 @@ class ProgressBar:
         self._drawn = now
         if new_stage:
             self._draw_finished_stages()
-            label = f"{self.title}: {stage}…" if self.title else f"{stage[:1].upper()}{stage[1:]}…"
+            name = stage_name(stage)
+            label = f"{self.title}: {name}…" if self.title else f"{name[:1].upper()}{name[1:]}…"
             self.status.update(label=label, state="running")
         self.bar.progress(timing.fraction, text=describe(timing))
 
@@ -265,8 +286,7 @@ class ProgressBar:
         if len(self.clock.finished) == self._shown_stages:
             return
         self._shown_stages = len(self.clock.finished)
-        lines = [f"- :green[:material/check:] {stage} · {format_seconds(seconds)}" for stage, seconds in self.clock.finished]
-        self.stages.markdown("\n".join(lines))
+        self.stages.markdown(finished_lines(self.clock.finished))
 
 
 # ---- study mode: the learner's database and the chosen exam ---------------------------
@@ -285,14 +305,15 @@ def get_learner() -> Learner:
     try:
         return _open_learner(learner_location(), index_location())
     except USER_ERRORS as exc:
-        fail(exc)
+        fail(exc, _("Could not open your study records:"))
 
 
 def exam_picker(index: StudyIndex) -> ExamProfile:
     """The exam the learner prepares for, chosen in the sidebar and kept in ``?exam=`` (default: the current one)."""
     exams = {exam.code: exam for exam in exam_profiles(index.graph)}
     if not exams:
-        fail(KGError("the graph defines no exam (corpus/graph/exams.ttl should define skg:Exam profiles)"))
+        fail(KGError("the graph defines no exam (corpus/graph/exams.ttl should define skg:Exam profiles)"),
+             _("The knowledge graph is incomplete:"))
     default = next(iter(exams))  # current exams come first
     wanted = from_url("exam_pick", "exam", default)
     if wanted not in exams:
@@ -333,7 +354,7 @@ def study_session(index: StudyIndex, exam: ExamProfile) -> StudySession:
     try:
         return StudySession(index.graph, get_learner(), exam.code, maker=_quiz_maker(str(index.folder), exam.code, index, exam))
     except USER_ERRORS as exc:
-        fail(exc)
+        fail(exc, _("Could not start study mode:"))
 
 
 def add_to_cards_button(index: StudyIndex, key: str, *, entity: str | None = None, chunk_id: str | None = None) -> None:
@@ -355,7 +376,7 @@ def _add_cards(index: StudyIndex, entity: str | None, chunk_id: str | None) -> N
             faces = list(entity_cards(index.graph, entity, lang))
         cards = [learner.add_card(face) for face in faces]
     except USER_ERRORS as exc:
-        st.toast(str(exc), icon=":material/error:")
+        st.toast(toast_text(_("Could not add the cards:"), exc), icon=":material/error:")
         return
     st.toast(ngettext("Added {n} card to your deck.", "Added {n} cards to your deck.", len(cards)).format(n=len(cards)),
              icon=":material/add_card:")

@@ -73,13 +73,14 @@ try:
     with st.spinner(_("Counting what the graph and the notes hold…")):
         rows, mentions, members = exam_overview(str(index.folder), exam.code, index, exam)
 except common.USER_ERRORS as exc:
-    common.fail(exc)
+    common.fail(exc, _("Could not draw the exam map:"))
 
 # Cards rather than bare metrics: a metric's label is one line and cut the fourth domain's
 # long name short; here the name wraps and the passage counts sit with it.
 for number, (column, row) in enumerate(zip(st.columns(len(rows)), rows), 1):
     with column.container(border=True, height="stretch"):
-        st.markdown(f"{small(_('Domain {n}').format(n=number))}  \n**{escape_inline(row.label)}**")
+        domain_number = _("Domain {n}").format(n=number)  # outside the f-string, where pybabel extract finds it
+        st.markdown(f"{small(domain_number)}  \n**{escape_inline(row.label)}**")
         weight = f"{row.weight} %" if row.weight is not None else "–"
         st.metric(row.label, weight, help=_("Share of the scored questions"), label_visibility="collapsed")
         st.caption(_("{passages:,} passages in {documents:,} documents").format(passages=row.passages, documents=row.documents))

@@ -16,7 +16,11 @@ import streamlit as st
 
 from indexer.first_run import BackgroundBuild
 from indexer.layout import has_index, index_path_or_default
-from indexer.progress import BuildStatus, LogProgress, describe, format_seconds, read_status
+from indexer.progress import BuildStatus, LogProgress, read_status
+
+from .errors import error_markdown
+from .i18n import _
+from .progress_text import describe, finished_lines, seconds_text, stage_name
 
 POLL_SECONDS = 0.5
 
@@ -35,23 +39,23 @@ def ensure_ready(location: str) -> bool:
     started = time.monotonic()
     frame = st.empty()
     with frame.container():
-        st.title("Setting up studykg")
+        st.title(_("Setting up studykg"))
         st.info(
-            "There is no study index yet, so studykg is building one from the shipped notes, service pages and "
-            "knowledge graph. This happens once; later starts open it at once. Reloading this page or opening "
-            "another tab follows the same build.",
+            _("There is no study index yet, so studykg is building one from the shipped notes, service pages and "
+              "knowledge graph. This happens once; later starts open it at once. Reloading this page or opening "
+              "another tab follows the same build."),
             icon=":material/construction:",
         )
         stages = st.empty()
-        bar = st.progress(0.0, text="Starting the build…")
-        with st.spinner("Building the study index…"):
+        bar = st.progress(0.0, text=_("Starting the build…"))
+        with st.spinner(_("Building the study index…")):
             while not has_index(path):
                 if not build.running():
                     _stopped_or_restart(path, build)
                 _draw(read_status(path), stages, bar)
                 time.sleep(POLL_SECONDS)
         _draw(read_status(path), stages, bar)
-        bar.progress(1.0, text=f"Study index ready after {format_seconds(time.monotonic() - started)}")
+        bar.progress(1.0, text=_("Study index ready after {time}").format(time=seconds_text(time.monotonic() - started)))
     frame.empty()
     return True
 
@@ -61,7 +65,8 @@ def _stopped_or_restart(path: Path, build: BackgroundBuild) -> None:
     status = read_status(path)
     error = build.error or (status.error if status and status.state == "failed" else "")
     if error and not has_index(path):
-        st.error(f"The study index could not be built: {error}", icon=":material/error:")
+        # The build's error is the library's English message (the status file is shared with the CLI).
+        st.error(error_markdown(_("The study index could not be built:"), error), icon=":material/error:")
         st.stop()
     build.start(LogProgress())
 
@@ -70,10 +75,10 @@ def _draw(status: BuildStatus | None, stages, bar) -> None:
     """The finished stages with ✓ and their time; the current one as the bar's fraction, counts and time left."""
     if status is None:
         return
-    lines = [f"- :green[:material/check:] {stage} · {format_seconds(seconds)}" for stage, seconds in status.finished]
+    lines = [finished_lines(status.finished)] if status.finished else []
     timing = status.timing_now()
     if timing is not None and status.state == "running":
-        lines.append(f"- :material/progress_activity: **{timing.stage}…**")
-        whole = format_seconds(time.time() - status.started) if status.started else ""
-        bar.progress(timing.fraction, text=describe(timing) + (f" · the build has run {whole}" if whole else ""))
+        lines.append(f"- :material/progress_activity: **{stage_name(timing.stage)}…**")
+        whole = _(" · the build has run {time}").format(time=seconds_text(time.time() - status.started)) if status.started else ""
+        bar.progress(timing.fraction, text=describe(timing) + whole)
     stages.markdown("\n".join(lines))

@@ -10,8 +10,8 @@ tests/test_app_helpers.py extracts every marked string with Babel and checks tha
 catalogue translates it. After adding or changing a string, bring the catalogues in step and
 translate what is new (an entry marked fuzzy counts as untranslated)::
 
-    pybabel extract -k N_ -k ngettext:1,2 --no-location -o /tmp/studykg.pot app.py app_pages
-    pybabel update -i /tmp/studykg.pot -d app_pages/locale -D studykg
+    pybabel extract -k N_ -k ngettext:1,2 --no-location -w 120 -o /tmp/studykg.pot app.py app_pages
+    pybabel update -w 120 -i /tmp/studykg.pot -d app_pages/locale -D studykg
 """
 
 from __future__ import annotations

@@ -12,10 +12,10 @@ from app_pages import common
 from app_pages.cards import small
 from app_pages.i18n import N_, _, ngettext
 from app_pages.markup import escape_inline
+from app_pages.progress_text import seconds_text
 from indexer import BuildReport, StudyIndex
 from indexer.layout import default_corpus_path
 from indexer.notes_roots import NOTES_ROOTS_ENV, allowed_roots, check_notes_folder
-from indexer.progress import format_seconds
 
 ADDED_FILES, CHANGED_FILES, REMOVED_FILES = N_("Added files ({n})"), N_("Changed files ({n})"), N_("Removed files ({n})")
 SUPPORTED = ["md", "markdown", "txt", "html", "htm", "pdf", "ipynb", "docx"]  # indexer/formats.py reads the last three
@@ -37,8 +37,8 @@ def add_folder(index: StudyIndex, folder: Path) -> None:
             bar("opening the updated index", 1, 1)
     except common.USER_ERRORS as exc:
         bar.failed(_("The notes could not be added"))
-        common.fail(exc)
-    bar.done(_("Done in {time}").format(time=format_seconds(time.perf_counter() - started)))
+        common.fail(exc, _("Could not add this folder:"))
+    bar.done(_("Done in {time}").format(time=seconds_text(time.perf_counter() - started)))
     st.session_state.notes_report = (str(folder), report)
     st.rerun()  # draw the whole page, sidebar counts included, from the updated index
 
@@ -49,7 +49,7 @@ def remove_folder(index: StudyIndex, folder: str) -> None:
     try:
         report = StudyIndex.remove(folder, path=index.index_path, progress=bar)
     except common.USER_ERRORS as exc:
-        common.fail(exc)
+        common.fail(exc, _("Could not remove this folder:"))
     uploads = Path(index.index_path) / "uploads"
     if Path(folder) == uploads.resolve():
         # Uploaded copies live only here: keep them and the next upload would bring them back.
@@ -143,7 +143,7 @@ with by_folder:
                 # The app has no login: only folders under the allowed roots (indexer/notes_roots.py).
                 allowed = check_notes_folder(folder.strip())
             except common.USER_ERRORS as exc:
-                common.fail(exc)
+                common.fail(exc, _("Could not add this folder:"))
             add_folder(index, allowed)
 with by_upload:
     files = st.file_uploader(_("Notes"), type=SUPPORTED, accept_multiple_files=True, key="notes_upload")

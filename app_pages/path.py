@@ -55,7 +55,7 @@ if not (source and target):
 try:
     result = index.path(source, target, alternatives=alternatives)
 except common.USER_ERRORS as exc:
-    common.fail(exc)
+    common.fail(exc, _("Could not find a path:"))
 
 if not result.nodes:
     st.warning(

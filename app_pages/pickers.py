@@ -19,6 +19,7 @@ from kg.errors import KGError
 
 from .charts import type_title
 from .common import USER_ERRORS, to_url
+from .errors import error_markdown
 from .i18n import _, current
 from .markup import escape_inline
 
@@ -70,7 +71,7 @@ def resolve_name(index: StudyIndex, name: str | None) -> str | None:
         return index.entity(name).name
     except USER_ERRORS as exc:
         # The message quotes the name, which may come from the URL: escaped, it cannot add links or images.
-        st.warning(escape_inline(str(exc)), icon=":material/help:")
+        st.warning(error_markdown(_("No entity has this name:"), exc), icon=":material/help:")
         return None
 
 

@@ -27,7 +27,7 @@ def start_quiz(session, lang: str, n: int, domain: str | None) -> None:
     try:
         questions = session.quiz(n, lang, domain=domain, seed=random.randrange(1 << 30))
     except common.USER_ERRORS as exc:
-        common.fail(exc)
+        common.fail(exc, _("Could not make a quiz:"))
     st.session_state.quiz = {"questions": questions, "position": 0, "chosen": {}, "right": 0, "exam": session.exam.code}
 
 

@@ -48,7 +48,7 @@ entity = index.entity(name)
 try:
     topics = index.related(entity.iri, k=int(k))
 except common.USER_ERRORS as exc:
-    common.fail(exc)
+    common.fail(exc, _("Could not find related topics:"))
 
 st.subheader(_("Related to {name}").format(name=escape_inline(entity.label)), anchor=False)
 common.entity_link(entity.iri, _("Open the page of {name}").format(name=entity.label), entity.type)

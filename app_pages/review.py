@@ -107,5 +107,5 @@ with st.expander(_("Export or import your cards and answers"), icon=":material/i
             try:
                 counts = learner.import_(path)
             except common.USER_ERRORS as exc:
-                common.fail(exc)
+                common.fail(exc, _("Could not import this file:"))
         st.success(_("Imported {cards} new cards, {reviews} reviews and {answers} answers.").format(**counts))

@@ -545,7 +545,7 @@ def test_the_language_picker_changes_every_word_and_keeps_it_in_the_url(monkeypa
     at.selectbox(key="ui_lang").set_value("it").run()
     assert_no_problem(at)
     assert at.query_params["ui"] == "it"
-    assert at.title[0].value == "Esplora il grafo"
+    assert at.title[0].value == "Esplorazione del grafo"
     assert "Relazioni" in subheaders(at) and "Relations" not in subheaders(at)
     assert any(t.startswith("Appunti che ne parlano (") for t in subheaders(at))
 
@@ -555,6 +555,117 @@ def test_the_quiz_language_is_the_app_language_until_one_is_chosen(monkeypatch, 
 
     assert_no_problem(at)
     assert at.title[0].value == "Esercizi" and at.query_params["ui"] == "it"
+
+
+# The Ask page's results, error boxes and the first-run page in the learner's language (issue 23).
+ASK_RESULTS = {
+    # lang: (passages heading, count line, "meaning match", "lines", "searched in", "is used for")
+    "it": ("Passaggi (", "passaggi per «", "per significato", "righe ", "ricerca in", "**si usa per**"),
+    "vi": ("Đoạn văn (", "đoạn văn cho", "khớp nghĩa", "dòng ", "tìm trong", "**được dùng cho**"),
+}
+ENGLISH_RESULT_WORDS = ("Passages (", "passages for", "searched in", "meaning match", "keyword match", "lines ", "is used for")
+
+
+@pytest.mark.parametrize("lang", ["it", "vi"])
+def test_the_ask_results_speak_the_app_language(monkeypatch, app_index, lang):
+    heading, count_line, meaning, lines, searched, relation = ASK_RESULTS[lang]
+    at = open_app(monkeypatch, app_index, q="Which algorithm finds anomalies in a stream?", ui=lang)
+
+    assert_no_problem(at)
+    assert any(h.startswith(heading) for h in subheaders(at)), subheaders(at)
+    captions = [c.value for c in at.caption]
+    assert any(count_line in c and searched in c for c in captions), captions
+    cards = [m.value for m in at.markdown if re.match(r"\*\*\d+\. ", m.value)]
+    assert cards and any(meaning in card for card in cards), cards[:1]
+    assert any(lines in source for source in hit_sources(at)), hit_sources(at)
+    assert any(relation in t for t in texts(at)), "the concept card's relation phrases are the app's words"
+    shown = subheaders(at) + texts(at)
+    assert not [t for t in shown for word in ENGLISH_RESULT_WORDS if word in t], "English left in the results"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("it", ("Non è nel Suo materiale.", "I miei appunti")),
+                                             ("vi", ("Không có trong tài liệu của bạn.", "Ghi chú của tôi"))])
+def test_a_question_outside_the_material_is_refused_in_the_app_language(monkeypatch, app_index, lang, words):
+    at = open_app(monkeypatch, app_index, q="what is the capital of France", ui=lang)
+
+    assert_no_problem(at)
+    refusal = at.info[0].value
+    assert all(word in refusal for word in words), refusal
+    assert "Not in your material" not in refusal and "Nothing in the study index" not in refusal
+
+
+@pytest.mark.parametrize(
+    ("lang", "framing", "advice"),
+    [("it", "Impossibile cercare questa domanda:", "Riformuli la domanda"),
+     ("vi", "Không thể tìm kiếm câu hỏi này:", "Hãy diễn đạt lại câu hỏi")],
+)
+def test_an_error_box_is_framed_in_the_app_language_and_keeps_the_detail(monkeypatch, app_index, lang, framing, advice):
+    at = open_app(monkeypatch, app_index, ui=lang)
+    at.text_input(key="ask_q").set_value("?!… ---").run()
+
+    assert not at.exception
+    box = at.error[0].value
+    assert framing in box and advice in box, box
+    assert "no words" in box, "the library's English detail is kept"
+    assert "Could not" not in box and "Rephrase" not in box
+
+
+@pytest.mark.parametrize(("lang", "framing", "advice"), [("it", "Impossibile aggiungere questa cartella:", "Verifichi che"),
+                                                         ("vi", "Không thể thêm thư mục này:", "Hãy kiểm tra")])
+def test_a_folder_that_cannot_be_added_says_so_in_the_app_language(monkeypatch, app_index, tmp_path, lang, framing, advice):
+    at = open_app(monkeypatch, app_index, "app_pages/my_notes.py", ui=lang)
+    at.text_input(key="notes_folder").set_value(str(tmp_path / "nowhere_<b>x</b>"))
+    at.button[0].click().run()
+
+    assert not at.exception
+    box = at.error[0].value
+    assert box.startswith(f"**{framing}** {advice}"), box
+    assert "folder not found" in box and "<b>" not in box, "the detail is kept, escaped"
+
+
+@pytest.mark.parametrize(("lang", "title", "framing"), [("it", "Preparazione di studykg", "Non è stato possibile creare l'indice di studio:"),
+                                                        ("vi", "Đang thiết lập studykg", "Không thể tạo chỉ mục học tập:")])
+def test_the_first_run_page_speaks_the_app_language(monkeypatch, tmp_path, lang, title, framing):
+    # A shipped corpus that is not there makes the first build fail, so the first-run page stays on screen.
+    monkeypatch.setattr("indexer.study_index.default_corpus_path", lambda: tmp_path / "no-corpus")
+    empty = tmp_path / "index"
+    empty.mkdir()
+    at = open_app(monkeypatch, empty, ui=lang)
+
+    assert not at.exception
+    assert at.title[0].value == title
+    assert "Setting up" not in at.title[0].value and "There is no study index" not in at.info[0].value
+    box = at.error[0].value
+    assert box.startswith(f"**{framing}**"), box
+    assert "could not be built" not in box
+
+
+@pytest.mark.parametrize(
+    ("lang", "stage", "line"),
+    [("it", "embedding chunks", "vettorizzazione dei passaggi: 45 su 100 · 12 s, ne mancano circa 15 s"),
+     ("vi", "linking entities", "liên kết thực thể: 45/100 · 12 giây, còn khoảng 15 giây"),
+     ("it", "a stage nobody named", "a stage nobody named: 45 su 100 · 12 s, ne mancano circa 15 s")],
+)
+def test_build_stages_are_named_in_the_app_language(monkeypatch, lang, stage, line):
+    from app_pages.progress_text import describe
+    from indexer.progress import StageTiming
+
+    monkeypatch.setattr("app_pages.i18n.current", lambda: lang)
+    assert describe(StageTiming(stage, 45, 100, 12.0, 15.0)) == line
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    """pybabel extract does not look inside f-strings (Python 3.11): a ``_()`` there never reaches the catalogues."""
+    import ast
+
+    root = APP.parent
+    hidden = []
+    for path in [APP, *sorted((root / "app_pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [f"{path.name}:{call.lineno}" for call in ast.walk(node)
+                           if isinstance(call, ast.Call) and getattr(call.func, "id", None) in {"_", "N_", "ngettext"}]
+    assert not hidden, f"move these out of their f-string: {hidden}"
 
 
 def test_a_question_my_note_answers_shows_it_under_from_your_notes(monkeypatch, app_index, tmp_path):

@@ -8,6 +8,7 @@ temporary folder, or in $STUDYKG_SCREENSHOTS when it is set.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -355,8 +356,8 @@ def test_a_reload_during_a_build_follows_that_build_to_the_ready_app(browser, tm
 # Each page's title in Italian, and one more of its own words, reached from the sidebar's menu.
 ITALIAN_PAGES = [
     ("Domande", "Domande", "La Sua domanda"),
-    ("Esplora il grafo", "Esplora il grafo", "Scelga un'entità qui sopra, oppure parta da una di queste."),
-    ("Trovare un percorso", "Trovare un percorso", "Altri percorsi da mostrare"),
+    ("Esplorazione del grafo", "Esplorazione del grafo", "Scelga un'entità qui sopra, oppure parta da una di queste."),
+    ("Ricerca di percorsi", "Ricerca di percorsi", "Altri percorsi da mostrare"),
     ("Argomenti correlati", "Argomenti correlati", "Scelga un'entità per vederne gli argomenti correlati."),
     ("Esercizi", "Esercizi", "Nuovo quiz"),
     ("Ripasso", "Ripasso", "Da ripassare ora"),
@@ -388,6 +389,17 @@ def test_the_app_switched_to_italian_speaks_italian_on_every_page(app_url, page,
     page.goto(f"{app_url}/note?doc=app_corpus/notes/untrusted.en.md&ui=it")
     expect(heading(page, "In questo appunto")).to_be_visible(timeout=PAGE_MS)
     expect(heading(page, "Appunti simili")).to_be_visible(timeout=PAGE_MS)
+
+    # The answer to a question: the results section, the card's relation phrases, the why of each passage.
+    page.goto(f"{app_url}/?q=Which+algorithm+finds+anomalies+in+a+stream%3F&ui=it")
+    expect(page.get_by_text("Concetto più pertinente")).to_be_visible(timeout=PAGE_MS)
+    passages = re.compile(r"^Passaggi( di riferimento)? \(\d+\)$")
+    expect(page.get_by_role("heading", name=passages)).to_be_visible(timeout=PAGE_MS)
+    expect(page.get_by_text("per significato").first).to_be_visible(timeout=PAGE_MS)
+    expect(page.get_by_text("si usa per").first).to_be_attached(timeout=PAGE_MS)  # the first sits in a folded expander
+    for english in ("Passages (", "searched in", "meaning match", "is used for"):
+        expect(page.get_by_text(english)).to_have_count(0)
+    page.screenshot(path=shots / "it-ask-results.png")
 
 
 def test_the_path_drawing_labels_every_arrow_as_the_sentence_reads(app_url, page, shots):

@@ -165,7 +165,8 @@ def test_evidence_passages_keep_their_markdown_lines(monkeypatch, app_index):
     evidence = []
     for _ in at.session_state["quiz"]["questions"]:
         take_one(at, advance=False)
-        evidence += [m.value for m in at.markdown if " · line" in m.value]
+        # The app speaks Italian here (?lang=it): the source line reads "righe 3–9", not "lines 3–9".
+        evidence += [m.value for m in at.markdown if " · riga " in m.value or " · righe " in m.value]
         at.button(key="practice_next").click().run()
     assert evidence, "answers show their passages"
     bodies = [value.split("\n", 1)[1] for value in evidence]
