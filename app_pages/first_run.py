@@ -14,8 +14,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from indexer.first_run import BackgroundBuild
-from indexer.layout import has_index, index_path_or_default
+from indexer.first_run import BackgroundBuild, usable_index
+from indexer.layout import index_path_or_default
 from indexer.progress import BuildStatus, LogProgress, read_status
 
 from .errors import error_markdown
@@ -32,7 +32,7 @@ def ensure_ready(location: str) -> bool:
     itself is never tied to this page's run: the learner may reload or close the tab.
     """
     path = index_path_or_default(location or None)
-    if has_index(path):
+    if usable_index(path):
         return False
     build = BackgroundBuild.for_index(path)
     build.start(LogProgress())
@@ -49,7 +49,7 @@ def ensure_ready(location: str) -> bool:
         stages = st.empty()
         bar = st.progress(0.0, text=_("Starting the build…"))
         with st.spinner(_("Building the study index…")):
-            while not has_index(path):
+            while not usable_index(path):
                 if not build.running():
                     _stopped_or_restart(path, build)
                 _draw(read_status(path), stages, bar)
@@ -64,7 +64,7 @@ def _stopped_or_restart(path: Path, build: BackgroundBuild) -> None:
     """No writer is left and there is no index: say why the build failed, or start one (the joined writer died)."""
     status = read_status(path)
     error = build.error or (status.error if status and status.state == "failed" else "")
-    if error and not has_index(path):
+    if error and not usable_index(path):
         # The build's error is the library's English message (the status file is shared with the CLI).
         st.error(error_markdown(_("The study index could not be built:"), error), icon=":material/error:")
         st.stop()

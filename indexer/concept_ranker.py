@@ -45,7 +45,10 @@ if TYPE_CHECKING:
     from .vectors import EntityVectors
 
 EVIDENCE = ("named", "does_named_task", "worded", "does_worded_task", "neighbours", "similarity", "passages")
-SIGNALS = ("similarity_gap", "wanted_type", "unwanted_type", "exam_structure", "named_in_question", "service", "algorithm", "kind_of_named", "category")
+SIGNALS = (
+    "similarity_gap", "wanted_type", "unwanted_type", "exam_structure", "named_in_question", "named_and_compared", "service", "algorithm",
+    "kind_of_named", "category",
+)
 MODEL_FILE = Path(__file__).with_name("concept_ranker.json")
 
 # Measuring the evidence. A linked entity counts
@@ -71,6 +74,12 @@ _TYPE_HINTS = {
     "Chart": re.compile(r"\b(chart|plot|visuali[sz]e|biểu đồ|bieu do|đồ thị|do thi|grafico|diagramma)\b", re.I),
 }
 _EXAM_WORDS = re.compile(r"\b(exam|domain|task statement|esame|dominio|kỳ thi|ky thi|lĩnh vực|linh vuc|weight|peso|trọng số)\b", re.I)
+# "X vs Y", "differenza tra X e Y", "khác nhau giữa X và Y": the entities named are the answer, not the context.
+_COMPARISON = re.compile(
+    r"\b(vs\.?|versus|difference between|differences between|compared? (?:to|with)|differenza (?:tra|fra)|differenze (?:tra|fra)|confronto"
+    r"|khác nhau giữa|khac nhau giua|sự khác nhau|su khac nhau|so sánh|so sanh)\b",
+    re.I,
+)
 _ENTITY_RELATIONS = ("usedFor", "supports", "partOf", "remedyFor", "measures", "accepts", "comparedWith", "alternativeTo", "readsFrom", "deliversTo", "integratesWith", "broader")
 
 
@@ -92,7 +101,7 @@ def fitted_constants() -> dict[str, object]:
 
     The question patterns enter as a digest: they are long, and any change to them means a refit.
     """
-    patterns = "\n".join([*(f"{name}={pattern.pattern}" for name, pattern in _TYPE_HINTS.items()), _EXAM_WORDS.pattern, *_ENTITY_RELATIONS])
+    patterns = "\n".join([*(f"{name}={pattern.pattern}" for name, pattern in _TYPE_HINTS.items()), _EXAM_WORDS.pattern, _COMPARISON.pattern, *_ENTITY_RELATIONS])
     return {
         "evidence": list(EVIDENCE),
         "signals": list(SIGNALS),
@@ -256,6 +265,7 @@ class ConceptEvidence:
         iris = tuple(iri for iri in dict.fromkeys(i for scores in evidence.values() for i in scores) if iri in self.graph.entities)
         named = set(linked)
         exam_question = bool(_EXAM_WORDS.search(query))
+        comparison = bool(_COMPARISON.search(query)) and len(named) >= 2
         wanted = [t for t, pattern in _TYPE_HINTS.items() if pattern.search(query)]
         signals = []
         for iri in iris:
@@ -268,6 +278,7 @@ class ConceptEvidence:
                 # Domains and task statements answer questions about the exam, not about ML.
                 float(kind in ("ExamDomain", "TaskStatement") and not exam_question),
                 float(iri in linked),
+                float(comparison and iri in named),
                 float(kind == "Service"),
                 float(kind == "Algorithm"),
                 # "which activation function ..." names the kind; its members (ReLU, softmax) are the answers.

@@ -9,7 +9,6 @@ modelli" and "oscillating" finds "oscillates".
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -17,9 +16,10 @@ from pathlib import Path
 
 import snowballstemmer
 
-from .store import any_of, fold
+from kg.folding import surface_words, words
 
-_WORD = re.compile(r"\w+")
+from .store import any_of
+
 # Vietnamese does not inflect; a stemmer per language would need each word's language,
 # and the English and Italian stems of a word rarely collide with another word's.
 # Snowball stemmer objects keep state while they work: one pair per thread (the app's
@@ -47,9 +47,9 @@ QUESTION_WORDS = frozenset(
 
 def stems(text: str) -> list[str]:
     """The English and Italian stems of every word of ``text`` but question words, accents folded."""
-    words = (word for word in _WORD.findall(text.casefold()) if word not in QUESTION_WORDS)
+    folded = (word for surface in surface_words(text.casefold()) if surface not in QUESTION_WORDS for word in words(surface))
     stemmers = _stemmers()
-    return [stemmer.stemWord(fold(word)) for word in words for stemmer in stemmers]
+    return [stemmer.stemWord(word) for word in folded for stemmer in stemmers]
 
 
 class EntityWords:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import IndexerError
+from .errors import IndexerError, IndexMismatchError
 from .layout import current_version, has_index, index_path_or_default, write_lock
 from .manifest import Manifest
 from .progress import Fanout, LogProgress, StatusFile, TqdmProgress, read_status
@@ -47,6 +47,19 @@ def index_busy(index_path: Path) -> bool:
         return False
 
 
+def usable_index(index_path: Path) -> bool:
+    """Whether ``index_path`` holds an index this studykg can open: one of another format is rebuilt on first run."""
+    if not has_index(index_path):
+        return False
+    try:
+        Manifest.load(current_version(index_path))
+    except IndexMismatchError:
+        return False
+    except IndexerError:
+        return True  # damaged, not stale: opening it says so in one line
+    return True
+
+
 def build_once(index_path: Path, progress: Progress | None = None, **options) -> bool:
     """Build the shipped index at ``index_path`` unless one exists or another writer is building it.
 
@@ -61,7 +74,7 @@ def build_once(index_path: Path, progress: Progress | None = None, **options) ->
 
     try:
         with write_lock(index_path, wait=0), StatusFile(index_path) as status:
-            if has_index(index_path):
+            if usable_index(index_path):
                 return False
             StudyIndex.build(path=index_path, progress=Fanout(*(p for p in (progress, status) if p)), **options)
     except IndexerError:
@@ -89,7 +102,9 @@ def prepare_index(index_path: Path | None = None, *, echo: Callable[[str], None]
     """
     say = echo or (lambda text: terminal_echo(text, err=True))
     path = index_path_or_default(index_path)
-    if has_index(path):
+    if has_index(path) and not usable_index(path):
+        say(f"The study index at {path} was made by an older studykg: rebuilding it (the folders you added are kept).")
+    if usable_index(path):
         manifest = Manifest.load(current_version(path))
         say(f"Study index ready at {path}: {manifest.documents:,} documents, {manifest.chunks:,} passages.")
         return "ready"
@@ -97,7 +112,7 @@ def prepare_index(index_path: Path | None = None, *, echo: Callable[[str], None]
         say(f"Another process is building the study index at {path}; following it.")
         with TqdmProgress() as bar:
             wait_for_writer(path, LogOnPipe(bar))
-    if has_index(path):
+    if usable_index(path):
         say(f"Study index ready at {path}.")
         return "joined"
     say(f"No study index at {path} yet: building it from the shipped corpus (once; later starts skip this).")
@@ -151,7 +166,7 @@ class BackgroundBuild:
     def start(self, progress: Progress | None = None) -> bool:
         """Start the build unless the index exists or a build (here or elsewhere) already runs; True if started."""
         with self._guard:
-            if self.running() or has_index(self.index_path) or index_busy(self.index_path):
+            if self.running() or usable_index(self.index_path) or index_busy(self.index_path):
                 return False
             self.error = ""
             self.thread = threading.Thread(target=self._run, args=(progress,), name="studykg-first-build", daemon=True)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import functools
-import re
 import threading
 from collections.abc import Iterable
 
-_WORDS = re.compile(r"[^\W\d_]+")
+from kg.folding import letter_words
 
 
 def detect_language(text: str) -> str:
@@ -16,7 +15,7 @@ def detect_language(text: str) -> str:
     py3langid ships its model inside the package, so this works offline.
     """
     sample = text[:6000]
-    if len(_WORDS.findall(sample)) < 3:
+    if len(letter_words(sample)) < 3:
         return "und"
     import py3langid
 
@@ -31,7 +30,7 @@ def question_language(question: str, candidates: Iterable[str]) -> str | None:
     languages the notes are written in is what the ranking needs to know.
     """
     languages = _known(candidates)
-    if len(languages) < 2 or len(_WORDS.findall(question)) < 2:
+    if len(languages) < 2 or len(letter_words(question)) < 2:
         return languages[0] if len(languages) == 1 else None
     identifier = _identifier(languages)
     if identifier is None:

@@ -10,7 +10,8 @@ from pathlib import Path
 from .errors import IndexCorruptError, IndexMismatchError
 from .vectors import EXACT_SEARCH_LIMIT
 
-FORMAT_VERSION = 4  # 2: chunk_entities columns (iri, chunk); 3: camel-case names also indexed as words; 4: pretrained encoder outside the index, entity vectors
+FORMAT_VERSION = 5  # 2: chunk_entities columns (iri, chunk); 3: camel-case names also indexed as words; 4: pretrained encoder outside the index, entity vectors;
+# 5: BM25 text split and folded by kg.folding (the one tokenizer), so older indexes hold other words
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class Manifest:
         (folder / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> Manifest:
+    def load(cls, folder: Path, *, check_format: bool = True) -> Manifest:
+        """The manifest of ``folder``; ``check_format=False`` reads an older format's (a rebuild keeps its added folders)."""
         path = folder / "manifest.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -51,7 +53,7 @@ class Manifest:
             raise IndexCorruptError(f"{path}: damaged, not a JSON manifest ({_first_line(exc)}); rebuild the index with 'studykg build'") from None
         if not isinstance(data, dict):
             raise IndexCorruptError(f"{path}: damaged, not a JSON object; rebuild the index with 'studykg build'")
-        if data.get("format") != FORMAT_VERSION:
+        if check_format and data.get("format") != FORMAT_VERSION:
             raise IndexMismatchError(
                 f"{path}: index format {data.get('format')} is not the supported {FORMAT_VERSION}; rebuild with 'studykg build'"
             )

@@ -6,13 +6,11 @@ at once, without loading the encoder or the index.
 
 from __future__ import annotations
 
-import re
+from kg.folding import has_word
 
 from .errors import QueryError
 
 MAX_QUESTION_CHARS = 1000
-# A letter or a digit in any script; underscores and punctuation alone are not words.
-_WORDLIKE = re.compile(r"[^\W_]")
 
 
 def check_question(query: str) -> str:
@@ -22,6 +20,6 @@ def check_question(query: str) -> str:
         raise QueryError("the question is empty; type a few words, e.g. 'which service converts text to speech?'")
     if len(query) > MAX_QUESTION_CHARS:
         raise QueryError(f"the question is {len(query):,} characters long; the limit is {MAX_QUESTION_CHARS:,}: ask about one thing at a time")
-    if not _WORDLIKE.search(query):
+    if not has_word(query):  # underscores and punctuation alone are not words
         raise QueryError(f"nothing to search for in '{query[:40]}': the question has no words")
     return query

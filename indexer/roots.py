@@ -45,7 +45,7 @@ def previously_added(index_path: Path, build_roots: Sequence[Path]) -> tuple[lis
         return [], {}, []
     live = current_version(index_path)
     try:
-        manifest = Manifest.load(live)
+        manifest = Manifest.load(live, check_format=False)  # a rebuild after a format change keeps them too
         store = ChunkStore(live / "chunks.db", readonly=True)
     except (IndexerError, OSError, sqlite3.Error) as exc:
         return [], {}, [f"the folders added to the old index could not be read ({exc}); add them again with 'studykg add'"]

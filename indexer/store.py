@@ -1,7 +1,8 @@
 """The chunk store: SQLite holds documents, chunks, their linked entities and an FTS5 table for BM25.
 
-FTS5's ``unicode61 remove_diacritics 2`` tokenizer folds accents, so "phat hien" finds
-"phát hiện" and "perche" finds "perché".
+Every text goes into FTS5 already split and folded by ``kg.folding.words`` (the project's one
+tokenizer), and every query is split the same way, so "phat hien" finds "phát hiện", "perche"
+finds "perché", "ø" meets "o" and "data_capture" meets "data capture" in both directions.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from kg.folding import words as folded_words
 
 from .errors import IndexCorruptError
 from .identifiers import identifier_words, with_identifier_words
@@ -38,7 +40,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 """
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 # Terms in more than this share of chunks say little about relevance and make OR queries slow.
 COMMON_TERM_SHARE = 0.2
 POSTINGS_BUDGET_MIN = 20_000
@@ -102,7 +103,7 @@ class ChunkStore:
             )
             rowid = cur.lastrowid
             rowids.append(rowid)
-            self.db.execute(f"INSERT INTO chunks_fts (rowid, {_FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?)", (rowid, *fields, *words))
+            self.db.execute(f"INSERT INTO chunks_fts (rowid, {_FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?)", (rowid, *_fts_values(*fields, *words)))
             self.db.executemany("INSERT OR IGNORE INTO chunk_entities VALUES (?,?)", [(iri, rowid) for iri in iris])
         return rowids
 
@@ -110,7 +111,9 @@ class ChunkStore:
         """Remove a document with its chunks; return the removed chunks' row ids (their vectors must go too)."""
         rows = self.db.execute(f"SELECT id, {_FTS_COLUMNS} FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
         for row in rows:
-            self.db.execute(f"INSERT INTO chunks_fts (chunks_fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', ?,?,?,?,?,?,?)", tuple(row))
+            self.db.execute(
+                f"INSERT INTO chunks_fts (chunks_fts, rowid, {_FTS_COLUMNS}) VALUES ('delete', ?,?,?,?,?,?,?)", (row[0], *_fts_values(*row[1:]))
+            )
             self.db.execute("DELETE FROM chunk_entities WHERE chunk = ?", (row["id"],))
         self.db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
@@ -223,11 +226,11 @@ class ChunkStore:
         copied from a note, or "text to speech" against "speech to text", is a run of words
         only the right passages hold.
         """
-        words = [fold(w) for w in _WORD.findall(query)]
+        words = folded_words(query)
         runs = list(dict.fromkeys(" ".join(words[i : i + length]) for i in range(len(words) - length + 1)))
         if not runs:
             return []
-        return self._bm25(" OR ".join(f'"{run}"' for run in runs), k)  # \w+ words hold no quote
+        return self._bm25(" OR ".join(f'"{run}"' for run in runs), k)  # words hold no quote
 
     def _bm25(self, match: str, k: int) -> list[tuple[int, float]]:
         """The top-k chunks for an FTS5 ``match`` expression as (rowid, score), higher is better."""
@@ -239,7 +242,7 @@ class ChunkStore:
         return [(row[0], -row[1]) for row in rows]
 
     def _query_terms(self, query: str) -> list[str]:
-        terms = list(dict.fromkeys(fold(w) for w in _WORD.findall(with_identifier_words(query))))
+        terms = list(dict.fromkeys(folded_words(with_identifier_words(query))))
         if not terms:
             return []
         total = self.chunk_count()
@@ -278,10 +281,14 @@ def any_of(terms: Sequence[str]) -> str:
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def fold(text: str) -> str:
-    """Lowercase and strip accents the way FTS5's unicode61 tokenizer does, so vocabulary lookups match."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+def fts_text(text: str | None) -> str:
+    """What the BM25 index holds for a field: its folded words, space-separated (FTS5 then only splits on spaces)."""
+    return " ".join(folded_words(text or ""))
+
+
+def _fts_values(*fields: str | None) -> tuple[str, ...]:
+    """The FTS5 values of a chunk's fields; a 'delete' must pass exactly what the insert did."""
+    return tuple(fts_text(field) for field in fields)
 
 
 def _like_prefix(prefix: str) -> str:

@@ -1,5 +1,9 @@
-"""Accent and case folding, so "Phát hiện bất thường", "phat hien bat thuong" and
-"PHÁT HIỆN BẤT THƯỜNG" all look the same to lookup and linking.
+"""Accent and case folding and word splitting, so "Phát hiện bất thường", "phat hien bat thuong" and
+"PHÁT HIỆN BẤT THƯỜNG" all look the same to lookup, linking, BM25 and entity words.
+
+This module is the one tokenizer of the project: every part that splits text into words
+(linking, the BM25 index and its queries, entity words, language detection, question
+checks) calls it, so a name is folded and split the same way everywhere.
 
 Folding works one character at a time through a cached translation table, which keeps it
 at C speed (`str.translate`) and makes the way back to the original offsets easy: most
@@ -13,10 +17,15 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-__all__ = ["WORD_RE", "FoldedText", "fold", "fold_with_offsets", "label_key", "strip_accents", "words"]
+__all__ = [
+    "WORD_RE", "FoldedText", "fold", "fold_with_offsets", "has_word", "label_key", "letter_words", "strip_accents",
+    "surface_words", "words",
+]
 
-# Letters and digits; "_" and every other character separate words.
-WORD_RE = re.compile(r"[^\W_]+")
+# Combining marks: not word characters to `re`, yet part of a word written in decomposed (NFD) form.
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+# Letters and digits (with the accents of decomposed text); "_" and every other character separate words.
+WORD_RE = re.compile(rf"[^\W_](?:[^\W_]|[{_COMBINING}])*")
 
 # Letters that carry no combining accent, so Unicode decomposition leaves them alone.
 _SPECIAL = {"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE"}
@@ -100,6 +109,29 @@ def fold_with_offsets(text: str) -> FoldedText:
 def words(text: str) -> list[str]:
     """The folded words of a text, punctuation dropped: "k-Nearest Neighbors" -> ["k", "nearest", "neighbors"]."""
     return WORD_RE.findall(fold(text))
+
+
+def surface_words(text: str) -> list[str]:
+    """The words of a text as written (accents and case kept, composed to NFC), split like `words`.
+
+    For the few checks that must see a word before folding: "nên" (should) is a question
+    word, "nén" (compress) is not, and both fold to "nen".
+    """
+    return WORD_RE.findall(unicodedata.normalize("NFC", text))
+
+
+# A run of letters in any script: no digits, no "_".
+_LETTERS_RE = re.compile(rf"[^\W\d_](?:[^\W\d_]|[{_COMBINING}])*")
+
+
+def letter_words(text: str) -> list[str]:
+    """The runs of letters of a text, as written: language detection counts words, and "2026" or "S3" say no language."""
+    return _LETTERS_RE.findall(text)
+
+
+def has_word(text: str) -> bool:
+    """Whether a text holds any word at all (a letter or digit in any script): "???" or "___" hold none."""
+    return WORD_RE.search(text) is not None
 
 
 def label_key(text: str) -> str:

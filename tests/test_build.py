@@ -219,3 +219,45 @@ def test_an_add_and_a_remove_keep_the_exact_search_limit_the_build_chose(tmp_pat
         manifest = Manifest.load(current_version(index_path))
         assert (manifest.exact_limit, manifest.vector_index) == (5, "ivf")
         assert StudyIndex.open(index_path).vectors.kind == "ivf"
+
+
+def test_a_rebuild_after_a_format_change_keeps_the_added_folders(tmp_path):
+    """An index of an older format is refused for searching, but a rebuild still reads the folders added to it."""
+    import json
+
+    from conftest import FIXTURE_CORPUS
+
+    from indexer.encoding import FAKE_MODEL
+    from indexer.layout import current_version
+
+    index_path = tmp_path / "index"
+    StudyIndex.build([FIXTURE_CORPUS], index_path, model=FAKE_MODEL)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "polly.md").write_text("# Polly\nAmazon Polly turns text into lifelike speech.\n", encoding="utf-8")
+    StudyIndex.add(notes, index_path)
+    manifest_file = current_version(index_path) / "manifest.json"
+    old = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest_file.write_text(json.dumps({**old, "format": old["format"] - 1}), encoding="utf-8")
+
+    report = StudyIndex.build([FIXTURE_CORPUS], index_path, model=FAKE_MODEL)
+    assert str(notes.resolve()) in report.extra["added_roots"] and not report.warnings
+    assert any(h.source.endswith("polly.md") for h in StudyIndex.open(index_path).search("Polly lifelike speech").hits)
+
+
+def test_the_first_run_rebuilds_an_index_of_an_older_format_instead_of_serving_it(fake_index_copy, monkeypatch):
+    """`studykg app` (prepare_index) and the app's first-run page treat a stale index like a missing one."""
+    import json
+
+    import indexer.first_run as first_run
+    from indexer.layout import current_version
+
+    manifest_file = current_version(fake_index_copy) / "manifest.json"
+    old = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest_file.write_text(json.dumps({**old, "format": old["format"] - 1}), encoding="utf-8")
+    assert not first_run.usable_index(fake_index_copy)
+    built = []
+    monkeypatch.setattr(first_run, "build_once", lambda path, progress: built.append(path) or True)
+    said = []
+    assert first_run.prepare_index(fake_index_copy, echo=said.append) == "built"
+    assert built == [fake_index_copy] and "older studykg: rebuilding it" in said[0]

@@ -411,3 +411,12 @@ def test_restricted_to_my_notes_every_hit_is_mine_and_found_by_meaning(index_wit
     # Dense ranks every passage the filter allows, however far down the index they sit.
     far = index_with_my_notes.search("which service converts text to speech?", 5, filters=mine, mode="dense").hits
     assert [h.source for h in far] == ["mine/kinesis-recap.md"]
+
+
+@pytest.mark.parametrize("question, compared", [
+    ("What is the difference between Amazon Polly and Amazon Transcribe?", {"Amazon Polly", "Amazon Transcribe"}),
+    ("khác nhau giữa Amazon Polly và Amazon Transcribe là gì?", {"Amazon Polly", "Amazon Transcribe"}),
+])
+def test_a_comparison_ranks_the_two_things_it_compares_first(index, question, compared):
+    """Named entities are usually the context of a question; in "X vs Y" they are the answer."""
+    assert {e.label for e in index.search(question).entities[:2]} == compared
