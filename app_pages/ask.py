@@ -10,7 +10,6 @@ from app_pages.charts import type_title
 from app_pages.i18n import N_, _, current, ngettext
 from app_pages.markup import escape_inline
 from indexer import SearchFilters
-from indexer.language import detect_language
 
 HITS = 8
 EXAMPLES = (
@@ -116,7 +115,7 @@ if not result.in_material:
     st.stop()
 if result.entities:
     # The card answers in the preferred or the question's language when the graph has it (definitions exist in en/vi/it).
-    asked_in = st.session_state.ask_lang or detect_language(question)
+    asked_in = result.language  # the preferred language, else the question's, as the search decided it
     lang = asked_in if asked_in in common.LANGUAGES else current()
     concept_card(index, result.entities[0].iri, others=result.entities[1:], lang=lang, exam=exam)
     if notes := index.searcher.notes_about(result.entities[0].iri):

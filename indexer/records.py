@@ -132,6 +132,9 @@ class SearchResult:
     from_your_notes: tuple[Hit, ...] = ()
     # False when nothing in the index answers the question: no concept is offered then.
     in_material: bool = True
+    # The language the passages were preferred in: the one asked for, else the question's among the index's
+    # languages (None when it cannot tell). The app answers the concept card in it too, so both agree.
+    language: str | None = None
 
     def to_json(self) -> dict:
         """The ``ask --json`` object: the documented keys, nothing internal."""

@@ -115,6 +115,7 @@ class Searcher:
         use_lexical = mode in ("hybrid", "bm25", "nograph")
         use_graph = mode == "hybrid"
         n = CANDIDATES * (4 if filters.active() else 1)
+        asked_in = lang or question_language(query, self._languages)
 
         q_vec, dense, lexical, phrases, linked = self._retrieve(query, n, use_dense=use_dense, use_lexical=use_lexical, use_graph=use_graph)
         dense_rows, lexical_rows = [rowid for rowid, _ in dense], [rowid for rowid, _ in lexical]
@@ -144,7 +145,7 @@ class Searcher:
                 mentioned = [*linked, best]  # a hit's "why" names the concept too
         if use_dense and use_lexical:
             add_document_evidence(fused, self.store.documents_of(list(fused)))
-            prefer(fused, self.store.languages_of(list(fused)), self._own_rows, lang or question_language(query, self._languages))
+            prefer(fused, self.store.languages_of(list(fused)), self._own_rows, asked_in)
         ranked = sorted(fused, key=fused.get, reverse=True)
         hits = self._hits(ranked, fused, passage_dense, passage_lexical, mentioned, filters, k)
         if not use_graph:
@@ -153,7 +154,8 @@ class Searcher:
         matches = self._concept_matches(concepts, filters) if in_material else ()
         notes = self._from_your_notes(ranked, fused, dense, lexical, mentioned, filters, q_vec) if in_material and use_graph else ()
         return SearchResult(
-            query=query, entities=matches, hits=hits, seconds=time.perf_counter() - started, from_your_notes=notes, in_material=in_material
+            query=query, entities=matches, hits=hits, seconds=time.perf_counter() - started, from_your_notes=notes, in_material=in_material,
+            language=asked_in,
         )
 
     # ---- concepts --------------------------------------------------------

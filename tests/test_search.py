@@ -420,3 +420,10 @@ def test_restricted_to_my_notes_every_hit_is_mine_and_found_by_meaning(index_wit
 def test_a_comparison_ranks_the_two_things_it_compares_first(index, question, compared):
     """Named entities are usually the context of a question; in "X vs Y" they are the answer."""
     assert {e.label for e in index.search(question).entities[:2]} == compared
+
+
+def test_the_result_says_which_language_the_passages_were_preferred_in(index):
+    """The app answers the concept card in this language, so the card and the passages never disagree."""
+    assert index.search("dịch vụ nào chuyển văn bản thành giọng nói?").language == "vi"
+    assert index.search("quale servizio trasforma il testo in voce?").language == "it"
+    assert index.search("quale servizio trasforma il testo in voce?", lang="en").language == "en"
