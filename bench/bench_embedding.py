@@ -1,9 +1,14 @@
-"""Passage embedding side by side in one run: sentence-transformers/torch, ONNX fp32, ONNX int8.
+"""Passage embedding side by side in one run: sentence-transformers/torch and four ONNX exports.
 
 The same shipped chunks (256 by default, every n-th of the corpus so short and long ones
 mix), every core for each engine, no embedding cache. Prints chunks/s, the speed-up over
-torch, and how close each ONNX variant's vectors are (mean and lowest cosine). int8 is
-onnxruntime's dynamic quantisation (``quantize_dynamic``, int8 weights) of the fp32 export.
+torch, and how close each ONNX variant's vectors are to torch's and to the fp32 export's
+(mean and lowest cosine). The engines:
+
+- ``onnx fp32 plain``: the model traced to ONNX, no fusion (made here, in a scratch folder);
+- ``onnx fp32 fused``: the default export (the same trace through onnxruntime's transformer optimiser);
+- ``onnx int8 plain`` / ``onnx int8 fused``: onnxruntime's dynamic quantisation of each; the
+  fused one is what ``STUDYKG_ENCODER_BACKEND=onnx-int8`` runs.
 
     python bench/bench_embedding.py [--chunks 256] [--rounds 1] [--json out.json]
 
@@ -25,11 +30,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from indexer.encoding.onnx_export import ONNX_FILE, OnnxEncoder  # noqa: E402
+from indexer.encoding.onnx_writer import _quantize_int8, _write_export, ensure_export, ensure_int8_export  # noqa: E402
 from indexer.encoding.sentence_transformer import SentenceTransformerEncoder  # noqa: E402
-from indexer.encoding.onnx_export import ONNX_FILE, OnnxEncoder, ensure_export  # noqa: E402
 from indexer.encoding.shipped_vectors import shipped_passage_texts  # noqa: E402
 
 INT8_FILE = "model.int8.onnx"
+TORCH = "sentence-transformers/torch"
 
 
 def sample_chunks(count: int) -> list[str]:
@@ -40,12 +47,10 @@ def sample_chunks(count: int) -> list[str]:
 
 def quantized_copy(folder: Path, target: Path) -> Path:
     """The export at ``folder`` with int8 weights (dynamic quantisation), beside its tokenizer and settings."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     target.mkdir(parents=True, exist_ok=True)
     for name in ("settings.json", "tokenizer.json"):
         shutil.copy(folder / name, target / name)
-    quantize_dynamic(str(folder / ONNX_FILE), str(target / INT8_FILE), weight_type=QuantType.QInt8)
+    _quantize_int8(folder / ONNX_FILE, target / INT8_FILE)
     return target
 
 
@@ -75,33 +80,42 @@ def main() -> int:
     folder = ensure_export(model)
     if folder is None:
         raise SystemExit("the default model could not be exported to ONNX")
+    int8_folder = ensure_int8_export(folder)
+    if int8_folder is None:
+        raise SystemExit("the default export could not be quantised to int8")
     scratch = Path(tempfile.mkdtemp(prefix="bench-embedding-"))
     try:
-        int8_folder = quantized_copy(folder, scratch / "int8")
+        plain = scratch / "plain"
+        plain.mkdir()
+        _write_export(model, plain, optimize=False)
+        plain_int8 = quantized_copy(plain, scratch / "plain-int8")
         engines = {
-            "sentence-transformers/torch": lambda t: model.encode_passages(t, cached=False),
-            "onnx fp32": OnnxEncoder(folder, threads=threads).encode_passages,
-            "onnx int8": OnnxEncoder(int8_folder, threads=threads, onnx_file=INT8_FILE).encode_passages,
+            TORCH: model.encode_passages,
+            "onnx fp32 plain": OnnxEncoder(plain, threads=threads).encode_passages,
+            "onnx fp32 fused": OnnxEncoder(folder, threads=threads).encode_passages,
+            "onnx int8 plain": OnnxEncoder(plain_int8, threads=threads, onnx_file=INT8_FILE).encode_passages,
+            "onnx int8 fused": OnnxEncoder(int8_folder, threads=threads).encode_passages,
         }
-        results = {name: timed(encode, texts, args.rounds) for name, encode in engines.items()}
+        results = {name: timed(lambda t, encode=encode: encode(t, cached=False), texts, args.rounds) for name, encode in engines.items()}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    base_speed, base_vectors = results["sentence-transformers/torch"]
-    fp32 = results["onnx fp32"][1]
+    base_speed, base_vectors = results[TORCH]
+    fp32 = results["onnx fp32 fused"][1]
     rows = []
     for name, (speed, vectors) in results.items():
         cos_torch = np.sum(vectors * base_vectors, axis=1)
         cos_fp32 = np.sum(vectors * fp32, axis=1)
         rows.append({
             "engine": name, "chunks_per_s": round(speed, 2), "speedup_vs_torch": round(speed / base_speed, 2),
-            "mean_cos_vs_torch": round(float(cos_torch.mean()), 5), "mean_cos_vs_fp32": round(float(cos_fp32.mean()), 5),
+            "mean_cos_vs_torch": round(float(cos_torch.mean()), 5), "min_cos_vs_torch": round(float(cos_torch.min()), 5),
+            "mean_cos_vs_fp32": round(float(cos_fp32.mean()), 5),
             "min_cos_vs_fp32": round(float(cos_fp32.min()), 5),
         })
     print(f"{len(texts)} shipped chunks, {threads} threads, best of {args.rounds}")
-    print(f"{'engine':30} {'chunks/s':>9} {'x torch':>8} {'cos torch':>10} {'cos fp32':>9} {'min fp32':>9}")
+    print(f"{'engine':30} {'chunks/s':>9} {'x torch':>8} {'cos torch':>10} {'min torch':>10} {'cos fp32':>9} {'min fp32':>9}")
     for r in rows:
         print(f"{r['engine']:30} {r['chunks_per_s']:9.2f} {r['speedup_vs_torch']:8.2f} {r['mean_cos_vs_torch']:10.5f} "
-              f"{r['mean_cos_vs_fp32']:9.5f} {r['min_cos_vs_fp32']:9.5f}")
+              f"{r['min_cos_vs_torch']:10.5f} {r['mean_cos_vs_fp32']:9.5f} {r['min_cos_vs_fp32']:9.5f}")
     if args.json:
         args.json.write_text(json.dumps({"chunks": len(texts), "threads": threads, "rounds": args.rounds, "rows": rows}, indent=2))
     return 0

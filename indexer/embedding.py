@@ -30,7 +30,8 @@ def load_encoder_reporting(model: str | None, progress: Progress) -> Encoder:
 
 def export_for_questions(encoder: Encoder, progress: Progress) -> None:
     """Once per model: the ONNX export that lets `ask` encode questions without torch (see ``question_encoder``)."""
-    from .encoding.onnx_export import ensure_export, find_export
+    from .encoding.onnx_export import find_export
+    from .encoding.onnx_writer import ensure_export
 
     if find_export(encoder.fingerprint()) is None:
         progress("exporting the question encoder", 0, 1)

@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from indexer.encoding import onnx_export as question_encoder
+from indexer.encoding import onnx_writer
 from indexer.encoding.sentence_transformer import SentenceTransformerEncoder
-from indexer.encoding.onnx_export import OnnxEncoder, ensure_export, export_folder, find_export
+from indexer.encoding.onnx_export import OnnxEncoder, export_folder, find_export
+from indexer.encoding.onnx_writer import ensure_export
 
 QUESTIONS = [
     "Which service converts text to speech?",
@@ -81,7 +83,7 @@ def test_an_export_that_does_not_load_is_discarded_and_the_build_goes_on(tiny_tr
         (folder / "tokenizer.json").write_text("{}")
         (folder / "settings.json").write_text(json.dumps({"model_name": encoder.name, "dim": encoder.dim}))
 
-    monkeypatch.setattr(question_encoder, "_write_export", broken_export)
+    monkeypatch.setattr(onnx_writer, "_write_export", broken_export)
     assert ensure_export(encoder) is None
     assert "could not export" in caplog.text
     assert not export_folder(encoder.fingerprint()).parent.exists() or not any(export_folder(encoder.fingerprint()).parent.iterdir())
@@ -91,7 +93,7 @@ def test_a_model_whose_queries_the_export_cannot_reproduce_is_left_to_sentence_t
     class NoFastTokenizer:
         tokenizer = object()
 
-    assert "tokenizer.json" in question_encoder._unsupported(NoFastTokenizer())
+    assert "tokenizer.json" in onnx_writer._unsupported(NoFastTokenizer())
 
 
 def test_a_process_that_ends_while_the_encoder_still_loads_exits_cleanly(built_index):
@@ -118,3 +120,46 @@ def test_an_index_without_an_export_gets_one_at_its_first_question(tiny_transfor
     assert "preparing the question encoder" in caplog.text
     assert find_export(fingerprint) is not None
     assert isinstance(StudyIndex.open(tmp_path / "index").question_encoder, OnnxEncoder)
+
+
+def test_the_default_export_is_fused_and_gives_the_models_passage_vectors(built_index, default_encoder):
+    """The export's attention is one fused kernel per layer (what makes it fast), and its vectors stay the model's."""
+    import onnx
+
+    from indexer.encoding.shipped_vectors import shipped_passage_texts
+
+    folder = find_export(default_encoder.fingerprint())
+    graph = onnx.load(str(folder / "model.onnx"), load_external_data=False).graph
+    assert sum(node.op_type == "Attention" for node in graph.node) == 12
+    texts = shipped_passage_texts(entities=False)[::97][:16]  # short and long chunks of the shipped corpus
+    exported = OnnxEncoder(folder, threads=2).encode_passages(texts, cached=False)
+    expected = default_encoder.encode_passages(texts, cached=False)
+    assert np.min(np.sum(exported * expected, axis=1)) > 0.999
+
+
+def test_the_int8_backend_has_its_own_fingerprint_and_never_takes_the_fp32_shipped_vectors(built_index, default_encoder, monkeypatch):
+    from indexer.encoding import BACKEND_ENV, load_encoder
+    from indexer.encoding.shipped_vectors import shipped_passage_texts, shipped_vectors
+
+    text = shipped_passage_texts(entities=False)[0]
+    fp32 = load_encoder()
+    assert fp32.fingerprint() == default_encoder.fingerprint() and shipped_vectors(fp32.fingerprint())
+    monkeypatch.setenv(BACKEND_ENV, "onnx-int8")
+    int8 = load_encoder()
+    assert isinstance(int8, OnnxEncoder) and int8.fingerprint() == default_encoder.fingerprint() + question_encoder.INT8_SUFFIX
+    assert find_export(int8.fingerprint()) == int8.folder != fp32.folder
+    assert not shipped_vectors(int8.fingerprint())
+    assert int8._cache.fingerprint == int8.fingerprint()  # its own embedding store, not the fp32 one
+    shipped = fp32.encode_passages([text])
+    assert fp32._cache.reused == 1  # the fp32 encoder takes the shipped (or its cached) vector...
+    computed = int8.encode_passages([text])
+    assert 0.95 < float(shipped[0] @ computed[0]) < 0.9999  # ...the int8 one's is its own, near but not the fp32 one
+
+
+def test_an_unknown_encoder_backend_is_refused_with_the_choices(monkeypatch):
+    from indexer.encoding import BACKEND_ENV, load_encoder
+    from indexer.errors import ModelError
+
+    monkeypatch.setenv(BACKEND_ENV, "onnx-int4")
+    with pytest.raises(ModelError, match="onnx-int8"):
+        load_encoder()

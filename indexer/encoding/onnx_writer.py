@@ -1,0 +1,231 @@
+"""Writing the ONNX export of a model, once per model: traced with torch, fused, checked against the model
+on probe sentences, and published atomically into the cache (see ``onnx_export.py`` for why and how it runs);
+and its opt-in int8 variant.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .onnx_export import EXPORT_FORMAT, INPUTS, ONNX_FILE, OnnxEncoder, export_folder, find_export, int8_fingerprint
+from .protocol import Encoder
+
+if TYPE_CHECKING:
+    from .sentence_transformer import SentenceTransformerEncoder
+
+log = logging.getLogger(__name__)
+
+# The int8 export only has to be the model, roughly: a broken quantisation gives cosines near 0.
+MIN_INT8_PROBE_COSINE = 0.95
+# Export and model must agree this closely: ranking near ties moves with 1e-4 of cosine.
+MIN_PROBE_COSINE = 0.99999
+PROBES = (
+    "Which service converts text to speech?",
+    "thuật toán nào dùng để phát hiện bất thường?",
+    "quale algoritmo rileva le anomalie nei dati?",
+    "x",
+    "SageMaker Model Monitor compares live traffic with a baseline " * 20,  # longer than most questions
+)
+
+
+def ensure_export(encoder: Encoder) -> Path | None:
+    """Export ``encoder`` unless an export for its fingerprint exists; None when it cannot be exported.
+
+    Never fails the caller: without an export, questions and passages are encoded by the full
+    model. Only a sentence-transformers model (one with a ``model``) can be exported.
+    """
+    existing = find_export(encoder.fingerprint())
+    if existing:
+        return existing
+    folder = export_folder(encoder.fingerprint())
+    model = getattr(encoder, "model", None)
+    reason = "it is not a sentence-transformers model" if model is None else _unsupported(model)
+    if reason:
+        log.info("questions will be encoded with sentence-transformers: %s", reason)
+        return None
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        _write_export(encoder, staging)
+        cosine = _probe_agreement(encoder, OnnxEncoder(staging))
+        if cosine < MIN_PROBE_COSINE:
+            log.warning("the ONNX export of %s disagrees with the model (cosine %.6f); questions will use sentence-transformers", encoder.name, cosine)
+            return None
+        with contextlib.suppress(FileExistsError, OSError):
+            staging.rename(folder)  # another process may have published the same export first
+        return find_export(encoder.fingerprint())
+    except Exception as exc:  # an exporter failure must not fail a build
+        log.warning("could not export %s for questions (%s); questions will use sentence-transformers", encoder.name, exc)
+        return None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def ensure_int8_export(folder: Path) -> Path | None:
+    """The int8 export made from the fp32 export at ``folder`` (made now unless it exists); None when quantisation fails.
+
+    Dynamic quantisation: int8 weights, activations quantised per batch at run time. Its
+    settings carry the fingerprint ``int8_fingerprint(...)`` of the fp32 one, so an index
+    built with it records that, its passages go to an embedding cache of their own, and the
+    shipped corpus vectors (fp32, keyed by the model's fingerprint) are never taken for it.
+    """
+    settings = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
+    fingerprint = int8_fingerprint(str(settings["fingerprint"]))
+    existing = find_export(fingerprint)
+    if existing:
+        return existing
+    target = export_folder(fingerprint)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        _quantize_int8(folder / ONNX_FILE, staging / ONNX_FILE)
+        shutil.copy(folder / "tokenizer.json", staging / "tokenizer.json")
+        settings.update(fingerprint=fingerprint, quantized="int8, onnxruntime dynamic quantisation of the fp32 export")
+        (staging / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
+        expected, got = OnnxEncoder(folder).encode_passages(PROBES), OnnxEncoder(staging).encode_passages(PROBES)
+        cosine = float(np.min(np.sum(expected * got, axis=1)))
+        if cosine < MIN_INT8_PROBE_COSINE:
+            log.warning("the int8 export of %s disagrees with the fp32 one (cosine %.4f); using fp32", settings["model_name"], cosine)
+            return None
+        with contextlib.suppress(FileExistsError, OSError):
+            staging.rename(target)
+        return find_export(fingerprint)
+    except Exception as exc:  # quantisation is an option: its failure falls back to fp32
+        log.warning("could not make the int8 export of %s (%s); using fp32", settings["model_name"], exc)
+        return None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _quantize_int8(source: Path, target: Path) -> None:
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # Only the MatMuls (feed-forward and attention output), with a scale per output channel: cosine to fp32 about
+    # 0.997, where one scale per tensor and the fused attention quantised too gave 0.987 and lost 1.5 points of
+    # entity@1. The fused ops (com.microsoft domain) have no ONNX shape inference: their outputs are float32.
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # the quantiser advises "pre-processing" on the root logger at every call: noise in a build
+    try:
+        quantize_dynamic(
+            str(source), str(target), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"],
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+    finally:
+        root.setLevel(level)
+
+
+def _unsupported(model) -> str | None:
+    """Why the export could not reproduce this model's query vectors, or None."""
+    tokenizer = getattr(model, "tokenizer", None)
+    if getattr(tokenizer, "backend_tokenizer", None) is None:
+        return "its tokenizer has no tokenizer.json form"
+    if not set(tokenizer.model_input_names) <= set(INPUTS):
+        return f"it takes inputs {tokenizer.model_input_names}"
+    if getattr(model[0], "do_lower_case", False):
+        return "it lower-cases its input"
+    if any(getattr(module, "include_prompt", True) is False for module in model):
+        return "its pooling leaves the prompt out"
+    return None
+
+
+def _write_export(encoder: SentenceTransformerEncoder, folder: Path, *, optimize: bool = True) -> None:
+    """The model traced to ONNX with eager attention, then fused by onnxruntime's optimiser (unless ``optimize=False``)."""
+    import torch
+
+    model = encoder.model
+    names = [name for name in INPUTS if name in model.tokenizer.model_input_names]
+
+    class SentenceEmbedding(torch.nn.Module):
+        """The sentence-transformers forward with positional inputs, which the exporter needs."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, *inputs):
+            return self.model(dict(zip(names, inputs, strict=True)))["sentence_embedding"]
+
+    sample = model.tokenizer(["query: one", "query: two words"], padding=True, return_tensors="pt")
+    axes = {name: {0: "batch", 1: "tokens"} for name in names}
+    traced = folder / "traced.onnx"
+    # The tracer warns about shape checks it records as constants; the probes check the result.
+    with torch.no_grad(), warnings.catch_warnings(), _eager_attention(model):
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            SentenceEmbedding().eval(), tuple(sample[name] for name in names), str(traced),
+            input_names=names, output_names=["sentence_embedding"], dynamic_axes={**axes, "sentence_embedding": {0: "batch"}},
+            opset_version=17, dynamo=False,
+        )
+    if not (optimize and _fuse(traced, folder / ONNX_FILE, getattr(model[0], "auto_model", None))):
+        traced.rename(folder / ONNX_FILE)
+    traced.unlink(missing_ok=True)
+    model.tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+    settings = {
+        "format": EXPORT_FORMAT,
+        "model_name": encoder.name,
+        "fingerprint": encoder.fingerprint(),
+        "dim": encoder.dim,
+        "query_prompt": encoder.prompt("query"),
+        "passage_prompt": encoder.prompt("passage"),
+        "max_length": int(model.max_seq_length),
+        "pad_id": int(model.tokenizer.pad_token_id),
+        "pad_token": str(model.tokenizer.pad_token),
+    }
+    (folder / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _eager_attention(model):
+    """The transformer switched to its plain attention for the export, and back after (the model is shared in the process)."""
+    auto = getattr(model[0], "auto_model", None)
+    config = getattr(auto, "config", None)
+    before = getattr(config, "_attn_implementation", None)
+    switched = False
+    if before not in (None, "eager") and hasattr(auto, "set_attn_implementation"):
+        with contextlib.suppress(Exception):  # a model without eager attention exports as it is
+            auto.set_attn_implementation("eager")
+            switched = True
+    try:
+        yield
+    finally:
+        if switched:
+            auto.set_attn_implementation(before)
+
+
+def _fuse(traced: Path, target: Path, transformer) -> bool:
+    """Write ``traced`` with onnxruntime's BERT fusions to ``target``; False when the model is no BERT or nothing fused."""
+    config = getattr(transformer, "config", None)
+    if getattr(config, "model_type", None) not in ("bert", "xlm-roberta", "roberta"):
+        return False
+    try:
+        from onnxruntime.transformers.optimizer import optimize_model
+
+        fused = optimize_model(
+            str(traced), model_type="bert", num_heads=int(config.num_attention_heads), hidden_size=int(config.hidden_size), opt_level=0
+        )
+        if not fused.get_fused_operator_statistics().get("Attention"):
+            log.info("the transformer optimiser fused no attention in %s; keeping the plain export", traced)
+            return False
+        fused.save_model_to_file(str(target))
+        return True
+    except Exception as exc:  # the plain export is correct, only slower
+        log.info("the transformer optimiser failed (%s); keeping the plain export", exc)
+        return False
+
+
+def _probe_agreement(encoder: SentenceTransformerEncoder, exported: OnnxEncoder) -> float:
+    """The lowest cosine between the model's and the export's vectors for the probes, as questions and as passages, batched with padding."""
+    expected = np.concatenate([encoder.encode_queries(PROBES), encoder.encode_passages(PROBES, cached=False)])
+    got = np.concatenate([exported.encode_queries(PROBES), exported.encode_passages(PROBES, cached=False)])
+    return float(np.min(np.sum(expected * got, axis=1)))
