@@ -23,7 +23,7 @@ from .errors import IndexerError, QueryError, SourceError
 from .layout import REPO_ROOT
 from .markdown_text import plain_text
 from .questions import check_question
-from .records import SearchResult
+from .records import SEARCH_MODES, SOURCE_GROUPS, SearchResult
 from .study_index import StudyIndex  # cheap: it opens the encoder, the vectors and the graph only when used
 from .terminal import clean, echo, json_line, secho
 
@@ -155,11 +155,11 @@ def remove(folder: Path, index_path: Path | None, json_: bool) -> None:
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 100), help="Number of hits.")
 @INDEX_OPTION
 @click.option("--model", help="Refuse to answer unless the index was built with this model.")
-@click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense", "nograph"]), default="hybrid", show_default=True,
+@click.option("--mode", type=click.Choice(SEARCH_MODES), default="hybrid", show_default=True,
               help="Retrievers to use (the others are for comparison).")
 @click.option("--lang", "lang", envvar="STUDYKG_LANG", metavar="CODE",
               help="Prefer passages in this language, e.g. vi (default: the question's language; or $STUDYKG_LANG).")
-@click.option("--source", "sources", multiple=True, type=click.Choice(["services", "notes", "mine"]),
+@click.option("--source", "sources", multiple=True, type=click.Choice(SOURCE_GROUPS),
               help="Only passages from the shipped service pages, the shipped notes or the folders you added (repeatable).")
 @JSON_OPTION
 def ask(question: str, k: int, index_path: Path | None, model: str | None, mode: str, lang: str | None,
@@ -223,7 +223,7 @@ def export(chunks_file: Path | None, graph_file: Path | None, index_path: Path |
 @cli.command("eval")
 @click.argument("questions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--split", type=click.Choice(["all", "dev", "heldout"]), default="all", show_default=True)
-@click.option("--mode", "modes", multiple=True, type=click.Choice(["hybrid", "bm25", "dense", "nograph"]),
+@click.option("--mode", "modes", multiple=True, type=click.Choice(SEARCH_MODES),
               help="Systems to compare (repeatable; default: all four).")
 @click.option("--compare", "other_indexes", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Another index to add as columns (e.g. one built with another encoder); repeatable.")

@@ -30,7 +30,7 @@ from kg.languages import STUDY_LANGUAGES
 from .errors import IndexerError
 from .question_file import SPLITS, Gold, Question, load_questions, resolve_gold
 from .records import SearchResult
-from .search import MODES
+from .records import SEARCH_MODES as MODES
 
 MODE_LABELS = {"hybrid": "hybrid (full)", "bm25": "bm25", "dense": "dense", "nograph": "nograph"}
 HITS_CONSIDERED = 10  # MRR@10 needs the first ten passages

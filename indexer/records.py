@@ -122,6 +122,13 @@ class ConceptMatch:
     score: float
 
 
+# The search modes ("hybrid" is the full system; the others are the plain baselines and the hybrid without the graph)
+# and the groups a source kind belongs to ("--source services|notes|mine"), for the search, the CLI and the evaluation.
+SEARCH_MODES = ("hybrid", "bm25", "dense", "nograph")
+SOURCE_GROUP_OF_KIND = {"service": "services", "algorithm": "services", "note": "notes", "user": "mine"}
+SOURCE_GROUPS = tuple(dict.fromkeys(SOURCE_GROUP_OF_KIND.values()))
+
+
 @dataclass(frozen=True)
 class SearchResult:
     query: str

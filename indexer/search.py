@@ -28,7 +28,8 @@ from .fusion import add_document_evidence, add_ranks, add_scores, fuse, prefer, 
 from .identifiers import with_identifier_words
 from .language import prepare_question_language, question_language
 from .questions import check_question
-from .records import ConceptMatch, EntityTag, Hit, SearchResult, Why
+from .records import SEARCH_MODES as MODES
+from .records import SOURCE_GROUP_OF_KIND, ConceptMatch, EntityTag, Hit, SearchResult, Why
 from .store import ChunkStore
 from .vectors import EntityVectors, VectorIndex
 
@@ -62,8 +63,6 @@ MATERIAL_WORDED_FLOOR = 17.0
 CONCEPT_EVIDENCE_WEIGHTS = {"dense": 0.8, "lexical": 1.2}
 CANDIDATES = 50
 
-MODES = ("hybrid", "bm25", "dense", "nograph")
-KIND_GROUPS = {"service": "services", "algorithm": "services", "note": "notes", "user": "mine"}
 
 @dataclass(frozen=True)
 class SearchFilters:
@@ -320,7 +319,7 @@ class Searcher:
         return self._hits(close, fused, dense, lexical, mentioned, filters, NOTES_SECTION_SIZE)
 
     def _passes(self, row, iris: list[str], filters: SearchFilters) -> bool:
-        if filters.sources and KIND_GROUPS.get(row["kind"], "notes") not in filters.sources:
+        if filters.sources and SOURCE_GROUP_OF_KIND.get(row["kind"], "notes") not in filters.sources:
             return False
         if filters.langs and row["lang"] not in filters.langs:
             return False

@@ -220,6 +220,8 @@ class _StuckGraph:
 
 
 def test_ctrl_c_stops_a_running_sparql_query():
+    # Python's own Ctrl-C handler, whatever a library imported earlier in the session installed.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     graph = _StuckGraph()
     timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
@@ -229,6 +231,7 @@ def test_ctrl_c_stops_a_running_sparql_query():
     finally:
         timer.cancel()
         graph.release.set()
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_a_stuck_sparql_query_ends_with_one_line_at_the_time_limit():
