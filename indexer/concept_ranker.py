@@ -224,12 +224,12 @@ class ConceptEvidence:
     Built once per index from its graph and the entity vectors and word statistics stored at build time.
     """
 
-    def __init__(self, graph: KnowledgeGraph, entities: EntityVectors, entity_words: EntityWords) -> None:
+    def __init__(self, graph: KnowledgeGraph, entity_vectors: EntityVectors, entity_words: EntityWords) -> None:
         self.graph = graph
-        self._iris = list(entities.iris)
+        self._iris = list(entity_vectors.iris)
         self._position = {iri: n for n, iri in enumerate(self._iris)}
-        self._entities = entities
-        self._words = entity_words  # in the order of entities.iris
+        self._entity_vectors = entity_vectors
+        self._words = entity_words  # in the order of entity_vectors.iris
         self._providers = _providers(graph)
         self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
         self._kinds = {"Chart": _kinds_of(graph, "DataVisualization")}
@@ -252,7 +252,7 @@ class ConceptEvidence:
             related = dict.fromkeys(n for n, predicate in self.graph.typed_neighbours(iri) if local_name(predicate) in _ENTITY_RELATIONS)
             for neighbour in related:
                 evidence["neighbours"][neighbour] += 1.0
-        similarity = self._entities.similarities(q_vec)
+        similarity = self._entity_vectors.similarities(q_vec)
         best_similarity = float(similarity.max()) if len(similarity) else 0.0
         # Graded by the gap to the closest entity at e5's training temperature, not by rank: a rank
         # turns a cosine difference of 0.003 ("text to speech" vs "speech to text") into a verdict.

@@ -81,7 +81,7 @@ class Searcher:
     """Answers questions over one opened index version."""
 
     def __init__(
-        self, store: ChunkStore, vectors: VectorIndex, encoder: Encoder, graph: KnowledgeGraph, entities: EntityVectors, entity_words: EntityWords
+        self, store: ChunkStore, vectors: VectorIndex, encoder: Encoder, graph: KnowledgeGraph, entity_vectors: EntityVectors, entity_words: EntityWords
     ) -> None:
         self.store = store
         self.vectors = vectors
@@ -90,7 +90,7 @@ class Searcher:
         self._languages = store.languages()
         prepare_question_language(self._languages)
         self.weights = dict(FUSION_WEIGHTS)
-        self._concept_evidence = ConceptEvidence(graph, entities, entity_words)
+        self._concept_evidence = ConceptEvidence(graph, entity_vectors, entity_words)
         self._directions = Directions({iri: (entity.label, *entity.aliases) for iri, entity in graph.entities.items()})
         # The passages of the folders the learner added: fixed for this index version.
         self._own_rows = frozenset(row[0] for row in store.db.execute("SELECT id FROM chunks WHERE kind = ?", (OWN_KIND,)))
