@@ -13,21 +13,20 @@ import shutil
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import __version__
 from .embedding import encode_chunks, encode_entities, export_for_questions, load_encoder_reporting
 from .encoding import Encoder
 from .ingest import Progress, chunk_documents, graph_folder_of, nothing_indexable_error, read_documents, silent
 from .layout import current_version, default_graph_path, write_lock, writing
 from .linking import link_fact_sources, store_documents
-from .manifest import Manifest, corpus_fingerprint
-from .records import Chunk, Document, Skipped
+from .manifest import Manifest, revised
+from .records import Skipped
 from .roots import added_roots_of, inside_any, previously_added
 from .sources import assign_prefixes, file_fingerprints
 from .store import ChunkStore
@@ -134,7 +133,6 @@ def _build_index(
         link_fact_sources(graph, chunks_by_doc, prefixes.get(str(graph_dir.parent.resolve())))
         store.set_skipped(skipped)
         store.commit()
-        store.close()
         report("writing the vector index", 0, 1)
         index = VectorIndex(np.asarray(rowids, dtype=np.int64), vectors, exact_limit=exact_limit)
         index.save(folder)
@@ -144,7 +142,11 @@ def _build_index(
         report("saving the knowledge graph", 0, 1)
         graph.save(folder / "graph")
         report("saving the knowledge graph", 1, 1)
-        manifest = _manifest(encoder, documents.values(), len(all_chunks), index, roots, added_roots, started, graph)
+        manifest = revised(
+            _model_manifest(encoder), store, index, graph_triples=len(graph.graph),
+            roots=tuple(str(Path(r).resolve()) for r in [*roots, *added_roots]), added_roots=tuple(map(str, added_roots)), started=started,
+        )
+        store.close()
         manifest.save(folder)
     return BuildReport(
         index_path=str(index_path),
@@ -247,25 +249,11 @@ def _add_folder(folder: Path, index_path: Path, *, progress: Progress | None = N
         report("saving the knowledge graph", 0, 1)
         graph.save(new / "graph")
         report("saving the knowledge graph", 1, 1)
-        all_docs = {row["doc_id"]: row for row in store.documents().values()}
-        languages = Counter(row["lang"] for row in all_docs.values())
-        chunk_total = store.chunk_count()
-        store.close()
-        roots = tuple(dict.fromkeys([*manifest.roots, str(root)]))
-        updated = replace(
-            manifest,
-            documents=len(all_docs),
-            chunks=chunk_total,
-            languages=dict(languages.most_common()),
-            corpus_fingerprint=corpus_fingerprint({d: r["sha256"] for d, r in all_docs.items()}),
-            vector_index=index.kind,
-            roots=roots,
-            added_roots=tuple(dict.fromkeys([*added_roots, str(root)])),
-            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            build_seconds=round(time.perf_counter() - started, 2),
-            graph_triples=len(graph.graph),
-            studykg_version=__version__,
+        updated = revised(
+            manifest, store, index, graph_triples=len(graph.graph), roots=tuple(dict.fromkeys([*manifest.roots, str(root)])),
+            added_roots=tuple(dict.fromkeys([*added_roots, str(root)])), started=started,
         )
+        store.close()
         updated.save(new)
     return BuildReport(
         index_path=str(index_path),
@@ -308,34 +296,11 @@ def copy_version(live: Path, new: Path) -> None:
             shutil.copy2(item, new / item.name)
 
 
-def _manifest(
-    encoder: Encoder,
-    documents: Iterable[Document],
-    chunk_count: int,
-    index: VectorIndex,
-    roots: Sequence[Path],
-    added_roots: Sequence[Path],
-    started: float,
-    graph: KnowledgeGraph,
-) -> Manifest:
-    documents = list(documents)
+def _model_manifest(encoder: Encoder) -> Manifest:
+    """A new index's manifest before ``revised`` reads its contents from the store: the encoder it was built with."""
     return Manifest(
-        model_name=encoder.name,
-        model_source=encoder.source,
-        model_fingerprint=encoder.fingerprint(),
-        dim=encoder.dim,
-        documents=len(documents),
-        chunks=chunk_count,
-        languages=dict(Counter(d.lang for d in documents).most_common()),
-        corpus_fingerprint=corpus_fingerprint({d.doc_id: d.sha256 for d in documents}),
-        vector_index=index.kind,
-        exact_limit=index.exact_limit,
-        roots=tuple(str(Path(r).resolve()) for r in [*roots, *added_roots]),
-        added_roots=tuple(map(str, added_roots)),
-        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        build_seconds=round(time.perf_counter() - started, 2),
-        graph_triples=len(graph.graph),
-        studykg_version=__version__,
+        model_name=encoder.name, model_source=encoder.source, model_fingerprint=encoder.fingerprint(), dim=encoder.dim,
+        documents=0, chunks=0, languages={}, corpus_fingerprint="", vector_index="flat", roots=(), built_at="", build_seconds=0.0,
     )
 
 

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import IndexCorruptError, IndexMismatchError
 from .vectors import EXACT_SEARCH_LIMIT
+
+if TYPE_CHECKING:
+    from .store import ChunkStore
+    from .vectors import VectorIndex
 
 FORMAT_VERSION = 5  # 2: chunk_entities columns (iri, chunk); 3: camel-case names also indexed as words; 4: pretrained encoder outside the index, entity vectors;
 # 5: BM25 text split and folded by kg.folding (the one tokenizer), so older indexes hold other words
@@ -75,3 +82,32 @@ def corpus_fingerprint(documents: dict[str, str]) -> str:
     for doc_id in sorted(documents):
         digest.update(f"{doc_id}\0{documents[doc_id]}\n".encode())
     return digest.hexdigest()[:16]
+
+
+def revised(
+    manifest: Manifest, store: ChunkStore, index: VectorIndex, *, graph_triples: int, roots: tuple[str, ...],
+    added_roots: tuple[str, ...], started: float,
+) -> Manifest:
+    """``manifest`` for a new version, its contents read from what the version stores.
+
+    Build, add and remove all end here, so the counts, languages and corpus fingerprint a
+    manifest states are always those of its own chunk store, never a tally kept beside it.
+    """
+    from . import __version__
+
+    documents = store.documents()
+    return replace(
+        manifest,
+        documents=len(documents),
+        chunks=store.chunk_count(),
+        languages=dict(Counter(row["lang"] for row in documents.values()).most_common()),
+        corpus_fingerprint=corpus_fingerprint({doc_id: row["sha256"] for doc_id, row in documents.items()}),
+        vector_index=index.kind,
+        exact_limit=index.exact_limit,
+        roots=roots,
+        added_roots=added_roots,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        build_seconds=round(time.perf_counter() - started, 2),
+        graph_triples=graph_triples,
+        studykg_version=__version__,
+    )

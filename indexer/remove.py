@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 from kg import KnowledgeGraph
 
-from . import __version__
 from .build import BuildReport, announce_waiting, copy_version
 from .errors import SourceError
 from .ingest import Progress, silent
 from .layout import current_version, write_lock, writing
-from .manifest import Manifest, corpus_fingerprint
+from .manifest import Manifest, revised
 from .store import ChunkStore
 from .vectors import VectorIndex
 
@@ -90,27 +88,16 @@ def _remove_folder(folder: Path, index_path: Path, *, progress: Progress | None 
         report("saving the knowledge graph", 0, 1)
         graph.save(new / "graph")
         report("saving the knowledge graph", 1, 1)
-        remaining = {row["doc_id"]: row for row in store.documents().values()}
-        chunk_total = store.chunk_count()
-        store.close()
-        replace(
-            manifest,
-            documents=len(remaining),
-            chunks=chunk_total,
-            languages=dict(Counter(row["lang"] for row in remaining.values()).most_common()),
-            corpus_fingerprint=corpus_fingerprint({d: r["sha256"] for d, r in remaining.items()}),
-            vector_index=index.kind,
-            roots=tuple(r for r in manifest.roots if r != root),
+        updated = revised(
+            manifest, store, index, graph_triples=len(graph.graph), roots=tuple(r for r in manifest.roots if r != root),
             # A later build reads the added folders again: a removed one must not come back.
-            added_roots=tuple(r for r in manifest.added_roots if r != root),
-            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            build_seconds=round(time.perf_counter() - started, 2),
-            graph_triples=len(graph.graph),
-            studykg_version=__version__,
-        ).save(new)
+            added_roots=tuple(r for r in manifest.added_roots if r != root), started=started,
+        )
+        store.close()
+        updated.save(new)
     return BuildReport(
         index_path=str(index_path),
-        documents=len(remaining),
+        documents=updated.documents,
         chunks=0,
         embedded=0,
         added=(),
