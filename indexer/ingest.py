@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import KGError
-from kg.folding import WORD_RE
+from kg.folding import has_word
 
 from .chunking import chunk_document
 from .errors import SourceError
@@ -95,7 +95,7 @@ def bounded_passages(doc: Document, chunks: list[Chunk], warnings: list[str]) ->
     and a hostile file (a line of 200,000 "[", a 200 KB word) made hundreds of passages that
     no question can find: 4 minutes for one file. Each cut is said in a warning.
     """
-    kept = [c for c in chunks if WORD_RE.search(c.text)]
+    kept = [c for c in chunks if has_word(c.text)]
     if len(kept) < len(chunks):
         warnings.append(f"{doc.path}: {len(chunks) - len(kept)} passages without a letter or digit left out")
     if len(kept) > MAX_PASSAGES_PER_FILE:

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import __version__
 from .errors import IndexCorruptError, IndexMismatchError
 from .vectors import EXACT_SEARCH_LIMIT
 
@@ -93,8 +94,6 @@ def revised(
     Build, add and remove all end here, so the counts, languages and corpus fingerprint a
     manifest states are always those of its own chunk store, never a tally kept beside it.
     """
-    from . import __version__
-
     documents = store.documents()
     return replace(
         manifest,

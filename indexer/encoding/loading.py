@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import ModelError
 from .fake import FAKE_MODEL, HashingEncoder
 from .protocol import Encoder
 
@@ -25,8 +26,6 @@ def encoder_backend() -> str:
     """
     value = os.environ.get(BACKEND_ENV, "").strip().lower() or DEFAULT_BACKEND
     if value not in BACKENDS:
-        from ..errors import ModelError
-
         raise ModelError(f"{BACKEND_ENV}={value!r} is not one of {', '.join(BACKENDS)}")
     return value
 

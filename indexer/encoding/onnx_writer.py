@@ -11,6 +11,7 @@ import logging
 import shutil
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,22 +53,16 @@ def ensure_export(encoder: Encoder) -> Path | None:
     if reason:
         log.info("questions will be encoded with sentence-transformers: %s", reason)
         return None
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
+
+    def make(staging: Path) -> float:
         _write_export(encoder, staging)
-        cosine = _probe_agreement(encoder, OnnxEncoder(staging))
-        if cosine < MIN_PROBE_COSINE:
-            log.warning("the ONNX export of %s disagrees with the model (cosine %.6f); questions will use sentence-transformers", encoder.name, cosine)
-            return None
-        with contextlib.suppress(FileExistsError, OSError):
-            staging.rename(folder)  # another process may have published the same export first
-        return find_export(encoder.fingerprint())
-    except Exception as exc:  # an exporter failure must not fail a build
-        log.warning("could not export %s for questions (%s); questions will use sentence-transformers", encoder.name, exc)
-        return None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        return _probe_agreement(encoder, OnnxEncoder(staging))
+
+    return _publish(
+        folder, encoder.fingerprint(), make, MIN_PROBE_COSINE,
+        disagrees=lambda cosine: f"the ONNX export of {encoder.name} disagrees with the model (cosine {cosine:.6f}); questions will use sentence-transformers",
+        failed=lambda error: f"could not export {encoder.name} for questions ({error}); questions will use sentence-transformers",  # never fails a build
+    )
 
 
 def ensure_int8_export(folder: Path) -> Path | None:
@@ -83,24 +78,43 @@ def ensure_int8_export(folder: Path) -> Path | None:
     existing = find_export(fingerprint)
     if existing:
         return existing
-    target = export_folder(fingerprint)
+
+    def make(staging: Path) -> float:
+        _quantize_int8(folder / ONNX_FILE, staging / ONNX_FILE)
+        shutil.copy(folder / "tokenizer.json", staging / "tokenizer.json")
+        quantized = {**settings, "fingerprint": fingerprint, "quantized": "int8, onnxruntime dynamic quantisation of the fp32 export"}
+        (staging / "settings.json").write_text(json.dumps(quantized, indent=2), encoding="utf-8")
+        expected, got = OnnxEncoder(folder).encode_passages(PROBES), OnnxEncoder(staging).encode_passages(PROBES)
+        return float(np.min(np.sum(expected * got, axis=1)))
+
+    name = settings["model_name"]
+    return _publish(
+        export_folder(fingerprint), fingerprint, make, MIN_INT8_PROBE_COSINE,
+        disagrees=lambda cosine: f"the int8 export of {name} disagrees with the fp32 one (cosine {cosine:.4f}); using fp32",
+        failed=lambda error: f"could not make the int8 export of {name} ({error}); using fp32",  # an option: its failure falls back to fp32
+    )
+
+
+def _publish(
+    target: Path, fingerprint: str, make: Callable[[Path], float], min_cosine: float, *,
+    disagrees: Callable[[float], str], failed: Callable[[Exception], str],
+) -> Path | None:
+    """Write an export with ``make`` into a folder beside ``target`` and publish it there when the cosine ``make``
+    measured on the probes reaches ``min_cosine``; else, or when ``make`` fails, warn (``disagrees``, ``failed``)
+    and return None. The folder is complete or absent, and the caller never fails for an export.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        _quantize_int8(folder / ONNX_FILE, staging / ONNX_FILE)
-        shutil.copy(folder / "tokenizer.json", staging / "tokenizer.json")
-        settings.update(fingerprint=fingerprint, quantized="int8, onnxruntime dynamic quantisation of the fp32 export")
-        (staging / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
-        expected, got = OnnxEncoder(folder).encode_passages(PROBES), OnnxEncoder(staging).encode_passages(PROBES)
-        cosine = float(np.min(np.sum(expected * got, axis=1)))
-        if cosine < MIN_INT8_PROBE_COSINE:
-            log.warning("the int8 export of %s disagrees with the fp32 one (cosine %.4f); using fp32", settings["model_name"], cosine)
+        cosine = make(staging)
+        if cosine < min_cosine:
+            log.warning("%s", disagrees(cosine))
             return None
         with contextlib.suppress(FileExistsError, OSError):
-            staging.rename(target)
+            staging.rename(target)  # another process may have published the same export first
         return find_export(fingerprint)
-    except Exception as exc:  # quantisation is an option: its failure falls back to fp32
-        log.warning("could not make the int8 export of %s (%s); using fp32", settings["model_name"], exc)
+    except Exception as exc:
+        log.warning("%s", failed(exc))
         return None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
