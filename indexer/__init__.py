@@ -16,8 +16,8 @@ __version__ = "0.1.0"
 
 # name -> the submodule that defines it
 _EXPORTS = {
-    "BuildReport": "build",
-    "add_folder": "build",
+    "BuildReport": "records",
+    "add_folder": "add",
     "build_index": "build",
     "IndexerError": "errors",
     "IndexMismatchError": "errors",
@@ -43,11 +43,12 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from .build import BuildReport, add_folder, build_index
+    from .add import add_folder
+    from .build import build_index
     from .errors import IndexerError, IndexMismatchError, IndexMissingError, ModelError, QueryError, SourceError
     from .questions import check_question
     from .reading import NotePassage, SimilarNote
-    from .records import Chunk, ConceptMatch, Document, EntityTag, Hit, IndexedDocument, SearchResult, Skipped, Why
+    from .records import BuildReport, Chunk, ConceptMatch, Document, EntityTag, Hit, IndexedDocument, SearchResult, Skipped, Why
     from .remove import remove_folder
     from .search import SearchFilters
     from .study_index import StudyIndex

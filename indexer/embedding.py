@@ -39,16 +39,11 @@ def export_for_questions(encoder: Encoder, progress: Progress) -> None:
         progress("exporting the question encoder", 1, 1)
 
 
-def _cache_reused(encoder: Encoder) -> int:
-    """How many passage vectors the encoder's embedding cache has handed out so far (0 without a cache)."""
-    return getattr(getattr(encoder, "_cache", None), "reused", 0)
-
-
 def encode_chunks(encoder: Encoder, chunks: list[Chunk], progress: Progress) -> tuple[np.ndarray, int]:
     """The chunks' vectors, and how many of them the embedding cache (or the shipped vectors) gave."""
-    reused_before = _cache_reused(encoder)
+    reused_before = encoder.cache_hits()
     vectors = _encode_texts(encoder, [chunk_text_for_encoding(c) for c in chunks], "embedding chunks", progress)
-    return vectors, _cache_reused(encoder) - reused_before
+    return vectors, encoder.cache_hits() - reused_before
 
 
 def encode_entities(encoder: Encoder, graph: KnowledgeGraph, progress: Progress) -> tuple[EntityVectors, EntityWords]:

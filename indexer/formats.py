@@ -16,7 +16,7 @@ import stat
 from pathlib import Path
 
 from .language import detect_language
-from .records import Document, Skipped
+from .records import Document, Skipped, Unchanged
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +55,14 @@ def read_regular_file(path: Path, limit: int) -> bytes | Skipped:
         return Skipped(shown, f"cannot be read ({exc.strerror or exc}); what was indexed from it before is kept", unreadable=True)
 
 
-def read_converted(path: Path, root: Path, doc_id: str, *, default_kind: str = "note", max_bytes: int = 2_000_000) -> Document | Skipped:
+def read_converted(
+    path: Path, root: Path, doc_id: str, *, default_kind: str = "note", max_bytes: int = 2_000_000, known_sha: str | None = None
+) -> Document | Skipped | Unchanged:
     """Read a PDF, notebook or Word file into a ``Document``; a ``Skipped`` with the cause for anything wrong with it.
 
     ``max_bytes`` limits a notebook's file and every format's extracted text; PDF and Word
-    files may be up to ``MAX_BINARY_BYTES`` on disk.
+    files may be up to ``MAX_BINARY_BYTES`` on disk. A file whose bytes hash to ``known_sha``
+    (what the index holds) is ``Unchanged``: not converted again.
     """
     shown = str(path)
     suffix = path.suffix.lower()
@@ -67,6 +70,9 @@ def read_converted(path: Path, root: Path, doc_id: str, *, default_kind: str = "
     raw = read_regular_file(path, limit)
     if isinstance(raw, Skipped):
         return raw
+    sha256 = hashlib.sha256(raw).hexdigest()
+    if sha256 == known_sha:
+        return Unchanged(doc_id, shown)
     try:
         title, text = _convert(path, suffix, raw, max_bytes)
     except ValueError as exc:  # each converter's error is a ValueError whose message is the reason
@@ -94,7 +100,7 @@ def read_converted(path: Path, root: Path, doc_id: str, *, default_kind: str = "
         tags=(),
         text=text,
         body_line=1,
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=sha256,
         size=len(raw),
     )
 

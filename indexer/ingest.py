@@ -6,7 +6,8 @@ corpus's passages exactly as a build does to ship their vectors.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from kg.folding import has_word
 
 from .chunking import chunk_document
 from .errors import SourceError
-from .records import Chunk, Document, Skipped
+from .records import Chunk, Document, Skipped, Unchanged
 from .roots import nothing_indexable
 from .sources import iter_documents
 
@@ -31,6 +32,20 @@ def silent(stage: str, done: int, total: int) -> None:
     return None
 
 
+@dataclass
+class Reading:
+    """What reading some folders found: the documents, the files skipped and why, and (for an add) those unchanged."""
+
+    documents: dict[str, Document] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+    unchanged: dict[str, str] = field(default_factory=dict)  # doc id -> path: same content hash as the index holds
+
+    def extend(self, other: Reading) -> None:
+        self.documents.update(other.documents)
+        self.skipped.extend(other.skipped)
+        self.unchanged.update(other.unchanged)
+
+
 def read_documents(
     roots: Sequence[Path],
     *,
@@ -38,20 +53,22 @@ def read_documents(
     default_kind: str,
     progress: Progress,
     prefixes: dict[str, str] | None = None,
-    skip: set[str] = frozenset(),
-) -> tuple[dict[str, Document], list[Skipped]]:
-    documents: dict[str, Document] = {}
-    skipped: list[Skipped] = []
+    known: Mapping[str, str] | None = None,
+) -> Reading:
+    """Every file under ``roots`` but those in ``exclude``, in one walk (``known``: see ``sources.iter_documents``)."""
+    reading = Reading()
     excluded = [Path(p).resolve() for p in ((exclude,) if isinstance(exclude, (str, Path)) else exclude or ())]
-    for item in iter_documents(roots, default_kind=default_kind, prefixes=prefixes, skip=skip):
+    for item in iter_documents(roots, default_kind=default_kind, prefixes=prefixes, known=known):
         if any(Path(item.path).resolve().is_relative_to(folder) for folder in excluded):
             continue  # the curated graph and the quiz bank are loaded as what they are, not read as notes
         if isinstance(item, Skipped):
-            skipped.append(item)
+            reading.skipped.append(item)
+        elif isinstance(item, Unchanged):
+            reading.unchanged[item.doc_id] = item.path
         else:
-            documents[item.doc_id] = item
-        progress("reading files", len(documents) + len(skipped), 0)
-    return documents, skipped
+            reading.documents[item.doc_id] = item
+        progress("reading files", len(reading.documents) + len(reading.skipped) + len(reading.unchanged), 0)
+    return reading
 
 
 def chunk_documents(documents: dict[str, Document], graph: KnowledgeGraph, progress: Progress) -> tuple[dict[str, list[Chunk]], list[str]]:
@@ -67,6 +84,12 @@ def chunk_documents(documents: dict[str, Document], graph: KnowledgeGraph, progr
                 warnings.append(f"{doc.path}: front matter names {exc}; indexed without a page link")
         progress("chunking", n, len(documents))
     return chunks_by_doc, warnings
+
+
+def not_notes(graph_dir: Path) -> tuple[Path, ...]:
+    """The folders of a corpus read as what they are, never as notes: the graph (loaded as a graph), the quiz bank
+    beside it (read by study mode) and the shipped passage vectors (read by the embedding cache)."""
+    return (graph_dir, graph_dir.parent / "quiz", graph_dir.parent / "vectors")
 
 
 def nothing_indexable_error(roots: Sequence[Path], skipped: Sequence[Skipped]) -> SourceError:

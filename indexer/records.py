@@ -6,7 +6,7 @@ JSON output needs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,14 @@ class Skipped:
     # Could not be read at all (a folder that cannot be listed, a read error): what the index
     # already holds from it stays, instead of looking deleted.
     unreadable: bool = False
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A file an add found with the same content hash as the index holds: read once to hash it, not parsed again."""
+
+    doc_id: str
+    path: str
 
 
 @dataclass(frozen=True)
@@ -172,3 +180,25 @@ def _hit_json(h: Hit) -> dict:
             "entities": list(h.why.entities),
         },
     }
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build, an add or a remove did, for the one-screen summary."""
+
+    index_path: str
+    documents: int
+    chunks: int
+    embedded: int
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
+    languages: dict[str, int]
+    skipped: tuple[Skipped, ...]
+    warnings: tuple[str, ...]
+    model: str
+    vector_index: str
+    seconds: float
+    published: bool = True
+    extra: dict = field(default_factory=dict)

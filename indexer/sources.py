@@ -18,7 +18,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import yaml
@@ -27,7 +27,7 @@ from .errors import SourceError
 from .formats import FILE_KINDS, SUPPORTED_TYPES, is_converted, read_converted, read_regular_file
 from .language import detect_language
 from .markdown_text import clean_markdown
-from .records import Document, Skipped
+from .records import Document, Skipped, Unchanged
 
 log = logging.getLogger(__name__)
 
@@ -71,14 +71,16 @@ def iter_documents(
     default_kind: str = "note",
     max_bytes: int = DEFAULT_MAX_BYTES,
     prefixes: Mapping[str, str] | None = None,
-    skip: Container[str] = (),
-) -> Iterator[Document | Skipped]:
+    known: Mapping[str, str] | None = None,
+) -> Iterator[Document | Skipped | Unchanged]:
     """Yield a ``Document`` or a ``Skipped`` for every file under ``roots``, in a stable order.
 
     ``prefixes`` maps a resolved root to the first part of its documents' ids (see
     ``assign_prefixes``); a root without one uses its folder name. A folder that cannot be
-    listed, and a link to a file outside its root, come out as ``Skipped`` too. Files whose
-    doc id is in ``skip`` (known unchanged, see ``file_fingerprints``) are passed over unread.
+    listed, and a link to a file outside its root, come out as ``Skipped`` too. ``known`` maps
+    doc ids to the content hash the index holds: such a file whose bytes still hash the same
+    comes out as ``Unchanged``, read once and not parsed, so an add with nothing new costs one
+    walk and one read of each file.
 
     Raises:
         SourceError: a root does not exist or is not a folder (nothing could be read at all).
@@ -93,31 +95,8 @@ def iter_documents(
         for item in _walk(root):
             if isinstance(item, Skipped):
                 yield item
-            elif not (skip and doc_id_for(item, root, prefix) in skip):
-                yield read_document(item, root, default_kind=default_kind, max_bytes=max_bytes, prefix=prefix)
-
-
-def file_fingerprints(root: Path, wanted: Container[str], prefix: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, str]:
-    """The SHA-256 of the raw bytes of each file under ``root`` whose doc id is in ``wanted``.
-
-    The same hash as ``Document.sha256``, found without parsing front matter, cleaning
-    Markdown or detecting the language: an add compares these with the index first, so a
-    folder with nothing new costs one read of each file.
-    """
-    root = Path(root).expanduser().resolve()
-    found: dict[str, str] = {}
-    for path in _walk(root):
-        if isinstance(path, Skipped):
-            continue  # iter_documents reports it
-        doc_id = doc_id_for(path, root, prefix)
-        if doc_id in wanted:
-            try:
-                if path.stat().st_size > max_bytes:
-                    continue  # read_document reports it, unread
-                found[doc_id] = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError:
-                continue  # read_document reports it
-    return found
+            else:
+                yield read_document(item, root, default_kind=default_kind, max_bytes=max_bytes, prefix=prefix, known=known)
 
 
 def doc_id_for(path: Path, root: Path, prefix: str | None = None) -> str:
@@ -198,18 +177,27 @@ def _unlisted(failed: list[OSError]) -> Iterator[Skipped]:
 
 
 def read_document(
-    path: Path, root: Path, *, default_kind: str = "note", max_bytes: int = DEFAULT_MAX_BYTES, prefix: str | None = None
-) -> Document | Skipped:
-    """Read one file; return a ``Skipped`` with the cause instead of raising for anything wrong with it."""
+    path: Path, root: Path, *, default_kind: str = "note", max_bytes: int = DEFAULT_MAX_BYTES, prefix: str | None = None,
+    known: Mapping[str, str] | None = None,
+) -> Document | Skipped | Unchanged:
+    """Read one file; return a ``Skipped`` with the cause instead of raising for anything wrong with it.
+
+    ``known``: doc ids and the content hash the index holds; a file whose bytes hash the same is ``Unchanged``.
+    """
     shown = str(path)
+    doc_id = doc_id_for(path, root, prefix)
+    known_sha = (known or {}).get(doc_id)
     fmt = TEXT_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         if is_converted(path):  # PDF, notebook, Word: read by indexer/formats.py
-            return read_converted(path, root, doc_id_for(path, root, prefix), default_kind=default_kind, max_bytes=max_bytes)
+            return read_converted(path, root, doc_id, default_kind=default_kind, max_bytes=max_bytes, known_sha=known_sha)
         return Skipped(shown, f"unsupported file type '{path.suffix or path.name}' (supported: {SUPPORTED_TYPES})")
     raw = read_regular_file(path, max_bytes)
     if isinstance(raw, Skipped):
         return raw
+    sha256 = hashlib.sha256(raw).hexdigest()
+    if sha256 == known_sha:
+        return Unchanged(doc_id, shown)
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Skipped(shown, "binary file, not text")
     try:
@@ -239,7 +227,6 @@ def read_document(
     tags = meta.get("tags") or ()
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",") if t.strip()]
-    doc_id = doc_id_for(path, root, prefix)
     return Document(
         doc_id=doc_id,
         source=doc_id,
@@ -252,7 +239,7 @@ def read_document(
         tags=tuple(str(t) for t in tags),
         text=body,
         body_line=body_line,
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=sha256,
         size=len(raw),
     )
 

@@ -21,7 +21,8 @@ from .store import ChunkStore
 if TYPE_CHECKING:
     from kg import KnowledgeGraph
 
-    from .build import BuildReport, Progress
+    from .ingest import Progress
+    from .records import BuildReport
     from .encoding import Encoder
     from .search import SearchFilters, Searcher
     from .vectors import VectorIndex
@@ -149,7 +150,7 @@ class StudyIndex:
     @staticmethod
     def add(folder: Path | str, path: Path | str | None = None, *, progress: Progress | None = None) -> BuildReport:
         """Index a folder of the user's own notes incrementally into the live index."""
-        from .build import add_folder
+        from .add import add_folder
 
         return add_folder(Path(folder), index_path_or_default(path), progress=progress)
 

@@ -70,7 +70,7 @@ def test_incremental_add_handles_new_changed_and_deleted_files(index_copy, tmp_p
     assert len(index.vectors) == index.store.chunk_count()
 
 
-def test_an_add_with_nothing_new_parses_no_file_and_writes_no_version(index_copy, tmp_path, monkeypatch):
+def test_an_add_reads_each_file_once_and_parses_only_what_changed(index_copy, tmp_path, monkeypatch):
     import indexer.sources as sources
 
     notes = tmp_path / "mynotes"
@@ -80,14 +80,40 @@ def test_an_add_with_nothing_new_parses_no_file_and_writes_no_version(index_copy
     StudyIndex.add(notes, index_copy)
     live = current_version(index_copy)
 
-    parsed = []
-    real_read = sources.read_document
-    monkeypatch.setattr(sources, "read_document", lambda path, *a, **kw: parsed.append(path.name) or real_read(path, *a, **kw))
+    reads, parses = [], []
+    real_read, real_split = sources.read_regular_file, sources.split_front_matter
+    monkeypatch.setattr(sources, "read_regular_file", lambda path, limit: reads.append(path.name) or real_read(path, limit))
+    monkeypatch.setattr(sources, "split_front_matter", lambda text: parses.append(text) or real_split(text))
     again = StudyIndex.add(notes, index_copy)
     assert not again.published and again.unchanged == 1
-    assert parsed == ["skip.bin"]  # only the file the index does not hold is looked at again
+    assert reads == ["a.md"] and parses == []  # hashed as before: read once, not parsed (skip.bin is refused by its name)
     assert [s.reason for s in again.skipped] == ["unsupported file type '.bin' (supported: .md, .markdown, .txt, .html, .htm, .pdf, .ipynb, .docx)"]
     assert current_version(index_copy) == live
+
+    reads.clear()
+    (notes / "a.md").write_text("# Lex\nAmazon Lex builds chatbots; Polly speaks their answers.\n")
+    changed = StudyIndex.add(notes, index_copy)
+    assert changed.changed == ("mynotes/a.md",) and changed.published
+    assert reads == ["a.md"] and len(parses) == 1  # a changed file: one read, hashed and parsed from the same bytes
+
+
+def test_a_revision_copies_only_what_it_changes(index_copy, tmp_path):
+    import os
+
+    live = current_version(index_copy)
+    notes = tmp_path / "mine"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Lex\nAmazon Lex builds chatbots.\n")
+    StudyIndex.add(notes, index_copy)
+    new = current_version(index_copy)
+    # No add changes the entity vectors and words: the new version links the live files, never a copy.
+    for name in ("entity_vectors.npy", "entity_iris.json"):
+        assert os.stat(new / name).st_ino == os.stat(live / name).st_ino
+    # What the add changes is written anew: the chunk store, the vectors, the graph and the manifest.
+    for name in ("chunks.db", "vectors.npy", "ids.npy", "graph/graph.ttl", "manifest.json"):
+        assert os.stat(new / name).st_ino != os.stat(live / name).st_ino
+    StudyIndex.remove(notes, index_copy)
+    assert os.stat(current_version(index_copy) / "entity_vectors.npy").st_ino == os.stat(live / "entity_vectors.npy").st_ino
 
 
 def test_an_add_embeds_only_the_new_files_with_the_index_encoder(index_copy, tmp_path):
@@ -117,14 +143,14 @@ def test_an_index_refuses_an_encoder_that_changed_since_the_build(index_copy):
 
 def test_a_crash_midway_leaves_the_previous_index_working(index_copy, monkeypatch):
     from conftest import FIXTURE_CORPUS
-    import indexer.build as build
+    import indexer.revision as revision
 
     before = current_version(index_copy)
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("killed")
 
-    monkeypatch.setattr(build.VectorIndex, "save", crash)
+    monkeypatch.setattr(revision.VectorIndex, "save", crash)
     with pytest.raises(KeyboardInterrupt):
         StudyIndex.build([FIXTURE_CORPUS], index_copy)
     assert current_version(index_copy) == before

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -248,16 +249,24 @@ def test_a_build_over_a_damaged_manifest_rebuilds_and_says_what_was_lost(index_c
 
 
 # ---- a full disk --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("where", ["folder-copy", "vectors"])
+@pytest.mark.parametrize("where", ["chunk-store-copy", "file-copy", "vectors"])
 def test_a_full_disk_says_no_space_left_on_the_device(index_copy, tmp_path, monkeypatch, where):
     import numpy as np
 
-    if where == "folder-copy":
-        def copytree(src, dst, *args, **kwargs):
-            raise shutil.Error([(str(src), str(dst), "[Errno 28] No space left on device")])
+    if where == "chunk-store-copy":
+        def backup(source, target):
+            raise sqlite3.OperationalError("database or disk is full")
 
-        monkeypatch.setattr("indexer.build.shutil.copytree", copytree)
-        monkeypatch.setattr("indexer.build.shutil.copy2", lambda src, dst, **kw: copytree(src, dst))
+        monkeypatch.setattr("indexer.revision._backup_sqlite", backup)  # a revision copies the live store first
+    elif where == "file-copy":
+        def copy2(src, dst, *args, **kwargs):
+            raise OSError(28, "No space left on device", str(dst))
+
+        def no_links(src, dst):
+            raise OSError(18, "Invalid cross-device link")
+
+        monkeypatch.setattr("indexer.revision.os.link", no_links)  # another file system: the unchanged files are copied
+        monkeypatch.setattr("indexer.revision.shutil.copy2", copy2)
     else:
         def save(file, array, *args, **kwargs):
             raise OSError("656256 requested and 108512 written")

@@ -149,9 +149,9 @@ def test_the_int8_backend_has_its_own_fingerprint_and_never_takes_the_fp32_shipp
     assert isinstance(int8, OnnxEncoder) and int8.fingerprint() == default_encoder.fingerprint() + question_encoder.INT8_SUFFIX
     assert find_export(int8.fingerprint()) == int8.folder != fp32.folder
     assert not shipped_vectors(int8.fingerprint())
-    assert int8._cache.fingerprint == int8.fingerprint()  # its own embedding store, not the fp32 one
+    assert int8.cache.fingerprint == int8.fingerprint()  # its own embedding store, not the fp32 one
     shipped = fp32.encode_passages([text])
-    assert fp32._cache.reused == 1  # the fp32 encoder takes the shipped (or its cached) vector...
+    assert fp32.cache.reused == 1  # the fp32 encoder takes the shipped (or its cached) vector...
     computed = int8.encode_passages([text])
     assert 0.95 < float(shipped[0] @ computed[0]) < 0.9999  # ...the int8 one's is its own, near but not the fp32 one
 

@@ -107,7 +107,7 @@ class OnnxEncoder(Encoder):
         self.source = source or self.name
         self.threads = max(1, threads)
         self.onnx_file = onnx_file
-        self._cache = EmbeddingCache(cache_dir(), self.fingerprint(), self.dim) if cached else None
+        self.cache = EmbeddingCache(cache_dir(), self.fingerprint(), self.dim) if cached else None
         self._session = None
         self._input_names: set[str] = set()
         self._tokenizer = None
@@ -143,9 +143,9 @@ class OnnxEncoder(Encoder):
     def encode_passages(self, texts: Sequence[str], *, cached: bool = True) -> np.ndarray:
         """Unit-length vectors for passages, with the model's passage prompt; known ones from the cache unless ``cached=False``."""
         prompt = self.prompt("passage")
-        if self._cache is None or not cached:
+        if self.cache is None or not cached:
             return self._encode(texts, prompt)
-        return self._cache.encode(texts, prompt, lambda missing: self._encode(missing, prompt))
+        return self.cache.encode(texts, prompt, lambda missing: self._encode(missing, prompt))
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
         """Texts sorted by length and run in batches, so a batch pads to little more than its own longest text."""

@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from ..errors import IndexMismatchError
+from .embedding_cache import EmbeddingCache
 
 
 @runtime_checkable
@@ -23,8 +24,14 @@ class Encoder(Protocol):
     name: str
     dim: int
     source: str
+    # The content-hash cache of passage vectors (``embedding_cache.py``), or None for an encoder without one.
+    cache: EmbeddingCache | None = None
 
     def fingerprint(self) -> str: ...
+
+    def cache_hits(self) -> int:
+        """How many passage vectors the cache has handed out so far: what a build reports as "from the cache"."""
+        return self.cache.reused if self.cache is not None else 0
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length vectors for questions, shape (len(texts), dim)."""

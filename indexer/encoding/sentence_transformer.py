@@ -83,7 +83,7 @@ class SentenceTransformerEncoder(Encoder):
         self.dim = int(model.get_embedding_dimension())
         prompts = getattr(model, "prompts", None) or {}
         self._prompts = {kind: prompts[kind] for kind in ("query", "passage") if prompts.get(kind)}
-        self._cache = EmbeddingCache(cache_dir(), self.fingerprint(), self.dim) if path else None
+        self.cache = EmbeddingCache(cache_dir(), self.fingerprint(), self.dim) if path else None
 
     @classmethod
     def load(cls, name_or_path: str | Path | None = None) -> SentenceTransformerEncoder:
@@ -112,9 +112,9 @@ class SentenceTransformerEncoder(Encoder):
         cache; ``cached=False`` computes every vector (what a benchmark of the model measures).
         """
         prompt = self._prompts.get("passage")
-        if self._cache is None or not cached:
+        if self.cache is None or not cached:
             return self._encode(texts, prompt)
-        return self._cache.encode(texts, prompt or "", lambda missing: self._encode(missing, prompt))
+        return self.cache.encode(texts, prompt or "", lambda missing: self._encode(missing, prompt))
 
     def prompt(self, kind: str) -> str:
         """The text put before a "query" or a "passage" ("" when the model defines none)."""

@@ -58,15 +58,14 @@ def shipped_passage_texts(*, entities: bool = True) -> list[str]:
     from kg import KnowledgeGraph
 
     from ..chunking import chunk_document
-    from ..ingest import bounded_passages, read_documents, silent
+    from ..ingest import bounded_passages, not_notes, read_documents, silent
     from ..layout import default_corpus_path, default_graph_path
     from ..passages import chunk_text_for_encoding, entity_text
     from ..sources import assign_prefixes
 
     roots = [default_corpus_path()]
     graph_dir = default_graph_path()
-    documents, _ = read_documents(roots, exclude=(graph_dir, graph_dir.parent / "quiz", graph_dir.parent / "vectors"), default_kind="note", progress=silent,
-                         prefixes=assign_prefixes(roots, {}))
+    documents = read_documents(roots, exclude=not_notes(graph_dir), default_kind="note", progress=silent, prefixes=assign_prefixes(roots, {})).documents
     texts = [chunk_text_for_encoding(c) for doc in documents.values() for c in bounded_passages(doc, chunk_document(doc), [])]
     if not entities:
         return list(dict.fromkeys(texts))
