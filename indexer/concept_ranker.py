@@ -36,6 +36,7 @@ import numpy as np
 
 from kg.entities import local_name
 
+from .entity_words import PAIR_JOINER
 from .errors import IndexerError
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ def fitted_constants() -> dict[str, object]:
         "generalist_penalty": GENERALIST_PENALTY,
         "broad_task_penalty": BROAD_TASK_PENALTY,
         "entity_words_depth": ENTITY_WORDS_DEPTH,
+        "entity_word_pairs": PAIR_JOINER,  # the words evidence counts word pairs as terms (entity_words.stems)
         "similar_entities": SIMILAR_ENTITIES,
         "similarity_temperature": SIMILARITY_TEMPERATURE,
         "evidence_passages": EVIDENCE_PASSAGES,

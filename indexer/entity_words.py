@@ -3,12 +3,15 @@
 A question that words a definition ("synthetic samples of the minority class") names no
 entity the linker could find; the graph's definitions still point at SMOTE. Words are
 matched by their English and Italian stems, so "versionare i modelli" finds "versioni dei
-modelli" and "oscillating" finds "oscillates".
+modelli" and "oscillating" finds "oscillates". Adjacent words also count as one term (a word
+pair): a Vietnamese word is most often two syllables, each common across the graph's
+definitions ("lưu", "lượng"), while the pair ("lưu lượng", traffic) is as telling as an English word.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -45,11 +48,34 @@ QUESTION_WORDS = frozenset(
 )
 
 
+# Punctuation ends a phrase: the words on either side of it make no pair.
+_PHRASE_END = re.compile(r"[;,.:!?()\[\]{}\n\"]")
+# Joins a word pair into one term; FTS5 is told it belongs to words (tokenchars), and no folded word contains it.
+PAIR_JOINER = "_"
+
+
 def stems(text: str) -> list[str]:
-    """The English and Italian stems of every word of ``text`` but question words, accents folded."""
-    folded = (word for surface in surface_words(text.casefold()) if surface not in QUESTION_WORDS for word in words(surface))
+    """The English and Italian stems of every word of ``text`` but question words, accents folded, then its word pairs.
+
+    A pair is two neighbouring words of one phrase, neither a question word, each reduced to its
+    English stem ("quá khớp" -> "qua_khop", "training errors" -> "train_error").
+    """
     stemmers = _stemmers()
-    return [stemmer.stemWord(word) for word in folded for stemmer in stemmers]
+    found: list[str] = []
+    pairs: list[str] = []
+    for phrase in _PHRASE_END.split(text.casefold()):
+        previous = None
+        for surface in surface_words(phrase):
+            if surface in QUESTION_WORDS:
+                previous = None
+                continue
+            for word in words(surface):
+                found.extend(stemmer.stemWord(word) for stemmer in stemmers)
+                stem = stemmers[0].stemWord(word)
+                if previous is not None:
+                    pairs.append(previous + PAIR_JOINER + stem)
+                previous = stem
+    return found + pairs
 
 
 class EntityWords:
@@ -79,7 +105,7 @@ class EntityWords:
         self.stemmed = stemmed
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.db.executescript(
-            "CREATE VIRTUAL TABLE entities USING fts5(text, tokenize='unicode61 remove_diacritics 2');"
+            f"CREATE VIRTUAL TABLE entities USING fts5(text, tokenize=\"unicode61 remove_diacritics 2 tokenchars '{PAIR_JOINER}'\");"
             "CREATE VIRTUAL TABLE entity_vocab USING fts5vocab(entities, 'row');"
         )
         self.db.executemany("INSERT INTO entities (rowid, text) VALUES (?, ?)", enumerate(stemmed))

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from .store import ChunkStore
     from .vectors import VectorIndex
 
-FORMAT_VERSION = 5  # 2: chunk_entities columns (iri, chunk); 3: camel-case names also indexed as words; 4: pretrained encoder outside the index, entity vectors;
-# 5: BM25 text split and folded by kg.folding (the one tokenizer), so older indexes hold other words
+FORMAT_VERSION = 6  # 2: chunk_entities columns (iri, chunk); 3: camel-case names also indexed as words; 4: pretrained encoder outside the index, entity vectors;
+# 5: BM25 text split and folded by kg.folding (the one tokenizer), so older indexes hold other words;
+# 6: the entity words hold word pairs too (entity_words.stems), which the fitted concept ranker expects
 
 
 @dataclass(frozen=True)

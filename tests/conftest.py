@@ -25,6 +25,23 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_CORPUS = FIXTURES / "corpus"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under pytest-xdist, convert and export the default encoder once, in the controller, before the workers start.
+
+    The workers share the converted model through ``studykg_cache`` (in .pytest_cache); without
+    this each would convert it at the same moment, both cores spending 30 s on the same work.
+    """
+    config = session.config
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None) or getattr(config, "cache", None) is None:
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STUDYKG_CACHE", str(config.cache.mkdir("studykg-cache")))
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        from indexer.encoding import load_encoder
+
+        load_encoder()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def studykg_cache(request, tmp_path_factory):
     """The converted default encoder and its embedding cache, kept between local runs (.pytest_cache), new in CI.

@@ -142,6 +142,20 @@ def test_entity_words_match_inflected_forms_in_english_and_italian():
     assert words.search("loss keeps oscillating and diverging", 1) == [1]
 
 
+def test_entity_words_find_a_vietnamese_word_whose_syllables_every_definition_uses():
+    from indexer.entity_words import EntityWords
+
+    # "lưu" (store) and "lượng" (amount) each sit in most definitions; "lưu lượng" (traffic) in one.
+    texts = [
+        "Canary\nChuyển một phần nhỏ lưu lượng sang mô hình mới trước.",
+        "Blue/green\nChuyển toàn bộ sang môi trường mới một lần.",
+    ] + [f"Dịch vụ {n}\nLưu trữ dữ liệu với số lượng lớn, phiên bản {n}." for n in range(20)]
+    words = EntityWords(texts)
+    assert {"luu", "luong"} <= words.frequent
+    assert words.search("chuyển 10% lưu lượng trước", 1) == [0]
+    assert words.search("chuyển lượng lưu", 1) != [0]  # the syllables alone, in another order, are no such word
+
+
 def test_entity_words_ignore_the_words_that_make_a_question():
     from indexer.entity_words import EntityWords
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
 from ..errors import IndexMismatchError
-from .embedding_cache import EmbeddingCache
+
+if TYPE_CHECKING:
+    from .embedding_cache import EmbeddingCache
 
 
 @runtime_checkable
