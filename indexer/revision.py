@@ -32,12 +32,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .ingest import Progress, silent
-from .layout import current_version, has_index, write_lock, writing
+from .errors import IndexMissingError
+from .layout import current_version, write_lock, writing
 from .linking import store_documents
 from .manifest import Manifest, revised
 from .records import Chunk, Document, Skipped
 from .store import ChunkStore
-from .vectors import EntityVectors, VectorIndex, load_vector_arrays
+from .vectors import EntityVectors, VectorIndex
 
 if TYPE_CHECKING:
     from kg import KnowledgeGraph
@@ -56,7 +57,8 @@ def revision(index_path: Path, *, progress: Progress | None = None) -> Iterator[
     Example::
 
         with revision(index_path, progress=report) as rev:
-            rev.remove_documents(rev.live_documents(root=folder))
+            with rev.live_store() as live:
+                rev.remove_documents(list(live.documents(root=folder)))
             rev.set_roots(roots, added_roots)
     """
     report = progress or silent
@@ -87,7 +89,10 @@ class Revision:
         self.index_path = index_path
         self.report = report
         self.started = time.perf_counter()
-        self.live: Path | None = current_version(index_path) if has_index(index_path) else None
+        try:
+            self.live: Path | None = current_version(index_path)
+        except IndexMissingError:
+            self.live = None  # a first build; reading the live version raises the missing-index error
         self.manifest: Manifest | None = None  # what was published, once the block has ended
         self._staging: contextlib.ExitStack | None = None
         self._folder: Path | None = None
@@ -110,9 +115,7 @@ class Revision:
             IndexMissingError: there is no index yet.
             IndexMismatchError, IndexCorruptError: the live version cannot be changed, only rebuilt.
         """
-        if self.live is None:
-            current_version(self.index_path)  # raises the missing-index error
-        return Manifest.load(self.live)
+        return Manifest.load(self.live_path())
 
     @contextlib.contextmanager
     def live_store(self) -> Iterator[ChunkStore]:
@@ -124,9 +127,8 @@ class Revision:
             store.close()
 
     def live_path(self) -> Path:
-        if self.live is None:
-            current_version(self.index_path)
-        return self.live
+        """The live version's folder; raises ``IndexMissingError`` when there is none yet."""
+        return self.live if self.live is not None else current_version(self.index_path)
 
     # ---- stating the change ----------------------------------------------
     def start_empty(self, graph: KnowledgeGraph, model: Manifest, entities: tuple[EntityVectors, EntityWords], *, exact_limit: int) -> None:
@@ -185,7 +187,8 @@ class Revision:
 
         self._base = self.live_manifest()
         live = self.live_path()
-        load_vector_arrays(live)  # a damaged live file is named now, before anything is written
+        # Loaded first: a damaged live vector file is named now, before anything is written.
+        self._vectors = VectorIndex.load(live, exact_limit=self._base.exact_limit)
         folder = self._stage()
         self.report("copying the live index", 0, 1)
         _backup_sqlite(live / "chunks.db", folder / "chunks.db")
@@ -194,7 +197,6 @@ class Revision:
                 _link_or_copy(item, folder / item.name)
         self._graph = KnowledgeGraph.load(live / "graph")
         self._store = ChunkStore(folder / "chunks.db")
-        self._vectors = VectorIndex.load(live, exact_limit=self._base.exact_limit)
         self.report("copying the live index", 1, 1)
 
     def _finish(self) -> None:
