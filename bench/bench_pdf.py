@@ -62,7 +62,7 @@ def pypdf_pages(path: Path, mode: str = "plain") -> list[str]:
 def studykg_pages(path: Path) -> list[str]:
     from indexer.pdf_text import pdf_to_markdown
 
-    text = pdf_to_markdown(path).text
+    text = pdf_to_markdown(path.read_bytes()).text
     return re.split(r"^# page \d+$", text, flags=re.M)[1:]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .embedding import encode_chunks, encode_entities, export_for_questions, load_encoder_reporting
 from .encoding import Encoder
+from .encoding.pretrained import cache_dir
 from .ingest import Progress, chunk_documents, graph_folder_of, not_notes, nothing_indexable_error, read_documents, silent
 from .layout import default_graph_path
 from .linking import link_fact_sources
@@ -47,6 +48,7 @@ def build_index(
         KGError: the curated graph is malformed or breaks its SHACL shapes.
     """
     from kg import KnowledgeGraph
+    from kg.checked import check_once
 
     report = progress or silent
     roots = [Path(r).expanduser().resolve() for r in corpus_dirs]
@@ -54,8 +56,7 @@ def build_index(
     with revision(index_path, progress=report) as rev:
         report("checking the knowledge graph", 0, 1)
         graph = KnowledgeGraph.load_curated(graph_dir)
-        graph.check_shapes()
-        graph.check_sources()
+        check_once(graph, graph_dir, remembered_in=cache_dir() / "graph-checks")
         report("checking the knowledge graph", 1, 1)
         encoder = load_encoder_reporting(model, report)  # a wrong --model fails before any file is read
         added_roots, taken, warnings = previously_added(index_path, roots) if keep_added else ([], {}, [])

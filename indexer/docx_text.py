@@ -8,9 +8,9 @@ reason instead of filling memory or failing deep inside the library.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
-from pathlib import Path
 
 MAX_UNPACKED_BYTES = 200_000_000
 MAX_PARTS = 5_000
@@ -23,18 +23,18 @@ class DocxReadError(ValueError):
     """The document cannot be indexed; the message is the reason shown next to the file name."""
 
 
-def docx_to_markdown(path: Path) -> tuple[str | None, str]:
-    """The document's title and its body as Markdown.
+def docx_to_markdown(data: bytes) -> tuple[str | None, str]:
+    """The document's title and its body as Markdown, from the file's bytes (read and hashed once by the caller).
 
     Raises:
         DocxReadError: not a zip, not a Word document, too large once unpacked, or unreadable.
     """
-    _check_archive(path)
+    _check_archive(data)
     import docx
     from docx.table import Table
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
         blocks = list(document.iter_inner_content())
         title = (document.core_properties.title or "").strip() or None
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a damaged file; any of them means "skip it"
@@ -69,9 +69,9 @@ def docx_to_markdown(path: Path) -> tuple[str | None, str]:
     return title, re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
-def _check_archive(path: Path) -> None:
+def _check_archive(data: bytes) -> None:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise DocxReadError(f"not a Word document (not a valid zip archive: {exc})") from None

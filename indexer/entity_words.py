@@ -17,7 +17,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-import snowballstemmer
+import Stemmer
 
 from kg.folding import surface_words, words
 
@@ -25,14 +25,15 @@ from .store import any_of
 
 # Vietnamese does not inflect; a stemmer per language would need each word's language,
 # and the English and Italian stems of a word rarely collide with another word's.
-# Snowball stemmer objects keep state while they work: one pair per thread (the app's
-# sessions search at the same time).
+# Snowball's C stemmers (PyStemmer) are fifty times faster than its pure-Python port, which
+# made stemming the graph most of a build; a stemmer object keeps state while it works, so
+# there is one pair per thread (the app's sessions search at the same time).
 _LOCAL = threading.local()
 
 
 def _stemmers() -> tuple:
     if not hasattr(_LOCAL, "stemmers"):
-        _LOCAL.stemmers = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("italian"))
+        _LOCAL.stemmers = (Stemmer.Stemmer("english"), Stemmer.Stemmer("italian"))
     return _LOCAL.stemmers
 
 
@@ -60,7 +61,7 @@ def stems(text: str) -> list[str]:
     A pair is two neighbouring words of one phrase, neither a question word, each reduced to its
     English stem ("quá khớp" -> "qua_khop", "training errors" -> "train_error").
     """
-    stemmers = _stemmers()
+    english, italian = _stemmers()
     found: list[str] = []
     pairs: list[str] = []
     for phrase in _PHRASE_END.split(text.casefold()):
@@ -70,8 +71,8 @@ def stems(text: str) -> list[str]:
                 previous = None
                 continue
             for word in words(surface):
-                found.extend(stemmer.stemWord(word) for stemmer in stemmers)
-                stem = stemmers[0].stemWord(word)
+                stem = english.stemWord(word)
+                found += (stem, italian.stemWord(word))
                 if previous is not None:
                     pairs.append(previous + PAIR_JOINER + stem)
                 previous = stem
@@ -93,7 +94,7 @@ class EntityWords:
 
     @classmethod
     def load(cls, folder: Path) -> EntityWords:
-        """The stems a build saved: stemming every entity's words takes seconds, so it is done once, at build time."""
+        """The stems a build saved, so every reader of a version matches against the terms that version was built with."""
         self = cls.__new__(cls)
         self._init(json.loads((Path(folder) / cls.FILE).read_text(encoding="utf-8")))
         return self

@@ -28,7 +28,7 @@ from pathlib import Path
 from kg.languages import STUDY_LANGUAGES
 
 from .errors import IndexerError
-from .question_file import SPLITS, Gold, Question, load_questions, resolve_gold
+from .question_file import Gold, Question, load_questions, resolve_gold
 from .records import SearchResult
 from .records import SEARCH_MODES as MODES
 

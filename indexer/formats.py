@@ -74,7 +74,7 @@ def read_converted(
     if sha256 == known_sha:
         return Unchanged(doc_id, shown)
     try:
-        title, text = _convert(path, suffix, raw, max_bytes)
+        title, text = _convert(suffix, raw, max_bytes)
     except ValueError as exc:  # each converter's error is a ValueError whose message is the reason
         return Skipped(shown, str(exc))
     except Exception as exc:  # noqa: BLE001 - a file no converter foresaw must not stop the build (the promise of sources.py)
@@ -105,13 +105,13 @@ def read_converted(
     )
 
 
-def _convert(path: Path, suffix: str, raw: bytes, max_bytes: int) -> tuple[str | None, str]:
+def _convert(suffix: str, raw: bytes, max_bytes: int) -> tuple[str | None, str]:
     if suffix == ".pdf":
         from .pdf_text import pdf_to_markdown
 
         if b"%PDF-" not in raw[:1024]:
             raise ValueError("not a PDF (no %PDF header); a broken or misnamed file")
-        result = pdf_to_markdown(path, max_chars=max_bytes)
+        result = pdf_to_markdown(raw, max_chars=max_bytes)
         return result.title, result.text
     if suffix == ".ipynb":
         from .notebook_text import notebook_to_markdown
@@ -123,7 +123,7 @@ def _convert(path: Path, suffix: str, raw: bytes, max_bytes: int) -> tuple[str |
         return notebook_to_markdown(text)
     from .docx_text import docx_to_markdown
 
-    return docx_to_markdown(path)
+    return docx_to_markdown(raw)
 
 
 def location(source: str, line_start: int, line_end: int, heading: str = "") -> str:

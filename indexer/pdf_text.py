@@ -22,10 +22,8 @@ quality measured on generated and real PDFs (``bench/bench_pdf.py``).
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 PAGE_HEADING = "page {number}"
 MAX_PAGES = 3_000
@@ -81,8 +79,8 @@ class PdfText:
     pages: int
 
 
-def pdf_to_markdown(path: Path, *, max_chars: int = 5_000_000) -> PdfText:
-    """Read a PDF's text layer into Markdown with ``# page N`` headings.
+def pdf_to_markdown(data: bytes, *, max_chars: int = 5_000_000) -> PdfText:
+    """Read a PDF's text layer (the file's bytes, read and hashed once by the caller) into Markdown with ``# page N`` headings.
 
     Raises:
         PdfReadError: encrypted, broken, no text layer (scanned), too many pages or too much text.
@@ -90,7 +88,7 @@ def pdf_to_markdown(path: Path, *, max_chars: int = 5_000_000) -> PdfText:
     import pypdfium2 as pdfium
 
     try:
-        document = pdfium.PdfDocument(str(path))
+        document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if exc.err_code == pdfium.raw.FPDF_ERR_PASSWORD:
             raise PdfReadError("encrypted PDF (it needs a password); save an unprotected copy to index it") from None

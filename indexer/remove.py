@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import SourceError
@@ -24,13 +25,17 @@ __all__ = ["indexed_folders", "remove_folder"]
 def indexed_folders(index_path: Path) -> dict[str, int]:
     """Every folder the live index was built or added from, with how many documents it holds now."""
     live = current_version(index_path)
-    manifest = Manifest.load(live)
     store = ChunkStore(live / "chunks.db", readonly=True)
     try:
-        counts = Counter(row["root"] for row in store.documents().values())
+        return folder_counts(Manifest.load(live).roots, store)
     finally:
         store.close()
-    return {root: counts.get(root, 0) for root in dict.fromkeys([*manifest.roots, *counts])}
+
+
+def folder_counts(roots: Sequence[str], store: ChunkStore) -> dict[str, int]:
+    """The manifest's ``roots`` and every root the store holds documents of, with how many it holds."""
+    counts = Counter(row["root"] for row in store.documents().values())
+    return {root: counts.get(root, 0) for root in dict.fromkeys([*roots, *counts])}
 
 
 def remove_folder(folder: Path, index_path: Path, *, progress: Progress | None = None) -> BuildReport:
@@ -46,13 +51,13 @@ def remove_folder(folder: Path, index_path: Path, *, progress: Progress | None =
     root = str(Path(folder).expanduser().resolve())
     with revision(index_path, progress=progress) as rev:
         manifest = rev.live_manifest()
-        folders = indexed_folders(index_path)
-        if root not in folders:
-            known = ", ".join(folders) or "none"
-            raise SourceError(f"{root} is not an indexed folder (indexed: {known})")
-        if folders[root] and not any(count for other, count in folders.items() if other != root):
-            raise SourceError(f"{root} holds every document of the index; build a new one with 'studykg build' instead")
         with rev.live_store() as live:
+            folders = folder_counts(manifest.roots, live)
+            if root not in folders:
+                known = ", ".join(folders) or "none"
+                raise SourceError(f"{root} is not an indexed folder (indexed: {known})")
+            if folders[root] and not any(count for other, count in folders.items() if other != root):
+                raise SourceError(f"{root} holds every document of the index; build a new one with 'studykg build' instead")
             documents = list(live.documents(root=root))
         rev.remove_documents(documents, stage="removing documents")
         rev.set_skipped((), under=[root])

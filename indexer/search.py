@@ -37,12 +37,16 @@ from .vectors import EntityVectors, VectorIndex
 # top passages are evidence for the concepts (measured with studykg eval on bench/eval/questions.jsonl
 # and with bench/aws_docs_bench.py). "phrase" is runs of three words of the question in a passage:
 # a line copied from a note finds that note, which bag-of-words retrievers alone may rank 8th.
-FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "phrase": 0.5, "mentions": 1.0, "concept": 1.0}
+FUSION_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "phrase": 0.5, "mentions": 1.0, "concept": 2.0}
 # The best concept, when the question does not name it, brings its own passages closest to the
 # question even if no retriever found them: an Italian question about ReLU meets the English
 # passage that explains ReLU. Their weight is scaled by the concept ranking's margin over the
 # runner-up, so a doubtful concept hardly moves the passages, and by how rare the concept is:
-# the retrievers already reach a service that hundreds of API pages mention.
+# the retrievers already reach a service that hundreds of API pages mention. Weight 2 against 1
+# (2026-12-06, hybrid hit@5 / MRR@10): dev split .966/.927 -> .968/.940, mla-c01-unseen
+# .967/.913 -> .992/.928, unseen-2026-12b .967/.925 -> .980/.947; the API reference bench level
+# (file@5 .612, MRR .481 -> .482); learner notes: one answer file of 34 from 5th to 6th. Weights
+# 3 and 4 gained more on the question files and moved more learner notes down.
 CONCEPT_PASSAGES = 10
 OWN_KIND = "user"
 # "From your notes": at most this many of the learner's passages, each at least this similar to

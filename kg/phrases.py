@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from rdflib.namespace import SKOS
 
 from .entities import local_name
-from .languages import STUDY_LANGUAGES
 from .records import EntityRef, PathStep
 from .vocab import SKG
 

@@ -262,6 +262,24 @@ def test_every_page_renders_in_a_browser(app_url, page, shots, name, path, ready
     assert (shots / f"{name}.png").stat().st_size > 10_000
 
 
+def answer_the_question(page) -> None:
+    """Pick options as a learner does: a one-answer item's first label, or two options of a choose-two item's list.
+
+    Each new quiz is shuffled, so its first item may be of either kind.
+    """
+    from playwright.sync_api import expect
+
+    question = page.locator(".st-key-practice_question")
+    choices = question.locator("[data-testid='stRadio'], [data-testid='stMultiSelect']")
+    expect(choices).to_be_visible(timeout=PAGE_MS)
+    if question.locator("[data-testid='stRadio']").count():
+        question.get_by_role("radiogroup").locator("label").first.click()
+        return
+    for _ in range(2):
+        question.locator("[data-testid='stMultiSelect']").click()
+        page.get_by_role("option").first.click()
+
+
 def test_practice_a_question_and_see_readiness(app_url, page, shots):
     """A new learner takes a quiz in Italian, answers, sees the evidence, and finds it on the Exam map."""
     from playwright.sync_api import expect
@@ -271,7 +289,7 @@ def test_practice_a_question_and_see_readiness(app_url, page, shots):
     expect(heading(page, "Esercizi")).to_be_visible(timeout=FIRST_PAGE_MS)
     page.get_by_role("button", name="Nuovo quiz").click()
     expect(page.get_by_text("Domanda 1 di 10")).to_be_visible(timeout=PAGE_MS)
-    page.get_by_role("radiogroup").locator("label").first.click()  # an option's label, as a learner clicks it
+    answer_the_question(page)
     check = page.get_by_role("button", name="Verifica")
     expect(check).to_be_enabled(timeout=PAGE_MS)
     check.click()

@@ -135,16 +135,6 @@ def test_every_encoder_meets_the_protocol(default_encoder, built_index):
         assert encoder.encode_queries([]).shape == (0, encoder.dim)
 
 
-def test_passages_through_onnx_agree_with_sentence_transformers_on_shipped_chunks(default_encoder, built_index):
-    from indexer.encoding.shipped_vectors import shipped_passage_texts
-
-    chunks = shipped_passage_texts(entities=False)[::150][:8]  # short and long, en, vi and it
-    onnx = load_encoder().encode_passages(chunks, cached=False)
-    torch = default_encoder.encode_passages(chunks, cached=False)
-    cosines = np.sum(onnx * torch, axis=1)
-    assert len(chunks) == 8 and cosines.mean() >= 0.999 and cosines.min() >= 0.999
-
-
 def test_an_add_with_an_export_never_imports_torch(index_copy, tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()

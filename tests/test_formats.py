@@ -40,7 +40,7 @@ def forty_pages(tmp_path_factory) -> Path:
 
 
 def test_a_two_column_pdf_is_read_column_by_column(tmp_path):
-    text = pdf_to_markdown(make.two_column_pdf(tmp_path / "two.pdf", pages=3)).text
+    text = pdf_to_markdown(make.two_column_pdf(tmp_path / "two.pdf", pages=3).read_bytes()).text
     for page in (1, 2, 3):
         body = text.split(f"# page {page}\n", 1)[1].split("\n# page ", 1)[0]
         left = [flat(make.column_sentence(page, "left", n)) for n in range(1, 7)]
@@ -51,7 +51,7 @@ def test_a_two_column_pdf_is_read_column_by_column(tmp_path):
 
 
 def test_pdf_headings_are_recovered_and_running_lines_dropped(tmp_path):
-    result = pdf_to_markdown(make.two_column_pdf(tmp_path / "two.pdf", pages=4))
+    result = pdf_to_markdown(make.two_column_pdf(tmp_path / "two.pdf", pages=4).read_bytes())
     lines = result.text.splitlines()
     assert f"## Chapter 2: {make.TOPICS[2].capitalize()} in practice" in lines  # 16 pt across both columns
     assert "### Review checklist" in lines  # 12 pt bold at the head of the right column

@@ -132,6 +132,30 @@ def test_check_sources_refuses_a_section_that_does_not_state_the_fact(corpus):
         kg.check_sources()
 
 
+def test_a_graph_that_passed_its_checks_is_not_checked_again_until_a_file_changes(corpus, tmp_path, monkeypatch):
+    from kg.checked import check_once
+
+    passes = tmp_path / "passes"
+    good = FACTS + source("RandomCutForest", "usedFor", "AnomalyDetection", "services/RandomCutForest.md#What it is")
+    (corpus / "graph" / "facts.ttl").write_text(good, encoding="utf-8")
+    checked = []
+    monkeypatch.setattr(KnowledgeGraph, "check_sources", lambda self, *a: checked.append(self) or None)
+
+    check_once(KnowledgeGraph.load_curated(corpus / "graph"), corpus / "graph", passes)
+    check_once(KnowledgeGraph.load_curated(corpus / "graph"), corpus / "graph", passes)
+    assert len(checked) == 1  # the second graph was the same files: no checks
+
+    monkeypatch.undo()
+    page = corpus / "services" / "RandomCutForest.md"
+    page.write_text(PAGE.replace("for anomaly detection", "for outliers"), encoding="utf-8")
+    with pytest.raises(GraphShapeError, match="does not name kg:AnomalyDetection"):  # a corpus page changed
+        check_once(KnowledgeGraph.load_curated(corpus / "graph"), corpus / "graph", passes)
+    page.write_text(PAGE, encoding="utf-8")
+    (corpus / "graph" / "facts.ttl").write_text(FACTS, encoding="utf-8")
+    with pytest.raises(GraphShapeError, match="no stated source"):  # a Turtle file changed
+        check_once(KnowledgeGraph.load_curated(corpus / "graph"), corpus / "graph", passes)
+
+
 def test_the_fixture_graph_sources_every_teaching_fact():
     kg = KnowledgeGraph.load_curated(FIXTURE_GRAPH)
     sources = fact_sources(kg.graph)

@@ -97,11 +97,14 @@ def test_a_model_whose_queries_the_export_cannot_reproduce_is_left_to_sentence_t
 
 
 def test_a_process_that_ends_while_the_encoder_still_loads_exits_cleanly(built_index):
-    """A BM25-only question never waits for the encoder; the process must not abort in a loading thread."""
+    """A BM25-only question never waits for the encoder; the process must not abort in a loading thread.
+
+    The searcher is ready before its encoder (which loads for about a second in a thread), so
+    the process always ends while that thread still works.
+    """
     code = f"from indexer import StudyIndex; StudyIndex.open({str(built_index)!r}).searcher"
-    for _ in range(3):
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-        assert done.returncode == 0 and "terminate called" not in done.stderr
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and "terminate called" not in done.stderr
 
 
 def test_an_index_without_an_export_gets_one_at_its_first_question(tiny_transformer_model, tmp_path, monkeypatch, caplog):
@@ -131,10 +134,10 @@ def test_the_default_export_is_fused_and_gives_the_models_passage_vectors(built_
     folder = find_export(default_encoder.fingerprint())
     graph = onnx.load(str(folder / "model.onnx"), load_external_data=False).graph
     assert sum(node.op_type == "Attention" for node in graph.node) == 12
-    texts = shipped_passage_texts(entities=False)[::97][:16]  # short and long chunks of the shipped corpus
+    texts = shipped_passage_texts(entities=False)[::150][:8]  # short and long chunks of the shipped corpus, en, vi and it
     exported = OnnxEncoder(folder, threads=2).encode_passages(texts, cached=False)
     expected = default_encoder.encode_passages(texts, cached=False)
-    assert np.min(np.sum(exported * expected, axis=1)) > 0.999
+    assert len(texts) == 8 and np.min(np.sum(exported * expected, axis=1)) > 0.999
 
 
 def test_the_int8_backend_has_its_own_fingerprint_and_never_takes_the_fp32_shipped_vectors(built_index, default_encoder, monkeypatch):
