@@ -169,20 +169,21 @@ def engine_checker(index, ratio: float = ENGINE_RATIO):
     from indexer.concept_ranker import ConceptModel
 
     model = ConceptModel.load()
-    verdicts: dict[tuple[str, str], bool] = {}  # a search takes a while: ask each question once per language
+    rankings: dict[str, dict[str, float] | None] = {}  # a search takes a while: each stem is asked once
+
+    def ranking(prompt: str) -> dict[str, float] | None:
+        if prompt not in rankings:
+            try:
+                rankings[prompt] = dict(model.rank(index.searcher.concept_table(prompt)))
+            except Exception:  # noqa: BLE001 - a stem the search refuses is not a question we can vouch for
+                rankings[prompt] = None
+        return rankings[prompt]
 
     def agrees(question: Question) -> bool:
         if question.kind == "bank":
             return True
-        key = (question.id, question.lang)
-        if key not in verdicts:
-            verdicts[key] = _agrees(question)
-        return verdicts[key]
-
-    def _agrees(question: Question) -> bool:
-        try:
-            ranked = dict(model.rank(index.searcher.concept_table(question.prompt)))
-        except Exception:  # noqa: BLE001 - a stem the search refuses is not a question we can vouch for
+        ranked = ranking(question.prompt)
+        if ranked is None:
             return False
         keys = [ranked.get(question.choices[i].iri, 0.0) for i in question.answers]
         wrong = [ranked.get(c.iri, 0.0) for i, c in enumerate(question.choices) if i not in question.answers]

@@ -139,12 +139,24 @@ EXPOSED_POINT = """async label => {
 }"""
 
 
-def click_chart_label(label) -> None:
-    """Click a node's label in an ECharts graph where no other label covers it."""
-    label.scroll_into_view_if_needed()
-    point = label.evaluate(EXPOSED_POINT)
-    assert point, f"no part of the label {label.text_content()!r} is uncovered, or it never held still"
-    label.click(position=point)
+def click_chart_label(label, attempts: int = 3) -> None:
+    """Click a node's label in an ECharts graph where no other label covers it.
+
+    A rerun still under way may replace the chart while this looks at it (on a busy machine):
+    the label is then found again in the new chart.
+    """
+    from playwright.sync_api import Error
+
+    for attempt in range(attempts):
+        try:
+            label.scroll_into_view_if_needed()
+            point = label.evaluate(EXPOSED_POINT)
+            assert point, f"no part of the label {label.text_content()!r} is uncovered, or it never held still"
+            label.click(position=point)
+            return
+        except Error as exc:
+            if "not attached" not in str(exc) or attempt == attempts - 1:
+                raise
 
 
 def click_through(page, label: str, local_name: str, shot: Path) -> None:

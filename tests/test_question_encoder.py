@@ -159,6 +159,28 @@ def test_the_int8_backend_has_its_own_fingerprint_and_never_takes_the_fp32_shipp
     assert 0.95 < float(shipped[0] @ computed[0]) < 0.9999  # ...the int8 one's is its own, near but not the fp32 one
 
 
+def test_encoders_on_one_export_share_its_session_and_tokenizer_and_a_passage_session_goes_with_its_encoders(built_index, default_encoder):
+    import gc
+    import weakref
+
+    from indexer.encoding.onnx_shared import shared_session, shared_tokenizer
+
+    folder = find_export(default_encoder.fingerprint())
+    first, second = OnnxEncoder(folder), OnnxEncoder(folder)
+    assert np.allclose(first.encode_queries(QUESTIONS[:1]), second.encode_queries(QUESTIONS[:1]))
+    assert first._session is second._session is shared_session(folder / "model.onnx", 1)  # read once per process
+    assert first._tokenizer is second._tokenizer is shared_tokenizer(folder / "tokenizer.json", int(first.settings["max_length"]))
+
+    passages = OnnxEncoder.for_passages(folder)
+    passages.encode_passages(["passage"], cached=False)
+    if passages.threads == 1:
+        pytest.skip("one core: passages share the question session")
+    gone = weakref.ref(passages._session)
+    del passages
+    gc.collect()
+    assert gone() is None, "an app that added notes keeps no second copy of the model"
+
+
 def test_an_unknown_encoder_backend_is_refused_with_the_choices(monkeypatch):
     from indexer.encoding import BACKEND_ENV, load_encoder
     from indexer.errors import ModelError

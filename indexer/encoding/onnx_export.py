@@ -46,6 +46,7 @@ import numpy as np
 
 from ..errors import ModelError
 from .embedding_cache import EmbeddingCache
+from .onnx_shared import shared_session, shared_tokenizer
 from .pretrained import cache_dir
 from .protocol import Encoder
 
@@ -175,22 +176,12 @@ class OnnxEncoder(Encoder):
 
     # ---- loading ---------------------------------------------------------
     def _load_session(self) -> None:
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = self.threads
-        options.log_severity_level = 3
-        session = onnxruntime.InferenceSession(str(self.folder / self.onnx_file), options, providers=["CPUExecutionProvider"])
+        session = shared_session(self.folder / self.onnx_file, self.threads)
         self._input_names = {i.name for i in session.get_inputs()}  # a BERT export takes token_type_ids, e5's does not
         self._session = session
 
     def _load_tokenizer(self) -> None:
-        from tokenizers import Tokenizer
-
-        tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
-        tokenizer.enable_truncation(max_length=int(self.settings["max_length"]))
-        tokenizer.no_padding()  # padded per batch in _run
-        self._tokenizer = tokenizer
+        self._tokenizer = shared_tokenizer(self.folder / "tokenizer.json", int(self.settings["max_length"]))
 
     def _guarded(self, load):
         def run() -> None:
