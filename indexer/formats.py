@@ -55,6 +55,15 @@ def read_regular_file(path: Path, limit: int) -> bytes | Skipped:
         return Skipped(shown, f"cannot be read ({exc.strerror or exc}); what was indexed from it before is kept", unreadable=True)
 
 
+def read_if_changed(path: Path, limit: int, doc_id: str, known_sha: str | None) -> tuple[bytes, str] | Skipped | Unchanged:
+    """The bytes of a regular file and their SHA-256, read once; ``Unchanged`` when they hash to ``known_sha`` (what the index holds)."""
+    raw = read_regular_file(path, limit)
+    if isinstance(raw, Skipped):
+        return raw
+    sha256 = hashlib.sha256(raw).hexdigest()
+    return Unchanged(doc_id, str(path)) if sha256 == known_sha else (raw, sha256)
+
+
 def read_converted(
     path: Path, root: Path, doc_id: str, *, default_kind: str = "note", max_bytes: int = 2_000_000, known_sha: str | None = None
 ) -> Document | Skipped | Unchanged:
@@ -67,12 +76,10 @@ def read_converted(
     shown = str(path)
     suffix = path.suffix.lower()
     limit = max_bytes if suffix == ".ipynb" else max(max_bytes, MAX_BINARY_BYTES)
-    raw = read_regular_file(path, limit)
-    if isinstance(raw, Skipped):
-        return raw
-    sha256 = hashlib.sha256(raw).hexdigest()
-    if sha256 == known_sha:
-        return Unchanged(doc_id, shown)
+    read = read_if_changed(path, limit, doc_id, known_sha)
+    if isinstance(read, (Skipped, Unchanged)):
+        return read
+    raw, sha256 = read
     try:
         title, text = _convert(suffix, raw, max_bytes)
     except ValueError as exc:  # each converter's error is a ValueError whose message is the reason

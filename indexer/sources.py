@@ -12,7 +12,6 @@ nested aliases expand into gigabytes; no note's metadata needs them).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -24,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from .errors import SourceError
-from .formats import FILE_KINDS, SUPPORTED_TYPES, is_converted, read_converted, read_regular_file
+from .formats import FILE_KINDS, SUPPORTED_TYPES, is_converted, read_converted, read_if_changed
 from .language import detect_language
 from .markdown_text import clean_markdown
 from .records import Document, Skipped, Unchanged
@@ -192,12 +191,10 @@ def read_document(
         if is_converted(path):  # PDF, notebook, Word: read by indexer/formats.py
             return read_converted(path, root, doc_id, default_kind=default_kind, max_bytes=max_bytes, known_sha=known_sha)
         return Skipped(shown, f"unsupported file type '{path.suffix or path.name}' (supported: {SUPPORTED_TYPES})")
-    raw = read_regular_file(path, max_bytes)
-    if isinstance(raw, Skipped):
-        return raw
-    sha256 = hashlib.sha256(raw).hexdigest()
-    if sha256 == known_sha:
-        return Unchanged(doc_id, shown)
+    read = read_if_changed(path, max_bytes, doc_id, known_sha)
+    if isinstance(read, (Skipped, Unchanged)):
+        return read
+    raw, sha256 = read
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Skipped(shown, "binary file, not text")
     try:

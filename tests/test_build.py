@@ -71,6 +71,7 @@ def test_incremental_add_handles_new_changed_and_deleted_files(index_copy, tmp_p
 
 
 def test_an_add_reads_each_file_once_and_parses_only_what_changed(index_copy, tmp_path, monkeypatch):
+    import indexer.formats as formats
     import indexer.sources as sources
 
     notes = tmp_path / "mynotes"
@@ -81,8 +82,8 @@ def test_an_add_reads_each_file_once_and_parses_only_what_changed(index_copy, tm
     live = current_version(index_copy)
 
     reads, parses = [], []
-    real_read, real_split = sources.read_regular_file, sources.split_front_matter
-    monkeypatch.setattr(sources, "read_regular_file", lambda path, limit: reads.append(path.name) or real_read(path, limit))
+    real_read, real_split = formats.read_regular_file, sources.split_front_matter
+    monkeypatch.setattr(formats, "read_regular_file", lambda path, limit: reads.append(path.name) or real_read(path, limit))
     monkeypatch.setattr(sources, "split_front_matter", lambda text: parses.append(text) or real_split(text))
     again = StudyIndex.add(notes, index_copy)
     assert not again.published and again.unchanged == 1
