@@ -14,6 +14,11 @@ from __future__ import annotations
 import threading
 import weakref
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession
+    from tokenizers import Tokenizer
 
 _QUESTION_THREADS = 1
 _LOCK = threading.Lock()
@@ -22,7 +27,7 @@ _KEPT: dict[tuple, object] = {}
 _HELD: weakref.WeakValueDictionary[tuple, object] = weakref.WeakValueDictionary()
 
 
-def shared_session(path: Path, threads: int):
+def shared_session(path: Path, threads: int) -> InferenceSession:
     """The onnxruntime ``InferenceSession`` for the model file at ``path`` with ``threads`` intra-op threads.
 
     A file rewritten since (another size or modification time) gets a new one.
@@ -31,7 +36,7 @@ def shared_session(path: Path, threads: int):
     return _shared(("session", *_identity(path), threads), lambda: _open_session(path, threads), keep=keep)
 
 
-def shared_tokenizer(path: Path, max_length: int):
+def shared_tokenizer(path: Path, max_length: int) -> Tokenizer:
     """The ``tokenizers.Tokenizer`` of the file at ``path``, truncating at ``max_length`` and padding nothing.
 
     Shared only after it is set up: encoding does not change it, so threads may use it at once.
