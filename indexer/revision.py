@@ -96,6 +96,7 @@ class Revision:
         self.manifest: Manifest | None = None  # what was published, once the block has ended
         self._staging: contextlib.ExitStack | None = None
         self._folder: Path | None = None
+        self._live_manifest: Manifest | None = None
         self._base: Manifest | None = None
         self._store: ChunkStore | None = None
         self._graph: KnowledgeGraph | None = None
@@ -109,13 +110,15 @@ class Revision:
 
     # ---- reading the live version ----------------------------------------
     def live_manifest(self) -> Manifest:
-        """The live version's manifest, checked for this studykg's format.
+        """The live version's manifest, checked for this studykg's format; read once (the lock keeps it live).
 
         Raises:
             IndexMissingError: there is no index yet.
             IndexMismatchError, IndexCorruptError: the live version cannot be changed, only rebuilt.
         """
-        return Manifest.load(self.live_path())
+        if self._live_manifest is None:
+            self._live_manifest = Manifest.load(self.live_path())
+        return self._live_manifest
 
     @contextlib.contextmanager
     def live_store(self) -> Iterator[ChunkStore]:

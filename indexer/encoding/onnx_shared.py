@@ -48,7 +48,9 @@ def _shared(key: tuple, open_, *, keep: bool):
     with _LOCK:  # one lock per key: a session and a tokenizer load at the same time, in their own threads
         key_lock = _KEY_LOCKS.setdefault(key, threading.Lock())
     with key_lock:
-        found = _KEPT.get(key) or _HELD.get(key)
+        found = _KEPT.get(key)
+        if found is None:
+            found = _HELD.get(key)
         if found is None:
             found = open_()
             (_KEPT if keep else _HELD)[key] = found
