@@ -16,7 +16,10 @@ model): ``fake_index`` and ``fake_index_copy``, and ``index_copy`` itself in the
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,21 +28,61 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_CORPUS = FIXTURES / "corpus"
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Under pytest-xdist, convert and export the default encoder once, in the controller, before the workers start.
+_PREPARING: subprocess.Popen | None = None
 
-    The workers share the converted model through ``studykg_cache`` (in .pytest_cache); without
-    this each would convert it at the same moment, both cores spending 30 s on the same work.
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under pytest-xdist, convert and export the default encoder in a process of its own while the workers start.
+
+    The workers share the converted model through ``studykg_cache`` (in .pytest_cache). A
+    worker that needs the model before it is ready waits on the cache's preparation lock
+    (``indexer/encoding/preparing.py``) and leaves its core to the conversion; the tests that
+    need no model run meanwhile. Without the lock each worker would convert it at the same
+    moment, both cores spending 30 s on the same work.
     """
+    global _PREPARING
     config = session.config
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None) or getattr(config, "cache", None) is None:
         return
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STUDYKG_CACHE", str(config.cache.mkdir("studykg-cache")))
-        patch.setenv("HF_HUB_OFFLINE", "1")
-        from indexer.encoding import load_encoder
+    if "not real_encoder" in (config.option.markexpr or ""):
+        return  # the quick run of the files that need no model
+    env = {**os.environ, "STUDYKG_CACHE": str(config.cache.mkdir("studykg-cache")), "HF_HUB_OFFLINE": "1"}
+    root = Path(__file__).parent.parent
+    _PREPARING = subprocess.Popen([sys.executable, "-c", "from indexer.encoding import load_encoder; load_encoder()"], cwd=root, env=env)
 
-        load_encoder()
+
+# The longest files (30 to 80 s each on 2 cores), handed out first among those that need the model, so that
+# none of them is left for the end while the other worker idles. Only an ordering hint: a stale list costs time.
+LONGEST_FILES = ("tests/test_app_e2e.py", "tests/test_app.py", "tests/test_question_encoder.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files that need no model first, so both workers have work while the encoder is converted; then the
+    longest files, then the others by size.
+
+    The order is xdist's (``--no-loadscope-reorder`` in ``pyproject.toml``): it hands out whole
+    files in this order. A file marked ``real_encoder`` that is reached before the model is
+    ready waits for it; an unmarked file that uses the model would only wait the same way.
+    """
+    sizes: dict[str, int] = {}
+    for item in items:
+        sizes[_file(item)] = sizes.get(_file(item), 0) + 1
+
+    def order(item: pytest.Item) -> tuple:
+        needs_model = item.get_closest_marker("real_encoder") is not None
+        return (needs_model, _file(item) not in LONGEST_FILES, -sizes[_file(item)], _file(item))
+
+    items.sort(key=order)
+
+
+def _file(item: pytest.Item) -> str:
+    return item.nodeid.split("::")[0]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Wait for the preparing process (it has long finished unless every test was deselected)."""
+    if _PREPARING is not None:
+        _PREPARING.wait()
 
 
 @pytest.fixture(scope="session", autouse=True)

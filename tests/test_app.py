@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+pytestmark = pytest.mark.real_encoder
+
 APP = Path(__file__).parent.parent / "app.py"
 APP_NOTES = Path(__file__).parent / "fixtures" / "app_notes"
 # The first run imports torch and opens the encoder; later runs take milliseconds.

@@ -37,6 +37,7 @@ PAGE_MS = 30_000
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.real_encoder,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
 ]
 

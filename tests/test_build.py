@@ -7,6 +7,8 @@ from indexer import IndexMismatchError, IndexMissingError, SourceError, StudyInd
 from indexer.layout import current_version
 from indexer.manifest import Manifest
 
+pytestmark = pytest.mark.real_encoder
+
 
 def test_build_writes_a_complete_version(built_index):
     version = current_version(built_index)

@@ -5,6 +5,8 @@ from click.testing import CliRunner
 
 from indexer.cli import cli
 
+pytestmark = pytest.mark.real_encoder
+
 HIT_KEYS = {"chunk_id", "source", "heading", "text", "lang", "score", "entities", "why"}
 
 

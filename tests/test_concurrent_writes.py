@@ -5,8 +5,12 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURE_CORPUS
 from indexer import StudyIndex
+
+pytestmark = pytest.mark.real_encoder
 
 
 def notes_folder(root: Path, name: str, topic: str) -> Path:

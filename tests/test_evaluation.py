@@ -25,6 +25,8 @@ from indexer.evaluation import (
 )
 from kg.errors import UnknownEntityError
 
+pytestmark = pytest.mark.real_encoder
+
 REPO = Path(__file__).resolve().parent.parent
 QUESTIONS = REPO / "bench" / "eval" / "questions.jsonl"
 GRAPH_DIR = REPO / "corpus" / "graph"

@@ -24,6 +24,8 @@ from indexer.pdf_text import pdf_to_markdown
 from indexer.records import Document, Skipped
 from indexer.sources import iter_documents, read_document
 
+pytestmark = pytest.mark.real_encoder
+
 
 def read(path: Path) -> Document | Skipped:
     return read_document(path, path.parent, prefix="mine")

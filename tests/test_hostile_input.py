@@ -27,6 +27,8 @@ from test_reliability import invoke, note, one_line_error, stored
 from indexer.cli import cli
 from indexer.layout import current_version
 
+pytestmark = pytest.mark.real_encoder
+
 REPO = Path(__file__).parent.parent
 # What a terminal acts on: ESC, BEL, the 8-bit CSI and OSC, DEL.
 TERMINAL_CONTROL = re.compile("[\x1b\x07\x9b\x9d\x7f]")

@@ -1,9 +1,13 @@
 """Camel-case API names are also searchable as the words users type."""
 
+import pytest
+
 from indexer import StudyIndex
 from indexer.identifiers import identifier_words, with_identifier_words
 from indexer.layout import current_version
 from indexer.store import ChunkStore
+
+pytestmark = pytest.mark.real_encoder
 
 
 def test_camel_case_names_are_spelled_as_words():

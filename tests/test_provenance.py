@@ -16,6 +16,8 @@ from kg.errors import GraphShapeError
 from indexer.cli import cli
 from kg.provenance import check_provenance, fact_sources, purpose_facts, read_sections
 
+pytestmark = pytest.mark.real_encoder
+
 ONTOLOGY = REAL_GRAPH / "ontology.ttl"
 
 PAGE = """---

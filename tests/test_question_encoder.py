@@ -14,6 +14,8 @@ from indexer.encoding.sentence_transformer import SentenceTransformerEncoder
 from indexer.encoding.onnx_export import OnnxEncoder, export_folder, find_export
 from indexer.encoding.onnx_writer import ensure_export
 
+pytestmark = pytest.mark.real_encoder
+
 QUESTIONS = [
     "Which service converts text to speech?",
     "Which service converts speech audio into text?",
@@ -192,3 +194,40 @@ def test_an_unknown_encoder_backend_is_refused_with_the_choices(monkeypatch):
     monkeypatch.setenv(BACKEND_ENV, "onnx-int4")
     with pytest.raises(ModelError, match="onnx-int8"):
         load_encoder()
+
+
+def test_a_second_loader_waits_for_the_export_another_one_is_writing_and_takes_it(tiny_transformer_model, tmp_path, monkeypatch, caplog):
+    """Two processes (here two threads, which flock treats alike) starting on a cold cache export the model once."""
+    import threading
+
+    from indexer.encoding import load_encoder
+    from indexer.encoding.preparing import preparing_models
+
+    monkeypatch.setenv("STUDYKG_CACHE", str(tmp_path / "cache"))
+    writes = []
+    real_write = onnx_writer._write_export
+    monkeypatch.setattr(onnx_writer, "_write_export", lambda *args, **kw: (writes.append(1), real_write(*args, **kw))[1])
+    holding, release, loaded = threading.Event(), threading.Event(), {}
+
+    def first() -> None:
+        with preparing_models():
+            holding.set()
+            release.wait(30)
+            loaded["first"] = load_encoder(str(tiny_transformer_model))  # re-entrant: exports under the lock it holds
+
+    def second() -> None:
+        loaded["second"] = load_encoder(str(tiny_transformer_model))
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    assert holding.wait(30)
+    with caplog.at_level("WARNING", logger="indexer.encoding.preparing"):
+        threads[1].start()
+        threads[1].join(1.0)
+        assert threads[1].is_alive(), "the second loader must wait while the first holds the lock"
+        release.set()
+        for thread in threads:
+            thread.join(60)
+    assert "waiting for another studykg process that is preparing the encoder" in caplog.text
+    assert len(writes) == 1, "the export is written once"
+    assert isinstance(loaded["second"], OnnxEncoder) and loaded["second"].folder == loaded["first"].folder

@@ -19,6 +19,8 @@ from study.quiz_mix import QuizMix, quotas
 from study.quiz_text import it_article
 from conftest import REAL_GRAPH
 
+pytestmark = pytest.mark.real_encoder
+
 SKG = "https://w3id.org/studykg/ontology#"
 KG = "https://w3id.org/studykg/kg#"
 # What makes a choice right for a question on (predicate, topic), in the graph's own terms: it

@@ -12,6 +12,8 @@ from indexer.markdown_text import plain_text
 from indexer.reading import document_chunks, document_entities, notes_about, similar_notes
 from kg import KG
 
+pytestmark = pytest.mark.real_encoder
+
 
 @pytest.fixture
 def index_with_notes(index_copy, tmp_path):

@@ -33,6 +33,8 @@ from indexer.vectors import VectorIndex
 from kg import QueryRefusedError
 from kg.sparql import run_sparql
 
+pytestmark = pytest.mark.real_encoder
+
 REPO = Path(__file__).parent.parent
 EVIL_URL = "https://evil.example/x.png"
 

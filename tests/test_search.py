@@ -3,6 +3,8 @@ import pytest
 from indexer import QueryError, SearchFilters, StudyIndex
 from indexer.errors import IndexMismatchError
 
+pytestmark = pytest.mark.real_encoder
+
 
 @pytest.fixture
 def index(opened_index):

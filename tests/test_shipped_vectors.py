@@ -8,6 +8,8 @@ from indexer.encoding.sentence_transformer import model_fingerprint
 from indexer.encoding.pretrained import PROMPTS, resolve_default_model
 from indexer.encoding.shipped_vectors import SHIPPED_DIR, cache_key, shipped_file, shipped_passage_texts, shipped_vectors
 
+pytestmark = pytest.mark.real_encoder
+
 REGENERATE = "regenerate with: python -m indexer.encoding.shipped_vectors"
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from test_app import assert_no_problem, open_app
 
+pytestmark = pytest.mark.real_encoder
+
 PRACTICE = "app_pages/practice.py"
 REVIEW = "app_pages/review.py"
 EXAM_MAP = "app_pages/exam_map.py"

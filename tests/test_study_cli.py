@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from indexer.cli import cli
 
+pytestmark = pytest.mark.real_encoder
+
 BANK = Path(__file__).parent / "fixtures" / "quiz_bank"
 
 

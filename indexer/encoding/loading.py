@@ -46,17 +46,24 @@ def load_encoder(name_or_path: str | Path | None = None) -> Encoder:
     from .sentence_transformer import SentenceTransformerEncoder, locate_model, model_fingerprint
     from .onnx_export import OnnxEncoder, find_export
     from .onnx_writer import ensure_export
+    from .preparing import preparing_models
 
     backend = encoder_backend()
-    use_onnx = backend != "torch"
-    if use_onnx:
+    if backend == "torch":
+        return SentenceTransformerEncoder.load(name_or_path)
+
+    def exported() -> Encoder | None:
         located = locate_model(name_or_path)  # None for a hub name: only loading it says which files it has
-        if located is not None:
-            folder = find_export(model_fingerprint(located.path))
-            if folder is not None:
-                return OnnxEncoder.for_passages(_variant(folder, backend), name=located.name, source=located.source)
-    model = SentenceTransformerEncoder.load(name_or_path)
-    folder = ensure_export(model) if use_onnx else None
+        folder = find_export(model_fingerprint(located.path)) if located is not None else None
+        return OnnxEncoder.for_passages(_variant(folder, backend), name=located.name, source=located.source) if folder else None
+
+    if found := exported():
+        return found
+    with preparing_models():  # a process exporting this model now: wait for it rather than load torch to do it again
+        if found := exported():
+            return found
+        model = SentenceTransformerEncoder.load(name_or_path)
+        folder = ensure_export(model)
     if folder is None:
         return model
     return OnnxEncoder.for_passages(_variant(folder, backend), name=model.name, source=model.source, cached=model.path is not None)

