@@ -231,24 +231,56 @@ def _eager_attention(model):
 
 
 def _fuse(traced: Path, target: Path, transformer) -> bool:
-    """Write ``traced`` with onnxruntime's BERT fusions to ``target``; False when the model is no BERT or nothing fused."""
+    """Write ``traced`` with onnxruntime's BERT fusions to ``target``; False when the model is no BERT or nothing fused.
+
+    The optimiser copies the whole model for each of its six shape inferences, and 384 of the
+    470 MB are the word embeddings, whose values no fusion reads: they are swapped for a
+    stand-in with the same width while it runs and put back before the model is written
+    (half the time of this step; the probes then check the result against the model).
+    """
     config = getattr(transformer, "config", None)
     if getattr(config, "model_type", None) not in ("bert", "xlm-roberta", "roberta"):
         return False
     try:
+        import onnx
         from onnxruntime.transformers.optimizer import optimize_model
 
+        model = onnx.load(str(traced))
+        put_back = _stand_in_for_the_vocabulary(model, rows=int(config.max_position_embeddings) + 1)
         fused = optimize_model(
-            str(traced), model_type="bert", num_heads=int(config.num_attention_heads), hidden_size=int(config.hidden_size), opt_level=0
+            model, model_type="bert", num_heads=int(config.num_attention_heads), hidden_size=int(config.hidden_size), opt_level=0
         )
         if not fused.get_fused_operator_statistics().get("Attention"):
             log.info("the transformer optimiser fused no attention in %s; keeping the plain export", traced)
             return False
+        put_back(fused.model)
         fused.save_model_to_file(str(target))
         return True
     except Exception as exc:  # the plain export is correct, only slower
         log.info("the transformer optimiser failed (%s); keeping the plain export", exc)
         return False
+
+
+def _stand_in_for_the_vocabulary(model, rows: int) -> Callable:
+    """Swap the largest initializer (the word embeddings) of ``model`` for zeros of ``rows`` rows; return what restores it.
+
+    ``rows`` is one more than the position table's, as the embedding fusion tells the tables apart by size.
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    big = max(model.graph.initializer, key=lambda tensor: int(np.prod(tensor.dims)))
+    if len(big.dims) != 2 or big.dims[0] <= rows:
+        return lambda fused: None
+    real = onnx.TensorProto()
+    real.CopyFrom(big)
+    big.CopyFrom(numpy_helper.from_array(np.zeros((rows, big.dims[1]), dtype=np.float32), big.name))
+
+    def put_back(fused) -> None:
+        (tensor,) = (t for t in fused.graph.initializer if t.name == real.name)
+        tensor.CopyFrom(real)
+
+    return put_back
 
 
 def _probe_agreement(encoder: SentenceTransformerEncoder, exported: OnnxEncoder) -> float:

@@ -192,12 +192,22 @@ def _read_packed(path: Path) -> _Packed:
     return _Packed(config, pieces, scores, special, normalization, tensors)
 
 
+_LOW_NIBBLE = (np.arange(256) & 0x0F).astype(np.float32) - 8  # byte value -> its weight, already minus 8
+_HIGH_NIBBLE = (np.arange(256) >> 4).astype(np.float32) - 8
+
+
 def _dequantize(blocks: np.ndarray) -> np.ndarray:
-    """Q4_0: each block holds a float16 scale and 32 weights as nibbles (byte j: weight j low, weight j+16 high), minus 8."""
-    scale = blocks["d"].astype(np.float32)[:, None]
-    low = (blocks["qs"] & 0x0F).astype(np.float32) - 8
-    high = (blocks["qs"] >> 4).astype(np.float32) - 8
-    return (np.concatenate([low, high], axis=1) * scale).reshape(-1)
+    """Q4_0: each block holds a float16 scale and 32 weights as nibbles (byte j: weight j low, weight j+16 high), minus 8.
+
+    Looked up per byte into one output array: the vocabulary alone is 96 M weights, and each
+    temporary array of that size costs the first run a second or more.
+    """
+    weights = np.empty((len(blocks), 2 * blocks["qs"].shape[1]), dtype=np.float32)
+    half = blocks["qs"].shape[1]
+    np.take(_LOW_NIBBLE, blocks["qs"], out=weights[:, :half], mode="clip")
+    np.take(_HIGH_NIBBLE, blocks["qs"], out=weights[:, half:], mode="clip")
+    weights *= blocks["d"].astype(np.float32)[:, None]
+    return weights.reshape(-1)
 
 
 # ---- writing the folder --------------------------------------------------------
