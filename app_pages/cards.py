@@ -88,6 +88,8 @@ def entity_summary(index: StudyIndex, entity, *, max_names: int, lang: str | Non
     lines = [type_markdown(entity.type)]
     definition = definition_in(entity, lang or current())
     lines.append(escape(definition) if definition else "_" + _("The graph has no definition for it yet.") + "_")
+    if entity.closed_to_new_customers:
+        lines.append("**" + _("AWS no longer offers it to new customers.") + "**")
     names = other_names(entity)
     if names:
         lines.append(small(_("Also called:") + " " + ", ".join(escape_inline(n) for n in names[:max_names])))

@@ -41,7 +41,7 @@ def graph_show(name: str, index_path: Path | None, json_: bool) -> None:
     relations = kg.neighbours(entity.iri)
     data = {
         "entity": {"iri": entity.iri, "label": entity.label, "aliases": list(entity.aliases), "type": entity.type,
-                   "definition": entity.definition},
+                   "definition": entity.definition, "closed_to_new_customers": entity.closed_to_new_customers},
         "relations": [
             {"predicate": r.predicate, "label": r.label, "direction": r.direction,
              "target": {"iri": r.target.iri, "label": r.target.label, "type": r.target.type},
@@ -57,6 +57,8 @@ def graph_show(name: str, index_path: Path | None, json_: bool) -> None:
     if entity.aliases:
         echo("  also: " + ", ".join(entity.aliases))
     echo("  " + entity.definition)
+    if entity.closed_to_new_customers:
+        echo("  AWS no longer offers it to new customers.")
     groups: dict[str, list[str]] = {}
     for r in relations:
         key = relation_phrase(r.predicate, r.direction, fallback=r.label)

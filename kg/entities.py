@@ -61,6 +61,7 @@ def read_entities(graph: Graph) -> dict[str, Entity]:
     never stops the app.
     """
     types = _typed_subjects(graph)
+    closed = {subject for subject, flag in graph.subject_objects(SKG.closedToNewCustomers) if getattr(flag, "value", None) is True}
     facts: dict[URIRef, dict[URIRef, list]] = {iri: defaultdict(list) for iri in types}
     wanted = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, SKOS.definition, SKG.formerName, SKG.inDomain, SKG.coversTask)
     for predicate in wanted:
@@ -98,5 +99,6 @@ def read_entities(graph: Graph) -> dict[str, Entity]:
             definitions=definitions,
             keywords=_by_language(lit for lit in entity_facts[SKOS.hiddenLabel] if isinstance(lit, Literal)),
             domains=tuple(sorted(domains)),
+            closed_to_new_customers=iri in closed,
         )
     return entities

@@ -42,6 +42,7 @@ class Entity:
     definitions: tuple[tuple[str, str], ...] = ()  # (lang, definition)
     keywords: tuple[tuple[str, str], ...] = ()  # (lang, skos:hiddenLabel): words learners search with, never shown
     domains: tuple[str, ...] = ()  # exam domain IRIs, directly or through task statements
+    closed_to_new_customers: bool = False  # skg:closedToNewCustomers: said on its card, never a quiz answer or option
 
     def ref(self) -> EntityRef:
         """The short form of this entity."""

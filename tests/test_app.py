@@ -223,6 +223,14 @@ def test_teaching_facts_show_the_passage_that_states_them(monkeypatch, app_index
     assert any("**is used for** Text to speech" in line and "services/Polly.md › " in line for line in stated)
 
 
+def test_a_service_closed_to_new_customers_says_so_on_its_card_in_the_learners_language(monkeypatch, app_index):
+    closed = open_app(monkeypatch, app_index, "app_pages/browse.py", entity="Kendra", ui="it")
+    assert_no_problem(closed)
+    assert any("**AWS non lo offre più ai nuovi clienti.**" in t for t in texts(closed))
+    open_one = open_app(monkeypatch, app_index, "app_pages/browse.py", entity="Polly", ui="it")
+    assert not any("nuovi clienti" in t for t in texts(open_one))
+
+
 def test_a_front_page_link_with_an_entity_opens_its_page(monkeypatch, app_index):
     at = open_app(monkeypatch, app_index, entity="RandomCutForest")
 

@@ -137,10 +137,18 @@ def test_graph_show_json(run):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["entity"]["label"] == "Random Cut Forest" and data["entity"]["type"] == "Algorithm"
-    assert set(data["entity"]) == {"iri", "label", "aliases", "type", "definition"}
+    assert set(data["entity"]) == {"iri", "label", "aliases", "type", "definition", "closed_to_new_customers"}
     relation = data["relations"][0]
     assert set(relation) == {"predicate", "label", "direction", "target"} and set(relation["target"]) == {"iri", "label", "type"}
     assert "corpus/services/RandomCutForest.md#0" in data["mentioned_in"]
+
+
+def test_graph_show_says_when_aws_no_longer_offers_a_service(run):
+    closed = run("graph", "show", "Kendra")
+    assert closed.exit_code == 0, closed.output
+    assert "AWS no longer offers it to new customers." in closed.stdout
+    assert "no longer offers" not in run("graph", "show", "Polly").stdout
+    assert json.loads(run("graph", "show", "Kendra", "--json").stdout)["entity"]["closed_to_new_customers"] is True
 
 
 def test_graph_path_json(run):

@@ -65,3 +65,9 @@ def test_everyday_words_do_not_link_to_services(real_kg):
     text = "the forecast said to personalize and translate a batch, glue it, then comprehend the lambda"
     linked = [real_kg.entities[m.iri] for m in real_kg.link(text)]
     assert [e.label for e in linked if e.type == "Service"] == []
+
+
+def test_services_aws_closed_to_new_customers_are_marked_on_their_entities(real_kg):
+    closed = {entity.name for entity in real_kg.entities.values() if entity.closed_to_new_customers}
+    assert {"Kendra", "DeepLens", "FraudDetector", "Snowball"} <= closed
+    assert not closed & {"Polly", "SageMaker", "Bedrock", "KinesisDataStreams"}
