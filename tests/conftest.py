@@ -48,7 +48,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return  # the quick run of the files that need no model
     env = {**os.environ, "STUDYKG_CACHE": str(config.cache.mkdir("studykg-cache")), "HF_HUB_OFFLINE": "1"}
     root = Path(__file__).parent.parent
-    _PREPARING = subprocess.Popen([sys.executable, "-c", "from indexer.encoding import load_encoder; load_encoder()"], cwd=root, env=env)
+    # Quiet: its progress bars would interleave with the report. If it fails, the first worker that needs the
+    # model converts it itself and fails with the error in that test's report.
+    _PREPARING = subprocess.Popen(
+        [sys.executable, "-c", "from indexer.encoding import load_encoder; load_encoder()"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
 
 
 # The longest files (30 to 80 s each on 2 cores), handed out first among those that need the model, so that

@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
 ]
 APP = Path(__file__).parent.parent / "app.py"
 APP_NOTES = Path(__file__).parent / "fixtures" / "app_notes"
-# Opening the index imports torch and loads the encoder: the first page takes a while.
+# Opening the index loads the ONNX encoder and the graph: the first page takes a while.
 FIRST_PAGE_MS = 120_000
 PAGE_MS = 30_000
 
