@@ -26,7 +26,7 @@ import random
 import re
 from functools import cached_property
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from kg.folding import fold
@@ -61,9 +61,7 @@ class DistractorMixin:
     @cached_property
     def closed(self) -> frozenset[str]:
         """Entities AWS no longer offers to new customers: never a key, never an option."""
-        graph = self.kg.graph
-        return frozenset(str(s) for s, o in graph.subject_objects(SKG.closedToNewCustomers)
-                         if isinstance(o, Literal) and o.toPython() is True)
+        return frozenset(iri for iri, entity in self.entities.items() if entity.closed_to_new_customers)
 
     # ---- the key --------------------------------------------------------------------------
     def direct_right(self, predicate: URIRef, topic: str, *, broader: bool = True) -> set[str]:
