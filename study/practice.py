@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from indexer.layout import default_graph_path
@@ -169,15 +169,12 @@ def engine_checker(index, ratio: float = ENGINE_RATIO):
     from indexer.concept_ranker import ConceptModel
 
     model = ConceptModel.load()
-    rankings: dict[str, dict[str, float] | None] = {}  # a search takes a while: each stem is asked once
-
+    @cache  # a search takes a while: each stem is asked once
     def ranking(prompt: str) -> dict[str, float] | None:
-        if prompt not in rankings:
-            try:
-                rankings[prompt] = dict(model.rank(index.searcher.concept_table(prompt)))
-            except Exception:  # noqa: BLE001 - a stem the search refuses is not a question we can vouch for
-                rankings[prompt] = None
-        return rankings[prompt]
+        try:
+            return dict(model.rank(index.searcher.concept_table(prompt)))
+        except Exception:  # noqa: BLE001 - a stem the search refuses is not a question we can vouch for
+            return None
 
     def agrees(question: Question) -> bool:
         if question.kind == "bank":
