@@ -1,7 +1,7 @@
 """What every encoder on one export shares in a process: its onnxruntime session and its tokenizer.
 
-Opening the default export reads its 470 MB model (about 0.8 s of CPU, most of it in the
-kernel) and parses its 16 MB tokenizer (0.7 s). Every ``StudyIndex`` opens a question
+Opening the default export maps its 470 MB of weights into memory (0.1 s; reading them
+took 0.9 s, most of it in the kernel) and parses its 16 MB tokenizer (0.8 s). Every ``StudyIndex`` opens a question
 encoder, so the app paid both again after each publish (it opens the new version) and a
 process that built and then searched paid them twice. Question sessions (one thread) and
 tokenizers are kept for the life of the process: a process searches with one model. Passage

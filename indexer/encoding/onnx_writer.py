@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .onnx_export import EXPORT_FORMAT, INPUTS, ONNX_FILE, OnnxEncoder, export_folder, find_export, int8_fingerprint
+from .onnx_export import EXPORT_FORMAT, INPUTS, ONNX_FILE, WEIGHTS_FILE, OnnxEncoder, export_folder, find_export, int8_fingerprint
 from .preparing import preparing_models
 from .protocol import Encoder
 
@@ -123,6 +123,8 @@ def _publish(
         if cosine < min_cosine:
             log.warning("%s", disagrees(cosine))
             return None
+        if target.exists() and find_export(fingerprint) is None:
+            shutil.rmtree(target)  # incomplete (its weights deleted by hand): replaced; callers hold the preparation lock
         with contextlib.suppress(FileExistsError, OSError):
             staging.rename(target)  # another process may have published the same export first
         return find_export(fingerprint)
@@ -146,7 +148,7 @@ def _quantize_int8(source: Path, target: Path) -> None:
     try:
         quantize_dynamic(
             str(source), str(target), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"],
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT}, use_external_data_format=True,  # as the fp32 export
         )
     finally:
         root.setLevel(level)
@@ -195,8 +197,10 @@ def _write_export(encoder: SentenceTransformerEncoder, folder: Path, *, optimize
             opset_version=17, dynamo=False,
         )
     if not (optimize and _fuse(traced, folder / ONNX_FILE, getattr(model[0], "auto_model", None))):
-        traced.rename(folder / ONNX_FILE)
-    traced.unlink(missing_ok=True)
+        import onnx
+
+        onnx.save_model(onnx.load(str(traced)), str(folder / ONNX_FILE), save_as_external_data=True, location=WEIGHTS_FILE)
+    traced.unlink()
     model.tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
     settings = {
         "format": EXPORT_FORMAT,
@@ -254,7 +258,7 @@ def _fuse(traced: Path, target: Path, transformer) -> bool:
             log.info("the transformer optimiser fused no attention in %s; keeping the plain export", traced)
             return False
         put_back(fused.model)
-        fused.save_model_to_file(str(target))
+        fused.save_model_to_file(str(target), use_external_data_format=True)  # the weights in ``target``.data (WEIGHTS_FILE)
         return True
     except Exception as exc:  # the plain export is correct, only slower
         log.info("the transformer optimiser failed (%s); keeping the plain export", exc)
