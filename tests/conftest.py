@@ -42,10 +42,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """
     global _PREPARING
     config = session.config
-    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None) or getattr(config, "cache", None) is None:
-        return
     if "not real_encoder" in (config.option.markexpr or ""):
         return  # the quick run of the files that need no model
+    if hasattr(config, "workerinput"):
+        # The conversion is the critical path of a cold run: the workers yield the CPU to it. Once it is done
+        # nothing else competes, so their lower priority costs nothing (a cold run: 184 s -> 166 s).
+        os.nice(5)
+        return
+    if not getattr(config.option, "numprocesses", None) or getattr(config, "cache", None) is None:
+        return
     env = {**os.environ, "STUDYKG_CACHE": str(config.cache.mkdir("studykg-cache")), "HF_HUB_OFFLINE": "1"}
     root = Path(__file__).parent.parent
     # Quiet: its progress bars would interleave with the report. If it fails, the first worker that needs the
