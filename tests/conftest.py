@@ -48,7 +48,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         # The conversion is the critical path of a cold run: the workers yield the CPU to it. Once it is done
         # nothing else competes, so their lower priority costs nothing (a cold run: 184 s -> 166 s).
         if hasattr(os, "nice"):  # not on Windows
-            os.nice(10)
+            os.nice(5)
         return
     if not getattr(config.option, "numprocesses", None) or getattr(config, "cache", None) is None:
         return
