@@ -46,7 +46,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return  # the quick run of the files that need no model
     if hasattr(config, "workerinput"):
         # The conversion is the critical path of a cold run: the workers yield the CPU to it. Once it is done
-        # nothing else competes, so their lower priority costs nothing (a cold run: 184 s -> 166 s).
+        # nothing else competes, so their lower priority costs nothing (one cold run: 184 s -> 166 s; the README has the range).
         if hasattr(os, "nice"):  # not on Windows
             os.nice(5)
         return
