@@ -34,7 +34,7 @@ _EXPORTS = {
     "RelatedTopic": "records",
     "Relation": "records",
     "KnowledgeGraph": "store",
-    "new_graph": "store",
+    "new_graph": "oxigraph",
     "CHUNK": "vocab",
     "DOC": "vocab",
     "ENTITY_TYPES": "vocab",
@@ -66,7 +66,8 @@ if TYPE_CHECKING:
     from .folding import fold, fold_with_offsets, label_key
     from .phrases import explain_path, relation_phrase, together_phrase
     from .records import Entity, EntityRef, Mention, PathResult, PathStep, RelatedTopic, Relation
-    from .store import KnowledgeGraph, new_graph
+    from .oxigraph import new_graph
+    from .store import KnowledgeGraph
     from .vocab import CHUNK, DOC, ENTITY_TYPES, KG, SKG
 
 

@@ -9,31 +9,30 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from .languages import STUDY_LANGUAGES
+from .oxigraph import Term, subject_objects
 from .records import Entity
 from .vocab import ENTITY_TYPES, SKG, entity_class
 
 __all__ = ["local_name", "read_entities"]
-
-# The study languages first, in the order the product lists them.
-
 
 def local_name(iri: str) -> str:
     """The part of an IRI after its last '#' or '/': ".../kg#RandomCutForest" -> "RandomCutForest"."""
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+# The study languages first, in the order the product lists them.
 def _language_rank(lang: str | None) -> tuple[int, str]:
     lang = lang or ""
     return (STUDY_LANGUAGES.index(lang) if lang in STUDY_LANGUAGES else len(STUDY_LANGUAGES), lang)
 
 
-def _by_language(literals: Iterable[Literal]) -> tuple[tuple[str, str], ...]:
-    ordered = sorted(literals, key=lambda lit: (_language_rank(lit.language), str(lit)))
-    return tuple((lit.language or "", str(lit)) for lit in ordered)
+def _by_language(terms: Iterable[Term]) -> tuple[tuple[str, str], ...]:
+    ordered = sorted(terms, key=lambda term: (_language_rank(term.language), term.text))
+    return tuple((term.language or "", term.text) for term in ordered)
 
 
 def _english(pairs: tuple[tuple[str, str], ...]) -> str | None:
@@ -43,13 +42,16 @@ def _english(pairs: tuple[tuple[str, str], ...]) -> str | None:
     return None
 
 
-def _typed_subjects(graph: Graph) -> dict[URIRef, str]:
-    """Every subject typed with an entity class, with its type (the first in ENTITY_TYPES order)."""
-    types: dict[URIRef, str] = {}
+def _typed_subjects(graph: Graph) -> dict[str, str]:
+    """Every subject typed with an entity class, with its type (the first in ENTITY_TYPES order).
+
+    Asked class by class: a scan of every rdf:type triple would also read each chunk and document.
+    """
+    types: dict[str, str] = {}
     for type_ in reversed(ENTITY_TYPES):
         for subject in graph.subjects(RDF.type, entity_class(type_)):
             if isinstance(subject, URIRef):
-                types[subject] = type_
+                types[str(subject)] = type_
     return types
 
 
@@ -61,35 +63,35 @@ def read_entities(graph: Graph) -> dict[str, Entity]:
     never stops the app.
     """
     types = _typed_subjects(graph)
-    closed = {subject for subject, flag in graph.subject_objects(SKG.closedToNewCustomers) if getattr(flag, "value", None) is True}
-    facts: dict[URIRef, dict[URIRef, list]] = {iri: defaultdict(list) for iri in types}
+    closed = {subject for subject, flag in subject_objects(graph, SKG.closedToNewCustomers) if flag.is_true}
+    facts: dict[str, dict[URIRef, list[Term]]] = {iri: defaultdict(list) for iri in types}
     wanted = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, SKOS.definition, SKG.formerName, SKG.inDomain, SKG.coversTask)
     for predicate in wanted:
-        for subject, obj in graph.subject_objects(predicate):
-            if isinstance(subject, URIRef) and subject in facts:
+        for subject, obj in subject_objects(graph, predicate):
+            if subject in facts:
                 facts[subject][predicate].append(obj)
 
-    def domains_of(iri: URIRef) -> set[str]:
-        return {str(d) for d in facts[iri][SKG.inDomain] if types.get(d) == "ExamDomain"}
+    def domains_of(iri: str) -> set[str]:
+        return {d.text for d in facts[iri][SKG.inDomain] if types.get(d.text) == "ExamDomain"}
 
     entities: dict[str, Entity] = {}
     for iri in sorted(types):
         entity_facts = facts[iri]
-        labels = _by_language(lit for lit in entity_facts[SKOS.prefLabel] if isinstance(lit, Literal))
-        definitions = _by_language(lit for lit in entity_facts[SKOS.definition] if isinstance(lit, Literal))
-        name = local_name(str(iri))
+        labels = _by_language(term for term in entity_facts[SKOS.prefLabel] if term.literal)
+        definitions = _by_language(term for term in entity_facts[SKOS.definition] if term.literal)
+        name = local_name(iri)
         label = _english(labels) or (labels[0][1] if labels else name)
         others = [text for _, text in labels]
         others += [text for _, text in _by_language(entity_facts[SKOS.altLabel])]
-        others += sorted(str(lit) for lit in entity_facts[SKG.formerName])
+        others += sorted(term.text for term in entity_facts[SKG.formerName])
         aliases = tuple(dict.fromkeys(text for text in others if text != label))
         domains = domains_of(iri)
         if types[iri] != "ExamDomain":
             for task in entity_facts[SKG.coversTask]:
-                if task in facts:
-                    domains |= domains_of(task)
-        entities[str(iri)] = Entity(
-            iri=str(iri),
+                if task.text in facts:
+                    domains |= domains_of(task.text)
+        entities[iri] = Entity(
+            iri=iri,
             name=name,
             label=label,
             type=types[iri],
@@ -97,7 +99,7 @@ def read_entities(graph: Graph) -> dict[str, Entity]:
             aliases=aliases,
             labels=labels,
             definitions=definitions,
-            keywords=_by_language(lit for lit in entity_facts[SKOS.hiddenLabel] if isinstance(lit, Literal)),
+            keywords=_by_language(term for term in entity_facts[SKOS.hiddenLabel] if term.literal),
             domains=tuple(sorted(domains)),
             closed_to_new_customers=iri in closed,
         )

@@ -178,14 +178,14 @@ def ordinary_words(entities: Mapping[str, Entity]) -> frozenset[str]:
     A word the graph uses as an everyday word ("data", "truth", "gần") is one a learner
     uses that way too, which is what makes an alias made of such words ambiguous.
     """
-    found: set[str] = set()
+    written: set[str] = set()
     for entity in entities.values():
         texts = [text for _, text in entity.definitions]
         if entity.type not in NAME_TYPES:
             texts += [text for _, text in entity.labels] + list(entity.aliases)
         for text in texts:
-            found.update(fold(word) for word in WORD_RE.findall(text) if word.islower())
-    return frozenset(found)
+            written.update(word for word in WORD_RE.findall(text) if word.islower())
+    return frozenset(fold(word) for word in written)  # each distinct word folded once
 
 
 def _plain_word(word: str) -> bool:

@@ -20,21 +20,20 @@ from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
-from oxrdflib.store import OxigraphStore
 from rdflib import Graph
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from . import documents
 from .entities import read_entities
 from .errors import GraphLoadError, GraphSaveError, GraphShapeError, KGError, UnknownDocumentError, UnknownTypeError
 from .link import Linker, Resolver
 from .navigate import HUB_TYPES, Navigator
+from .oxigraph import new_graph
 from .records import Entity, Mention, PathResult, RelatedTopic, Relation
 from .sparql import DEFAULT_TIMEOUT, run_sparql
 from .validate import defining_file, load_shapes, validate_graph
-from .vocab import ENTITY_TYPES, PREFIXES
+from .vocab import ENTITY_TYPES
 
-__all__ = ["GRAPH_FILE", "GRAPH_MEDIA_TYPE", "MANIFEST_FILE", "SCHEMA_VERSION", "KnowledgeGraph", "new_graph"]
+__all__ = ["GRAPH_FILE", "GRAPH_MEDIA_TYPE", "MANIFEST_FILE", "SCHEMA_VERSION", "KnowledgeGraph"]
 
 GRAPH_FILE = "graph.ttl"
 GRAPH_MEDIA_TYPE = "text/turtle"
@@ -42,36 +41,6 @@ MANIFEST_FILE = "graph.json"
 SCHEMA_VERSION = 1
 _REPO_SHAPES = Path(__file__).resolve().parent.parent / "corpus" / "graph" / "shapes.ttl"
 _OX_POSITION = re.compile(r"^Parser error at line \d+ column (\d+):\s*")
-
-
-class _OxigraphStore(OxigraphStore):
-    """oxrdflib's store with a constant-time len().
-
-    oxrdflib counts triples with a SPARQL COUNT(DISTINCT ...) query, 0.3-0.7 s at 150k
-    triples, and the index build calls len() on every save. Our graphs keep every triple in
-    the default graph, where Oxigraph's own quad count is the answer.
-    """
-
-    def __init__(self, store: ox.Store) -> None:
-        super().__init__(store=store)
-        self._quads = store
-
-    def __len__(self, context: Graph | None = None) -> int:
-        if next(iter(self._quads.named_graphs()), None) is None:
-            return len(self._quads)
-        return super().__len__(context)
-
-
-def new_graph(store: ox.Store | None = None) -> Graph:
-    """A graph on an Oxigraph store (a new in-memory one by default), studykg prefixes bound."""
-    graph = Graph(
-        store=_OxigraphStore(store if store is not None else ox.Store()),
-        identifier=DATASET_DEFAULT_GRAPH_ID,
-        bind_namespaces="core",
-    )
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    return graph
 
 
 def _package_version() -> str:

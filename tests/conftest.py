@@ -16,6 +16,7 @@ model): ``fake_index`` and ``fake_index_copy``, and ``index_copy`` itself in the
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -108,6 +109,19 @@ def studykg_cache(request, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("STUDYKG_CACHE", str(path))
         yield path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _streamlit_components_scanned_once():
+    """Each new ``AppTest`` scans every installed package for Streamlit components on its first run
+    (about 0.1 s of CPU, some 250 times a suite run, a tenth of the suite's CPU). The packages do not
+    change during a session, so the first scan's answer serves every later one."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = functools.cache(manifest_scanner.scan_component_manifests)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", lambda max_workers=None: list(scan()))
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,10 @@ from dataclasses import asdict
 
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
 
-from kg import KG, GraphLoadError, KnowledgeGraph, UnknownDocumentError, UnknownEntityError
+from conftest import REAL_GRAPH
+from kg import KG, SKG, GraphLoadError, KnowledgeGraph, UnknownDocumentError, UnknownEntityError
 from kg.store import GRAPH_FILE, MANIFEST_FILE
 
 
@@ -207,3 +209,22 @@ def test_any_rdflib_store_works_behind_the_same_api(kg_graph_dir, tmp_path):
     assert kg.sparql("ASK { kg:RandomCutForest skg:usedFor kg:AnomalyDetection }") == [{"ask": "true"}]
     kg.save(tmp_path)
     assert triples(KnowledgeGraph.load(tmp_path).graph) == triples(plain)
+
+
+def test_the_entities_read_natively_from_oxigraph_are_those_rdflib_reads():
+    """The real curated graph, read once through Oxigraph's own quads and once through rdflib's terms."""
+    from kg.entities import read_entities
+    from kg.oxigraph import subject_objects
+
+    curated = KnowledgeGraph.load_curated(REAL_GRAPH)
+    plain = Graph()
+    for path in REAL_GRAPH.glob("*.ttl"):
+        if "shapes" not in path.name:
+            plain.parse(path, format="turtle")
+    for predicate in (SKOS.prefLabel, SKOS.definition, RDF.type, SKG.inDomain):
+        native = sorted((s, o) for s, o in subject_objects(curated.graph, predicate))
+        assert native and native == sorted((s, o) for s, o in subject_objects(plain, predicate))
+    entities = read_entities(curated.graph)
+    assert entities == read_entities(plain)
+    assert any(entity.closed_to_new_customers for entity in entities.values())
+    assert any(entity.domains for entity in entities.values()) and any(entity.keywords for entity in entities.values())
