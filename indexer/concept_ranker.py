@@ -27,7 +27,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +40,7 @@ from .entity_words import PAIR_JOINER
 from .errors import IndexerError
 
 if TYPE_CHECKING:
-    from kg import KnowledgeGraph
+    from kg import Entity, KnowledgeGraph, Relation
 
     from .entity_words import EntityWords
     from .vectors import EntityVectors
@@ -232,10 +232,11 @@ class ConceptEvidence:
         self._position = {iri: n for n, iri in enumerate(self._iris)}
         self._entity_vectors = entity_vectors
         self._words = entity_words  # in the order of entity_vectors.iris
-        self._providers = _providers(graph)
+        edges = {iri: graph.neighbours(iri) for iri in graph.entities}  # each entity's, read once for the three below
+        self._providers = _providers(graph.entities, edges)
         self._task_counts = Counter(p for providers in self._providers.values() for p in providers)
-        self._kinds = {"Chart": _kinds_of(graph, "DataVisualization")}
-        self._broader = _broader(graph)
+        self._broader = _broader(edges)
+        self._kinds = {"Chart": _kinds_of(self._broader, "DataVisualization")}
         self._categories = frozenset(b for kinds in self._broader.values() for b in kinds)
 
     def table(
@@ -316,38 +317,33 @@ class ConceptEvidence:
             provided[provider] += weight * breadth * value / best
 
 
-def _providers(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
+def _providers(entities: Mapping[str, Entity], edges: Mapping[str, tuple[Relation, ...]]) -> dict[str, tuple[str, ...]]:
     """Task IRI -> the services and algorithms made for it (``usedFor``).
 
     ``supports`` does not make a provider: a question about Bayesian optimization or Pipe
     mode asks about the technique, not about the one service that offers it.
     """
     found: dict[str, list[str]] = defaultdict(list)
-    for iri, entity in graph.entities.items():
+    for iri, entity in entities.items():
         if entity.type not in ("Service", "Algorithm"):
             continue
-        for relation in graph.neighbours(iri):
+        for relation in edges[iri]:
             made_for = relation.direction == "out" and local_name(relation.predicate) == "usedFor"
             if made_for and relation.target.type == "Concept":
                 found[relation.target.iri].append(iri)
     return {target: tuple(dict.fromkeys(providers)) for target, providers in found.items()}
 
 
-def _broader(graph: KnowledgeGraph) -> dict[str, frozenset[str]]:
+def _broader(edges: Mapping[str, tuple[Relation, ...]]) -> dict[str, frozenset[str]]:
     """Entity IRI -> the entities it is a kind of (its skos:broader ones)."""
     found: dict[str, set[str]] = defaultdict(set)
-    for iri in graph.entities:
-        for r in graph.neighbours(iri):
+    for iri, relations in edges.items():
+        for r in relations:
             if r.direction == "out" and local_name(r.predicate) == "broader":
                 found[iri].add(r.target.iri)
     return {iri: frozenset(targets) for iri, targets in found.items()}
 
 
-def _kinds_of(graph: KnowledgeGraph, category: str) -> set[str]:
+def _kinds_of(broader: Mapping[str, frozenset[str]], category: str) -> set[str]:
     """The entities whose skos:broader is the entity named ``category`` (e.g. the charts of DataVisualization)."""
-    return {
-        iri
-        for iri in graph.entities
-        for r in graph.neighbours(iri)
-        if r.direction == "out" and local_name(r.predicate) == "broader" and local_name(r.target.iri) == category
-    }
+    return {iri for iri, kinds in broader.items() if any(local_name(kind) == category for kind in kinds)}
