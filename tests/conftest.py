@@ -115,9 +115,15 @@ def studykg_cache(request, tmp_path_factory):
 def _streamlit_components_scanned_once():
     """Each new ``AppTest`` scans every installed package for Streamlit components on its first run
     (about 0.1 s of CPU, some 250 times a suite run, a tenth of the suite's CPU). The packages do not
-    change during a session, so the first scan's answer serves every later one."""
-    from streamlit.components.v2 import manifest_scanner
-
+    change during a session, so the first scan's answer serves every later one. Only a speed-up: a
+    Streamlit without this scanner runs the suite unchanged."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:
+        manifest_scanner = None
+    if not callable(getattr(manifest_scanner, "scan_component_manifests", None)):
+        yield
+        return
     scan = functools.cache(manifest_scanner.scan_component_manifests)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(manifest_scanner, "scan_component_manifests", lambda max_workers=None: list(scan()))
