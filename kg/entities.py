@@ -19,6 +19,7 @@ from .vocab import ENTITY_TYPES, SKG, entity_class
 
 __all__ = ["local_name", "read_entities"]
 
+
 def local_name(iri: str) -> str:
     """The part of an IRI after its last '#' or '/': ".../kg#RandomCutForest" -> "RandomCutForest"."""
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

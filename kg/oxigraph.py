@@ -68,7 +68,7 @@ class Term(NamedTuple):
 def subject_objects(graph: Graph, predicate: URIRef) -> Iterator[tuple[str, Term]]:
     """(subject IRI, object) for every triple of ``graph`` with ``predicate`` whose subject is an IRI.
 
-    Read straight from Oxigraph when ``graph`` is the default graph of our store (five times
+    Read straight from Oxigraph when ``graph`` is the default graph of our store (four times
     faster), through rdflib otherwise; both give the same pairs.
     """
     store = graph.store
